@@ -1,0 +1,27 @@
+// Public surface of @app/zk-client. Everything a consumer may use is re-exported here.
+export { ZooKeeperClient, type ClientOptions } from './zookeeper-client';
+export { ClientState, isAlive, isConnected } from './client-state';
+export type { Watcher, WatchedEvent } from './watcher';
+export type { Transport, TransportFactory } from './transport';
+export { TcpTransport, tcpTransportFactory } from './tcp-transport';
+export { systemClock, type Clock, type TimerHandle } from './clock';
+export { Heartbeat, type HeartbeatTarget } from './heartbeat';
+export {
+  DEFAULT_PORT,
+  parseConnectString,
+  type ConnectString,
+  type HostAddress,
+} from './connect-string';
+export { HostProvider } from './host-provider';
+export { Chroot, invalidPathReason } from './chroot';
+export { RetryPolicy, isRetryable, withRetry, type RetryOptions } from './retry';
+export {
+  Transaction,
+  TransactionError,
+  type CreateOptions,
+  type OpResult,
+  type TransactionOp,
+} from './transaction';
+export type { ReadRequest, ReadResult } from './multi-results';
+export { WatchRegistry, type WatchKind } from './watch-registry';
+export { PendingQueue } from './pending-queue';

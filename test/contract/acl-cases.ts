@@ -1,0 +1,100 @@
+import {
+  CREATOR_ALL_ACL,
+  ErrorCode,
+  InvalidACLError,
+  NoAuthError,
+  OPEN_ACL_UNSAFE,
+  Perms,
+  READ_ACL_UNSAFE,
+} from '@app/zk-protocol';
+import { createHash } from 'crypto';
+import { ContractContext, expectKeeperError } from './contract-context';
+
+/** DigestAuthenticationProvider.generateDigest: "user:" + base64(sha1("user:password")). */
+function digestId(user: string, password: string): string {
+  return `${user}:${createHash('sha1').update(`${user}:${password}`).digest('base64')}`;
+}
+
+/** ACLs, digest authentication, whoAmI. */
+export function aclCases(ctx: ContractContext): void {
+  describe('ACL and digest auth', () => {
+    it('reads and writes ACLs', async () => {
+      const zk = await ctx.client();
+      const root = await ctx.root(zk);
+      const { acl, stat } = await zk.getACL(root);
+      expect(acl).toEqual(OPEN_ACL_UNSAFE);
+      expect(stat.aversion).toBe(0);
+      const readOnlyAcl = [
+        { perms: Perms.READ | Perms.ADMIN, id: { scheme: 'world', id: 'anyone' } },
+      ];
+      expect((await zk.setACL(root, readOnlyAcl)).aversion).toBe(1);
+      expect((await zk.getACL(root)).acl).toEqual(readOnlyAcl);
+      await expectKeeperError(zk.setData(root, 'x'), NoAuthError, ErrorCode.NoAuth);
+      await expectKeeperError(zk.create(`${root}/c`), NoAuthError, ErrorCode.NoAuth);
+      expect((await zk.getData(root)).stat.version).toBe(0);
+    });
+
+    it('enforces READ_ACL_UNSAFE', async () => {
+      const zk = await ctx.client();
+      const root = await ctx.root(zk);
+      await zk.create(`${root}/ro`, 'r', { acl: READ_ACL_UNSAFE });
+      expect((await zk.getData(`${root}/ro`)).data.toString()).toBe('r');
+      await expectKeeperError(zk.setData(`${root}/ro`, 'w'), NoAuthError, ErrorCode.NoAuth);
+    });
+
+    it('guards CREATOR_ALL_ACL nodes with digest auth (addAuth and the auth option)', async () => {
+      const alice = await ctx.client();
+      await alice.addAuth('digest', 'alice:secret');
+      const root = await ctx.root(alice);
+      const path = `${root}/private`;
+      await alice.create(path, 'mine', { acl: CREATOR_ALL_ACL });
+      // auth:'' expands to the creator's authenticated ids, digested.
+      expect((await alice.getACL(path)).acl).toEqual([
+        { perms: Perms.ALL, id: { scheme: 'digest', id: digestId('alice', 'secret') } },
+      ]);
+
+      const anonymous = await ctx.client();
+      await expectKeeperError(anonymous.getData(path), NoAuthError, ErrorCode.NoAuth);
+      const mallory = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:wrong' }] });
+      await expectKeeperError(mallory.getData(path), NoAuthError, ErrorCode.NoAuth);
+      const alice2 = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:secret' }] });
+      expect((await alice2.getData(path)).data.toString()).toBe('mine');
+      await alice2.setData(path, 'still mine');
+    });
+
+    it('refuses CREATOR_ALL_ACL without authentication (InvalidACL)', async () => {
+      const zk = await ctx.client();
+      const root = await ctx.root(zk);
+      await expectKeeperError(
+        zk.create(`${root}/x`, '', { acl: CREATOR_ALL_ACL }),
+        InvalidACLError,
+        ErrorCode.InvalidACL,
+      );
+      await expectKeeperError(
+        zk.setACL(root, [{ perms: Perms.ALL, id: { scheme: 'no-such-scheme', id: 'x' } }]),
+        InvalidACLError,
+        ErrorCode.InvalidACL,
+      );
+      await expectKeeperError(
+        zk.create(`${root}/y`, '', { acl: [] }),
+        InvalidACLError,
+        ErrorCode.InvalidACL,
+      );
+    });
+
+    it('reports the session identities with whoAmI', async () => {
+      const zk = await ctx.client();
+      const before = await zk.whoAmI();
+      expect(before).toEqual([{ authScheme: 'ip', user: '127.0.0.1' }]);
+      await zk.addAuth('digest', 'bob:pw');
+      const after = await zk.whoAmI();
+      expect(after).toEqual(
+        expect.arrayContaining([
+          { authScheme: 'ip', user: '127.0.0.1' },
+          { authScheme: 'digest', user: 'bob' },
+        ]),
+      );
+      expect(after).toHaveLength(2);
+    });
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * What a server under test gives the contract suite: a connect string, plus optional hooks.
+ * The contract never asks what kind of server it is (Apache ZooKeeper, an embedded server...).
+ */
+export interface ContractTarget {
+  /** "host:port[,host:port...]", no chroot (the suite adds its own). */
+  connectString: string;
+  /**
+   * Ends a live session from the outside. Default: the kazoo way (attach a second connection
+   * with the same id + password and closeSession it), which any ZooKeeper-protocol server obeys.
+   */
+  expireSession?: (sessionId: bigint, password: Buffer) => Promise<void>;
+  features?: Partial<ContractFeatures>;
+}
+
+export interface ContractFeatures {
+  /** CreateMode *_WITH_TTL accepted (zookeeper.extendedTypesEnabled). If false, the suite
+   *  asserts they are refused with Unimplemented instead. */
+  ttl: boolean;
+  /** Empty containers and expired TTL nodes are reaped (ContainerManager). */
+  reaping: boolean;
+  /** Upper bound for a reaper pass, to size the waits. */
+  reapIntervalMs: number;
+}
+
+export const DEFAULT_FEATURES: ContractFeatures = {
+  ttl: false,
+  reaping: false,
+  reapIntervalMs: 60000,
+};
