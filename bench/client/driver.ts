@@ -11,4 +11,10 @@ export interface BenchDriver {
 }
 
 export type BenchOp = 'create' | 'getData' | 'setData' | 'getChildren' | 'delete';
-export const BENCH_OPS: readonly BenchOp[] = ['create', 'getData', 'setData', 'getChildren', 'delete'];
+export const BENCH_OPS: readonly BenchOp[] = [
+  'create',
+  'getData',
+  'setData',
+  'getChildren',
+  'delete',
+];

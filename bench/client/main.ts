@@ -73,8 +73,13 @@ async function main(): Promise<void> {
           const paths = Array.from({ length: args.ops }, (_, i) => `${root}/n${i}`);
           for (const op of BENCH_OPS) {
             const label = `round ${round + 1}/${args.rounds} ${driver.name} ${op} x${inFlight}`;
-            const { latencies, elapsedNs } = await runOp(driver, op, paths, inFlight, payload, (n) =>
-              bar.tick(label, n),
+            const { latencies, elapsedNs } = await runOp(
+              driver,
+              op,
+              paths,
+              inFlight,
+              payload,
+              (n) => bar.tick(label, n),
             );
             const key: Key = `${driver.name}|${inFlight}|${op}`;
             results.set(key, [...(results.get(key) ?? []), summarise(latencies, elapsedNs)]);

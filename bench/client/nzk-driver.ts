@@ -12,7 +12,10 @@ export class NodeZookeeperClientDriver implements BenchDriver {
   connect(connectString: string): Promise<void> {
     this.client = zookeeper.createClient(connectString, { sessionTimeout: 30000, retries: 0 });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('node-zookeeper-client: connect timeout')), 15000);
+      const timer = setTimeout(
+        () => reject(new Error('node-zookeeper-client: connect timeout')),
+        15000,
+      );
       this.client.once('connected', () => {
         clearTimeout(timer);
         resolve();

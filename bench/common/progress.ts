@@ -24,7 +24,10 @@ export class ProgressBar {
     const secs = ((now - this.started) / 1000).toFixed(0);
     const line = `[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${secs}s ${label}`;
     if (this.stream.isTTY) this.stream.write(`\r${line.padEnd(100).slice(0, 100)}`);
-    else if (this.done === this.total || filled !== Math.round(((this.done - n) / this.total) * this.width))
+    else if (
+      this.done === this.total ||
+      filled !== Math.round(((this.done - n) / this.total) * this.width)
+    )
       this.stream.write(`${line}\n`);
   }
 

@@ -57,6 +57,8 @@ export class Session implements ConnectionHandler<Call> {
   password: Buffer;
   negotiatedTimeout = 0;
   lastZxid = 0n;
+  /** Why the last connection went away (diagnostics). */
+  lastLossReason: Error | undefined;
   readonly auth = new AuthStore();
   private conn: Connection<Call> | undefined;
   private queued: Array<{ call: Call; request: Request }> = [];
@@ -234,9 +236,6 @@ export class Session implements ConnectionHandler<Call> {
     this.dial();
   }
 
-  /** Why the last connection went away (diagnostics). */
-  lastLossReason: Error | undefined;
-
   // --- internals -----------------------------------------------------------------------
 
   private write(conn: Connection<Call>, call: Call, request: Request): void {
@@ -294,6 +293,8 @@ export class Session implements ConnectionHandler<Call> {
     const conn = this.conn;
     this.conn = undefined;
     this.clearConnectTimer();
+    if (this.dialTimer !== undefined) this.cfg.clock.clearTimeout(this.dialTimer);
+    this.dialTimer = undefined;
     this.heartbeat.stop();
     if (conn) {
       this.failInFlight(conn, err);

@@ -6,14 +6,12 @@ import {
   BadArgumentsError,
   ClientInfo,
   CreateMode,
-  EventType,
   KeeperState,
   NoWatcherError,
   OpCode,
   Request,
   Response,
   Stat,
-  WatcherEvent,
   WatcherType,
   isSequential,
 } from '@app/zk-protocol';
@@ -37,8 +35,9 @@ import { Session } from './session';
 import { tcpTransportFactory } from './tcp-transport';
 import { CreateOptions, OpResult, Transaction, TransactionOp, dataToBuffer } from './transaction';
 import { TransportFactory } from './transport';
-import { WatchRegistry, kindsFor, removedEventFor } from './watch-registry';
-import { WatchedEvent, Watcher, deliver } from './watcher';
+import { WatchRegistry, kindsFor } from './watch-registry';
+import { Watcher } from './watcher';
+import { WatchArg, WatchDispatcher } from './watch-dispatcher';
 
 export interface ClientOptions {
   /** Requested session timeout in ms (default 30000); the server negotiates the real one. */
@@ -59,7 +58,6 @@ export interface ClientOptions {
   defaultWatcher?: Watcher;
 }
 
-type Watch = Watcher | boolean | undefined;
 /** The response variant whose `op` union includes O (some variants cover several ops). */
 type Resp<O extends OpCode> = Response extends infer R
   ? R extends { op: infer P }
@@ -68,7 +66,6 @@ type Resp<O extends OpCode> = Response extends infer R
       : never
     : never
   : never;
-const NOOP_WATCHER: Watcher = () => undefined;
 
 /** Promise-based ZooKeeper client (the Java ZooKeeper class, without callbacks). */
 export class ZooKeeperClient extends EventEmitter {
@@ -78,14 +75,14 @@ export class ZooKeeperClient extends EventEmitter {
   private readonly chroot: Chroot;
   private readonly registry = new WatchRegistry();
   private readonly session: Session;
-  private readonly defaultWatcher: Watcher | undefined;
+  private readonly watches: WatchDispatcher;
 
   constructor(connectString: string, options: ClientOptions = {}) {
     super();
     const parsed = parseConnectString(connectString);
     this.chroot = new Chroot(parsed.chroot);
     this.state$ = this.stateSubject.asObservable();
-    this.defaultWatcher = options.defaultWatcher;
+    this.watches = new WatchDispatcher(this.registry, this.chroot, options.defaultWatcher);
     this.session = new Session({
       hosts: new HostProvider(parsed.hosts, options.shuffleHosts ?? true),
       transportFactory: options.transportFactory ?? tcpTransportFactory,
@@ -97,8 +94,12 @@ export class ZooKeeperClient extends EventEmitter {
       maxFrameSize: options.maxFrameSize,
       registry: this.registry,
       toServerPath: (p) => this.chroot.toServer(p),
-      onSessionEvent: (s) => this.onSessionEvent(s),
-      onNotification: (e) => this.onNotification(e),
+      onSessionEvent: (s) =>
+        this.watches.sessionEvent(s, () => {
+          this.stateSubject.next(s);
+          this.emit('state', s);
+        }),
+      onNotification: (e) => this.watches.notification(e),
     });
     for (const a of options.auth ?? []) this.session.auth.add(a.scheme, toAuthBuffer(a.auth));
   }
@@ -147,15 +148,15 @@ export class ZooKeeperClient extends EventEmitter {
     await this.send({ op: OpCode.delete, path: this.server(path), version }, path);
   }
 
-  async exists(path: string, watch?: Watch): Promise<Stat | null> {
-    const w = this.watchSpec('exists', path, watch);
+  async exists(path: string, watch?: WatchArg): Promise<Stat | null> {
+    const w = this.watches.spec('exists', path, watch);
     const req: Request = { op: OpCode.exists, path: this.server(path), watch: w !== undefined };
     const r = (await this.send(req, path, w)) as Resp<OpCode.exists> | undefined;
     return r ? r.stat : null;
   }
 
-  async getData(path: string, watch?: Watch): Promise<{ data: Buffer; stat: Stat }> {
-    const w = this.watchSpec('data', path, watch);
+  async getData(path: string, watch?: WatchArg): Promise<{ data: Buffer; stat: Stat }> {
+    const w = this.watches.spec('data', path, watch);
     const req: Request = { op: OpCode.getData, path: this.server(path), watch: w !== undefined };
     const r = (await this.send(req, path, w)) as Resp<OpCode.getData>;
     return { data: r.data ?? EMPTY, stat: r.stat };
@@ -184,8 +185,8 @@ export class ZooKeeperClient extends EventEmitter {
     return ((await this.send(req, path)) as Resp<OpCode.setACL>).stat;
   }
 
-  async getChildren(path: string, watch?: Watch): Promise<string[]> {
-    const w = this.watchSpec('child', path, watch);
+  async getChildren(path: string, watch?: WatchArg): Promise<string[]> {
+    const w = this.watches.spec('child', path, watch);
     const req: Request = {
       op: OpCode.getChildren,
       path: this.server(path),
@@ -194,8 +195,8 @@ export class ZooKeeperClient extends EventEmitter {
     return ((await this.send(req, path, w)) as Resp<OpCode.getChildren>).children;
   }
 
-  async getChildrenWithStat(path: string, watch?: Watch) {
-    const w = this.watchSpec('child', path, watch);
+  async getChildrenWithStat(path: string, watch?: WatchArg) {
+    const w = this.watches.spec('child', path, watch);
     const req: Request = {
       op: OpCode.getChildren2,
       path: this.server(path),
@@ -262,15 +263,7 @@ export class ZooKeeperClient extends EventEmitter {
       const op = others ? OpCode.checkWatches : OpCode.removeWatches;
       await this.send({ op, path: this.server(path), type }, path);
     }
-    const removed = this.registry.remove(path, watcher, kinds);
-    for (const r of removed) {
-      const ev: WatchedEvent = {
-        type: removedEventFor(r.kind),
-        state: KeeperState.SyncConnected,
-        path,
-      };
-      queueMicrotask(() => deliver(r.watcher, ev));
-    }
+    this.watches.remove(path, watcher, kinds);
   }
 
   /** Check that a watch of `type` is set on `path`, locally and on the server. */
@@ -341,43 +334,6 @@ export class ZooKeeperClient extends EventEmitter {
   private server(path: string, sequential = false): string {
     if (invalidPathReason(path, sequential) !== undefined) throw new BadArgumentsError(path);
     return this.chroot.toServer(path);
-  }
-
-  private watchSpec(kind: WatchSpec['kind'], path: string, watch: Watch): WatchSpec | undefined {
-    if (watch === undefined || watch === false) return undefined;
-    // `true` means the default watcher (ZooKeeper.getData(path, boolean)).
-    const watcher = watch === true ? (this.defaultWatcher ?? NOOP_WATCHER) : watch;
-    return { kind, path, watcher };
-  }
-
-  private onSessionEvent(state: KeeperState): void {
-    // ZKWatchManager.materialize(None): the default watcher and every registered watcher.
-    const targets = this.registry.all();
-    if (this.defaultWatcher) targets.add(this.defaultWatcher);
-    targets.delete(NOOP_WATCHER);
-    if (
-      state === KeeperState.Expired ||
-      state === KeeperState.AuthFailed ||
-      state === KeeperState.Closed
-    ) {
-      this.registry.clear();
-    }
-    const event: WatchedEvent = { type: EventType.None, state };
-    queueMicrotask(() => {
-      for (const w of targets) deliver(w, event);
-      this.stateSubject.next(state);
-      this.emit('state', state);
-    });
-  }
-
-  private onNotification(e: WatcherEvent): void {
-    const path = this.chroot.toClient(e.path);
-    const watchers = this.registry.materialize(e.type, path);
-    if (watchers.size === 0) return;
-    const event: WatchedEvent = { type: e.type, state: e.state, path };
-    queueMicrotask(() => {
-      for (const w of watchers) deliver(w, event);
-    });
   }
 }
 
