@@ -61,6 +61,17 @@ async function main(): Promise<void> {
   const total = args.rounds * args.inFlight.length * makers.length * BENCH_OPS.length * args.ops;
   const bar = new ProgressBar(total);
   try {
+    // One unmeasured pass per client so both are JIT-compiled before the first round.
+    for (const make of makers) {
+      const driver = make();
+      await driver.connect(connectString);
+      const root = `/bench-client-${process.pid}-warmup-${names.indexOf(driver.name)}`;
+      await driver.create(root, Buffer.alloc(0));
+      const paths = Array.from({ length: Math.min(args.ops, 1000) }, (_, i) => `${root}/n${i}`);
+      for (const op of BENCH_OPS) await runOp(driver, op, paths, 64, payload, () => undefined);
+      await driver.delete(root);
+      await driver.close();
+    }
     for (let round = 0; round < args.rounds; round++) {
       for (const inFlight of args.inFlight) {
         // Alternate who goes first so neither always meets a warmer server.
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
           const paths = Array.from({ length: args.ops }, (_, i) => `${root}/n${i}`);
           for (const op of BENCH_OPS) {
             const label = `round ${round + 1}/${args.rounds} ${driver.name} ${op} x${inFlight}`;
-            const { latencies, elapsedNs } = await runOp(
+            const { latencies, elapsedNs, cpuUs } = await runOp(
               driver,
               op,
               paths,
@@ -82,7 +93,7 @@ async function main(): Promise<void> {
               (n) => bar.tick(label, n),
             );
             const key: Key = `${driver.name}|${inFlight}|${op}`;
-            results.set(key, [...(results.get(key) ?? []), summarise(latencies, elapsedNs)]);
+            results.set(key, [...(results.get(key) ?? []), summarise(latencies, elapsedNs, cpuUs)]);
           }
           await driver.delete(root);
           await driver.close();
@@ -100,6 +111,7 @@ async function main(): Promise<void> {
       opsPerSec: median(runs.map((r) => r.opsPerSec)),
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
+      cpuUsPerOp: median(runs.map((r) => r.cpuUsPerOp)),
     };
   };
   const [ours, peer] = names;
@@ -115,6 +127,7 @@ async function main(): Promise<void> {
         (a.opsPerSec / b.opsPerSec).toFixed(2),
         `${a.p50Ms.toFixed(2)} / ${a.p99Ms.toFixed(2)}`,
         `${b.p50Ms.toFixed(2)} / ${b.p99Ms.toFixed(2)}`,
+        `${a.cpuUsPerOp.toFixed(1)} / ${b.cpuUsPerOp.toFixed(1)}`,
       ];
     }),
   );
@@ -127,6 +140,7 @@ async function main(): Promise<void> {
       'ratio',
       'shepherd p50 / p99 ms',
       'node-zookeeper-client p50 / p99 ms',
+      'client CPU µs/op (shepherd / nzk)',
     ],
     rows,
   );

@@ -5,6 +5,7 @@ export interface Summary {
   opsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  cpuUsPerOp: number;
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -13,7 +14,7 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[i];
 }
 
-export function summarise(latenciesNs: Float64Array, elapsedNs: number): Summary {
+export function summarise(latenciesNs: Float64Array, elapsedNs: number, cpuUs: number): Summary {
   const sorted = Float64Array.from(latenciesNs).sort();
   const seconds = elapsedNs / 1e9;
   return {
@@ -22,6 +23,7 @@ export function summarise(latenciesNs: Float64Array, elapsedNs: number): Summary
     opsPerSec: latenciesNs.length / seconds,
     p50Ms: percentile(sorted, 50) / 1e6,
     p99Ms: percentile(sorted, 99) / 1e6,
+    cpuUsPerOp: cpuUs / latenciesNs.length,
   };
 }
 
