@@ -1,7 +1,10 @@
+import { ClientState } from '@app/zk-client';
 import {
+  AuthFailedError,
   CREATOR_ALL_ACL,
   ErrorCode,
   InvalidACLError,
+  KeeperState,
   NoAuthError,
   OPEN_ACL_UNSAFE,
   Perms,
@@ -54,10 +57,14 @@ export function aclCases(ctx: ContractContext): void {
       ]);
 
       const anonymous = await ctx.client();
+      // Read-your-writes holds per session only: other sessions sync before reading.
+      await anonymous.sync(path);
       await expectKeeperError(anonymous.getData(path), NoAuthError, ErrorCode.NoAuth);
       const mallory = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:wrong' }] });
+      await mallory.sync(path);
       await expectKeeperError(mallory.getData(path), NoAuthError, ErrorCode.NoAuth);
       const alice2 = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:secret' }] });
+      await alice2.sync(path);
       expect((await alice2.getData(path)).data.toString()).toBe('mine');
       await alice2.setData(path, 'still mine');
     });
@@ -95,6 +102,16 @@ export function aclCases(ctx: ContractContext): void {
         ]),
       );
       expect(after).toHaveLength(2);
+    });
+    it('fails the session on an unknown auth scheme (AuthFailed)', async () => {
+      const zk = await ctx.client();
+      const states = ctx.states(zk);
+      // ZooKeeperServer answers xid -4 with AuthFailed and closes the connection; the Java
+      // client then reports AuthFailed and refuses further work.
+      await expect(zk.addAuth('no-such-scheme', 'x')).rejects.toBeInstanceOf(AuthFailedError);
+      await states.nextMatching('AuthFailed', (s) => s === KeeperState.AuthFailed);
+      expect(zk.state).toBe(ClientState.AUTH_FAILED);
+      await expect(zk.exists('/')).rejects.toBeInstanceOf(AuthFailedError);
     });
   });
 }

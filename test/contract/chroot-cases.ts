@@ -13,6 +13,8 @@ export function chrootCases(ctx: ContractContext): void {
       const zk = await ctx.client({}, `${ctx.connectString}${root}`);
 
       expect(await zk.create('/a', 'A')).toBe('/a');
+      // Read-your-writes holds per session only: other sessions sync before reading.
+      await admin.sync(root);
       expect(await admin.exists(`${root}/a`)).not.toBeNull();
       expect(await zk.getChildren('/')).toEqual(['a']);
       const seq = await zk.create('/s-', '', { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
@@ -27,6 +29,7 @@ export function chrootCases(ctx: ContractContext): void {
 
       const results = await zk.transaction().create('/m').delete('/a').commit();
       expect(results).toEqual([{ type: 'create', path: '/m' }, { type: 'delete' }]);
+      await admin.sync(root);
       expect((await admin.getChildren(root)).sort()).toEqual(['m', seq.slice(1)].sort());
     });
   });

@@ -1,5 +1,6 @@
 import { aclCases } from './acl-cases';
 import { chrootCases } from './chroot-cases';
+import { connectionCases } from './connection-cases';
 import { ContractContext } from './contract-context';
 import { ContractTarget } from './contract-target';
 import { createModeCases } from './create-mode-cases';
@@ -32,6 +33,7 @@ export function describeClientContract(name: string, target: () => ContractTarge
     aclCases(ctx);
     chrootCases(ctx);
     sessionCases(ctx);
+    connectionCases(ctx);
     miscOpCases(ctx);
     observableCases(ctx);
   });

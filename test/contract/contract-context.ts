@@ -1,5 +1,5 @@
 import { ClientOptions, ClientState, ZooKeeperClient } from '@app/zk-client';
-import { ErrorCode, KeeperError, KeeperState, NodeExistsError } from '@app/zk-protocol';
+import { ErrorCode, KeeperError, KeeperState } from '@app/zk-protocol';
 import { expireSession } from '../support/expire-session';
 import { AsyncQueue } from './async-queue';
 import { ContractFeatures, ContractTarget, DEFAULT_FEATURES } from './contract-target';
@@ -78,23 +78,20 @@ export class ContractContext {
       open.map(async (c) => {
         if (c.state === ClientState.CLOSED || c.state === ClientState.NOT_CONNECTED) return;
         // A case may leave a client mid-reconnect; closing must not hang the suite.
-        await Promise.race([c.close().catch(() => undefined), sleep(3000)]);
+        await settleWithin(c.close(), 3000);
       }),
     );
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Creates `path` unless it exists (several cases share a parent, e.g. a chroot). */
-export async function ensurePath(client: ZooKeeperClient, path: string): Promise<void> {
-  try {
-    await client.create(path);
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
-  }
+/** Waits for `promise` (ignoring its outcome) at most `ms`, leaving no timer behind. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 /**

@@ -19,6 +19,8 @@ export function createModeCases(ctx: ContractContext): void {
       const root = await ctx.root(owner);
       const path = `${root}/eph`;
       await owner.create(path, 'e', { mode: CreateMode.EPHEMERAL });
+      // Read-your-writes holds per session only: other sessions sync before reading.
+      await observer.sync(path);
       expect((await observer.exists(path))?.ephemeralOwner).toBe(owner.sessionId);
       await expectKeeperError(
         owner.create(`${path}/child`),
@@ -27,6 +29,7 @@ export function createModeCases(ctx: ContractContext): void {
       );
       await owner.close();
       // closeSession deletes the session's ephemerals before its reply is sent.
+      await observer.sync(path);
       expect(await observer.exists(path)).toBeNull();
     });
 

@@ -1,4 +1,5 @@
 import {
+  CreateMode,
   ErrorCode,
   NoNodeError,
   NodeExistsError,
@@ -87,6 +88,25 @@ export function crudCases(ctx: ContractContext): void {
       expect(stat.dataLength).toBe(3);
       expect(stat.version).toBe(0);
       expect(await zk.exists(path)).toEqual(stat);
+    });
+    it('pipelines many concurrent requests and completes them in submission order', async () => {
+      const zk = await ctx.client();
+      const root = await ctx.root(zk);
+      const completed: number[] = [];
+      const created = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          zk
+            .create(`${root}/n-`, String(i), { mode: CreateMode.PERSISTENT_SEQUENTIAL })
+            .then((path) => {
+              completed.push(i);
+              return path;
+            }),
+        ),
+      );
+      // One session's requests are answered in order, so sequence numbers follow submission.
+      expect(completed).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(created.map((p) => Number(p.slice(-10)))).toEqual(completed);
+      expect(await zk.getAllChildrenNumber(root)).toBe(200);
     });
   });
 

@@ -48,6 +48,8 @@ export function sessionCases(ctx: ContractContext): void {
           sessionPassword: first.sessionPassword,
         });
         expect(second.sessionId).toBe(first.sessionId);
+        // The second connection may be on another member: sync before reading.
+        await second.sync(root);
         expect((await second.exists(`${root}/eph`))?.ephemeralOwner).toBe(first.sessionId);
         await second.create(`${root}/eph2`, '', { mode: CreateMode.EPHEMERAL });
         expect((await second.getEphemerals(root)).sort()).toEqual([`${root}/eph`, `${root}/eph2`]);
@@ -55,6 +57,7 @@ export function sessionCases(ctx: ContractContext): void {
         // Closing the re-attached client ends the session: both ephemerals go.
         await second.close();
         const observer = await ctx.client();
+        await observer.sync(root);
         expect(await observer.getChildren(root)).toEqual([]);
         // The cut-off client learns the truth when it can reach the server again.
         proxy.accepting = true;
@@ -83,9 +86,13 @@ export function sessionCases(ctx: ContractContext): void {
         'Expired (default watcher)',
         (e) => e.state === KeeperState.Expired,
       );
-      expect(await watch.next('Expired (data watcher)')).toEqual(expired);
+      // Every watcher hears session events (Disconnected first, then Expired).
+      expect(
+        await watch.nextMatching('Expired (data watcher)', (e) => e.state === KeeperState.Expired),
+      ).toEqual(expired);
 
       const observer = await ctx.client();
+      await observer.sync(root);
       expect(await observer.exists(`${root}/eph`)).toBeNull();
       await expectKeeperError(zk.getData(root), SessionExpiredError, ErrorCode.SessionExpired);
       await expectKeeperError(

@@ -27,6 +27,11 @@ afterAll(async () => {
 
 describeClientContract('Apache ZooKeeper 3-server ensemble', () => harnessTarget(cluster));
 
+/** The next node event (watchers also hear the session's Disconnected/SyncConnected). */
+function nodeEvent(queue: AsyncQueue<WatchedEvent>, what: string): Promise<WatchedEvent> {
+  return queue.nextMatching(what, (e) => e.type !== EventType.None, 30000);
+}
+
 function running(): ZkCluster {
   if (!cluster) throw new Error('ZooKeeper is not running: see the beforeAll failure above');
   return cluster;
@@ -90,17 +95,18 @@ describe('ensemble failover', () => {
       // The ephemeral survived, still owned by the session.
       const survivor = (now + 1) % 3 === start ? (now + 2) % 3 : (now + 1) % 3;
       const other = await client(c.connectStringFor(survivor));
+      await other.sync(root);
       expect((await other.exists(`${root}/eph`))?.ephemeralOwner).toBe(sessionId);
 
       // Watches set before the kill fire for changes made after it.
       await other.setData(root, 'after the kill');
       await other.create(`${root}/new-child`);
-      expect(await dataEvents.next('NodeDataChanged')).toEqual({
+      expect(await nodeEvent(dataEvents, 'NodeDataChanged')).toEqual({
         type: EventType.NodeDataChanged,
         state: KeeperState.SyncConnected,
         path: root,
       });
-      expect(await childEvents.next('NodeChildrenChanged')).toEqual({
+      expect(await nodeEvent(childEvents, 'NodeChildrenChanged')).toEqual({
         type: EventType.NodeChildrenChanged,
         state: KeeperState.SyncConnected,
         path: root,
@@ -156,17 +162,17 @@ describe('ensemble failover', () => {
       sub.unsubscribe();
 
       const changed = { state: KeeperState.SyncConnected };
-      expect(await data.next('missed NodeDataChanged')).toEqual({
+      expect(await nodeEvent(data, 'missed NodeDataChanged')).toEqual({
         ...changed,
         type: EventType.NodeDataChanged,
         path: root,
       });
-      expect(await created.next('missed NodeCreated')).toEqual({
+      expect(await nodeEvent(created, 'missed NodeCreated')).toEqual({
         ...changed,
         type: EventType.NodeCreated,
         path: `${root}/later`,
       });
-      expect(await children.next('missed NodeChildrenChanged')).toEqual({
+      expect(await nodeEvent(children, 'missed NodeChildrenChanged')).toEqual({
         ...changed,
         type: EventType.NodeChildrenChanged,
         path: root,

@@ -13,6 +13,7 @@ import {
 import { WireFixture, loadWireFixtures } from '../support/wire-fixture';
 import {
   DecodedConnection,
+  DecodedRequest,
   byteByByte,
   chunksOf,
   decodeConnection,
@@ -31,6 +32,17 @@ function fixtureNamed(name: string): WireFixture {
   const found = fixtures.find((f) => f.file === `${name}.json`);
   if (!found) throw new Error(`fixture ${name}.json is missing: run npm run fixtures:record`);
   return found.fixture;
+}
+
+/** The first request of `op` (on `path`, if given) in a decoded connection. */
+function findRequest(conn: DecodedConnection, op: OpCode, path?: string): DecodedRequest {
+  const found = conn.requests.find(
+    (r) =>
+      r.request.op === op &&
+      (path === undefined || ('path' in r.request && r.request.path === path)),
+  );
+  if (!found) throw new Error(`no ${OpCode[op]} ${path ?? ''} request`);
+  return found;
 }
 
 function hex(buf: Buffer): string {
@@ -110,15 +122,7 @@ describe('golden wire fixtures (ZooKeeper 3.8.0)', () => {
       conn = decodeConnection(fixtureNamed('zkcli-session').connections[0]);
     });
 
-    const request = (op: OpCode, path?: string) => {
-      const found = conn.requests.find(
-        (r) =>
-          r.request.op === op &&
-          (path === undefined || ('path' in r.request && r.request.path === path)),
-      );
-      if (!found) throw new Error(`no ${OpCode[op]} ${path ?? ''} request`);
-      return found;
-    };
+    const request = (op: OpCode, path?: string) => findRequest(conn, op, path);
 
     it('opens a new session: id 0, zero password, lastZxidSeen 0, readOnly byte present', () => {
       expect(conn.connectRequest).toEqual({
@@ -227,6 +231,185 @@ describe('golden wire fixtures (ZooKeeper 3.8.0)', () => {
       const last = conn.requests[conn.requests.length - 1];
       expect(last.request).toEqual({ op: OpCode.closeSession });
       expect(replyTo(conn, last).header.err).toBe(0);
+    });
+  });
+  describe('shepherd-crud.json facts', () => {
+    let conn: DecodedConnection;
+    beforeAll(() => {
+      conn = decodeConnection(fixtureNamed('shepherd-crud').connections[0]);
+    });
+    const request = (op: OpCode, path?: string) => findRequest(conn, op, path);
+
+    it('picks create / create2 / createContainer / createTTL like ZooKeeper.java', () => {
+      expect(request(OpCode.create, '/crud').request).toMatchObject({ flags: 0 });
+      expect(replyTo(conn, request(OpCode.create2)).response).toMatchObject({
+        op: OpCode.create2,
+        path: '/crud/stat',
+        stat: { dataLength: 3, version: 0 },
+      });
+      expect(request(OpCode.createContainer).request).toMatchObject({ flags: 4 });
+      expect(request(OpCode.createTTL).request).toMatchObject({ flags: 5, ttl: 60000n });
+      expect(replyTo(conn, request(OpCode.create, '/crud/seq-')).response).toEqual({
+        op: OpCode.create,
+        path: '/crud/seq-0000000002',
+      });
+    });
+
+    it('gets header-only error replies (NodeExists, NoNode, BadVersion)', () => {
+      const dupe = conn.requests.filter(
+        (r) => r.request.op === OpCode.create && r.request.path === '/crud',
+      )[1];
+      expect(replyTo(conn, dupe).header.err).toBe(ErrorCode.NodeExists);
+      expect(replyTo(conn, request(OpCode.exists, '/crud/missing')).header.err).toBe(
+        ErrorCode.NoNode,
+      );
+      const stale = conn.requests.filter((r) => r.request.op === OpCode.setData)[1];
+      expect(replyTo(conn, stale).header.err).toBe(ErrorCode.BadVersion);
+      expect(replyTo(conn, stale).response).toBeUndefined();
+      // xid + zxid + err: nothing follows the header of a failed (non-multi) request.
+      expect(replyTo(conn, stale).body).toHaveLength(16);
+    });
+
+    it('pings with xid -2 while idle and gets a header-only reply', () => {
+      const ping = conn.requests.find((r) => r.header.xid === -2);
+      expect(ping?.request).toEqual({ op: OpCode.ping });
+      const pong = conn.replies.find((r) => r.header.xid === -2);
+      expect(pong?.header.err).toBe(0);
+      expect(pong?.body).toHaveLength(16);
+    });
+
+    it('sends auth with xid -4 and auth:"" ACLs, and closes the session last', () => {
+      const auth = conn.requests.find((r) => r.request.op === OpCode.auth)!;
+      expect(auth.header.xid).toBe(-4);
+      expect(auth.request).toMatchObject({
+        scheme: 'digest',
+        auth: Buffer.from('shepherd:secret'),
+      });
+      expect(request(OpCode.setACL).request).toMatchObject({
+        acl: [{ perms: 31, id: { scheme: 'auth', id: '' } }],
+        version: 0,
+      });
+      expect(replyTo(conn, request(OpCode.setACL)).response).toMatchObject({
+        stat: { aversion: 1 },
+      });
+      expect(replyTo(conn, request(OpCode.whoAmI)).response).toEqual({
+        op: OpCode.whoAmI,
+        clientInfo: expect.arrayContaining([{ authScheme: 'digest', user: 'shepherd' }]),
+      });
+      expect(conn.requests[conn.requests.length - 1].request).toEqual({
+        op: OpCode.closeSession,
+      });
+    });
+  });
+
+  describe('shepherd-multi.json facts', () => {
+    let conn: DecodedConnection;
+    beforeAll(() => {
+      conn = decodeConnection(fixtureNamed('shepherd-multi').connections[0]);
+    });
+    const multis = () => conn.requests.filter((r) => r.request.op === OpCode.multi);
+
+    it('decodes a committed multi with one typed result per op', () => {
+      const [ok] = multis();
+      const reply = replyTo(conn, ok);
+      expect(reply.header.err).toBe(0);
+      const results = reply.response?.op === OpCode.multi ? reply.response.results : [];
+      expect(results.map((r) => r.op)).toEqual([
+        OpCode.create,
+        OpCode.create,
+        OpCode.create,
+        // MultiResponse reports a container create as create2 (path + stat).
+        OpCode.create2,
+        OpCode.setData,
+        OpCode.check,
+      ]);
+      expect(results[2]).toMatchObject({ path: expect.stringMatching(/^\/multi\/seq-\d{10}$/) });
+    });
+
+    it('decodes a failed multi: header err 0, per-op errors Ok/BadVersion/RuntimeInconsistency', () => {
+      const [, failed] = multis();
+      const reply = replyTo(conn, failed);
+      expect(reply.header.err).toBe(0);
+      expect(reply.response).toEqual({
+        op: OpCode.multi,
+        results: [
+          { op: OpCode.error, err: ErrorCode.Ok },
+          { op: OpCode.error, err: ErrorCode.Ok },
+          { op: OpCode.error, err: ErrorCode.BadVersion },
+          { op: OpCode.error, err: ErrorCode.RuntimeInconsistency },
+        ],
+      });
+    });
+
+    it('decodes multiRead results, including a per-read NoNode', () => {
+      const reply = replyTo(conn, findRequest(conn, OpCode.multiRead));
+      expect(reply.response).toMatchObject({
+        op: OpCode.multiRead,
+        results: [
+          { op: OpCode.getChildren, children: expect.arrayContaining(['a', 'box']) },
+          { op: OpCode.getData, data: Buffer.from('a') },
+          { op: OpCode.error, err: ErrorCode.NoNode },
+        ],
+      });
+    });
+  });
+
+  describe('shepherd-watches.json facts', () => {
+    let first: DecodedConnection;
+    let second: DecodedConnection;
+    beforeAll(() => {
+      const fixture = fixtureNamed('shepherd-watches');
+      expect(fixture.connections).toHaveLength(2);
+      [first, second] = fixture.connections.map(decodeConnection);
+    });
+
+    it('receives one notification per event, with xid -1 and zxid -1', () => {
+      const events = first.replies.filter((r) => r.event);
+      expect(events.map((r) => r.header)).toEqual(
+        events.map(() => ({ xid: -1, zxid: -1n, err: 0 })),
+      );
+      expect(events.map((r) => [r.event?.type, r.event?.path])).toEqual([
+        [EventType.NodeDataChanged, '/watch'],
+        [EventType.NodeCreated, '/watch/absent'],
+        [EventType.NodeChildrenChanged, '/watch'],
+        [EventType.NodeDataChanged, '/watch/kid'],
+        [EventType.NodeCreated, '/watch/tree/leaf'],
+      ]);
+      expect(findRequest(first, OpCode.addWatch, '/watch/kid').request).toMatchObject({ mode: 0 });
+      expect(findRequest(first, OpCode.addWatch, '/watch/tree').request).toMatchObject({ mode: 1 });
+      expect(findRequest(first, OpCode.checkWatches).request).toMatchObject({ type: 2 });
+      expect(findRequest(first, OpCode.removeWatches).request).toMatchObject({ type: 1 });
+    });
+
+    it('reconnects to the same session with lastZxidSeen and re-arms watches (setWatches2)', () => {
+      const seen = first.replies.reduce(
+        (max, r) => (r.header.zxid > max ? r.header.zxid : max),
+        0n,
+      );
+      expect(second.connectRequest).toMatchObject({
+        sessionId: first.connectResponse.sessionId,
+        passwd: first.connectResponse.passwd,
+        lastZxidSeen: seen,
+      });
+      expect(second.connectResponse.sessionId).toBe(first.connectResponse.sessionId);
+      const [setWatches] = second.requests;
+      expect(setWatches.header).toEqual({ xid: -8, type: OpCode.setWatches2 });
+      expect(setWatches.request).toEqual({
+        op: OpCode.setWatches2,
+        relativeZxid: seen,
+        dataWatches: ['/watch'],
+        existWatches: [],
+        childWatches: [],
+        persistentWatches: ['/watch/kid'],
+        persistentRecursiveWatches: ['/watch/tree'],
+      });
+      // The change made while disconnected is reported right away.
+      expect(second.replies.find((r) => r.event)?.event).toEqual({
+        type: EventType.NodeDataChanged,
+        state: KeeperState.SyncConnected,
+        path: '/watch',
+      });
+      expect(second.replies.find((r) => r.header.xid === -8)?.header.err).toBe(0);
     });
   });
 });

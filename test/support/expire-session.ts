@@ -42,7 +42,6 @@ export async function expireSession(
 ): Promise<void> {
   const hosts = hostsOf(connectString);
   const log: string[] = [];
-  let closedOnce = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const { host, port } = hosts[attempt % hosts.length];
     let outcome: Outcome;
@@ -53,14 +52,15 @@ export async function expireSession(
       continue;
     }
     log.push(`${host}:${port}: ${outcome}`);
+    // Refused after an attempt of ours got in: the session is gone (our closeSession landed,
+    // possibly just before the server dropped our socket for the racing client).
     if (outcome === 'refused') {
-      if (closedOnce) return;
+      if (attempt > 0) return;
       throw new Error(
         `cannot expire session 0x${sessionId.toString(16)}: the server refused to attach ` +
           `(no such session, or wrong password)`,
       );
     }
-    if (outcome === 'closed') closedOnce = true;
   }
   throw new Error(`could not expire session 0x${sessionId.toString(16)}:\n${log.join('\n')}`);
 }

@@ -5,11 +5,25 @@ import { fourLetterWord } from './four-letter-word';
 import { delay } from './wait-for';
 import { ZooKeeperInstall } from './zk-install';
 
-// Every JVM we spawn, so that a crashing test process still takes them down (no stray JVMs).
+// Every JVM we spawn, so that a failing test process still takes them down (no stray JVMs).
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/**
+ * If this Node process dies without running 'exit' handlers (SIGKILL, a CI job timeout), the JVM
+ * would live on and keep its ports. A tiny shell reads a pipe from us: when we die the pipe hits
+ * EOF and the shell SIGKILLs the JVM. It holds no reference on our event loop.
+ */
+function startWatchdog(jvmPid: number): ChildProcess {
+  const dog = spawn('sh', ['-c', `read _; kill -9 ${jvmPid} 2>/dev/null`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return dog;
+}
 
 export interface ZkServerProcessOptions {
   id: number;
@@ -25,6 +39,7 @@ export interface ZkServerProcessOptions {
 /** One QuorumPeerMain JVM, launched the way zkServer.sh start-foreground does. */
 export class ZkServerProcess {
   private child: ChildProcess | undefined;
+  private watchdog: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
   constructor(readonly opts: ZkServerProcessOptions) {}
@@ -76,17 +91,18 @@ export class ZkServerProcess {
     closeSync(out);
     live.add(child);
     this.child = child;
+    const watchdog = child.pid !== undefined ? startWatchdog(child.pid) : undefined;
+    this.watchdog = watchdog;
     this.exited = new Promise((resolve) => {
-      child.once('exit', () => {
+      const gone = (): void => {
         live.delete(child);
+        // A JVM that died on its own must not leave a watchdog aimed at a recyclable pid.
+        watchdog?.kill('SIGKILL');
         if (this.child === child) this.child = undefined;
         resolve();
-      });
-      child.once('error', () => {
-        live.delete(child);
-        if (this.child === child) this.child = undefined;
-        resolve();
-      });
+      };
+      child.once('exit', gone);
+      child.once('error', gone);
     });
   }
 
@@ -94,6 +110,8 @@ export class ZkServerProcess {
   async kill(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    // The watchdog goes first, so it can never fire at a recycled pid later.
+    this.watchdog?.kill('SIGKILL');
     child.kill('SIGKILL');
     await this.exited;
   }

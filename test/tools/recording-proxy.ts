@@ -26,14 +26,16 @@ export interface ProxyTarget {
  * raw chunks `net` delivered (boundaries kept, so the golden tests can replay them as-is).
  *
  * Test controls: `dropConnections()` cuts live connections (forces a client reconnect, hence
- * setWatches), `accepting = false` refuses new ones (keeps a client disconnected while the
- * world changes), `target` can be switched to another ensemble member between connections.
+ * setWatches), `stall()` silences them without closing, `accepting = false` refuses new ones
+ * (keeps a client disconnected while the world changes), and `target` can be switched to
+ * another ensemble member between connections.
  */
 export class RecordingProxy {
   readonly connections: RecordedConnection[] = [];
   /** When false, new client connections are closed at once (the client sees ConnectionLoss). */
   accepting = true;
   private readonly live = new Set<Socket>();
+  private readonly stalled = new Set<RecordedConnection>();
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -65,6 +67,15 @@ export class RecordingProxy {
     for (const socket of this.live) socket.destroy();
   }
 
+  /**
+   * From now on, silently drops every byte of the current connections, both ways, while
+   * keeping the sockets open: a hung server or a network partition, as the client sees it.
+   * New connections are not affected.
+   */
+  stall(): void {
+    for (const conn of this.connections) if (!conn.closed) this.stalled.add(conn);
+  }
+
   async close(): Promise<void> {
     this.dropConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -87,10 +98,12 @@ export class RecordingProxy {
     };
     upstream.on('connect', () => client.resume());
     client.on('data', (data: Buffer) => {
+      if (this.stalled.has(conn)) return;
       record('c2s', data);
       upstream.write(data);
     });
     upstream.on('data', (data: Buffer) => {
+      if (this.stalled.has(conn)) return;
       record('s2c', data);
       client.write(data);
     });
