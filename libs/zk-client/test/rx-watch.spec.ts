@@ -1,20 +1,8 @@
 import { ErrorCode, EventType, KeeperState, OpCode } from '@app/zk-protocol';
 import { settle } from './fakes';
-import { connectedClient } from './setup';
+import { connectedClient, makeStat } from './setup';
 
-const stat = (mzxid: bigint) => ({
-  czxid: 1n,
-  mzxid,
-  ctime: 3n,
-  mtime: 4n,
-  version: 0,
-  cversion: 0,
-  aversion: 0,
-  ephemeralOwner: 0n,
-  dataLength: 1,
-  numChildren: 0,
-  pzxid: 1n,
-});
+const stat = (mzxid: bigint) => makeStat({ mzxid, dataLength: 1 });
 
 describe('data$ / children$', () => {
   it('data$ emits null while absent, then each new value, re-arming one watcher', async () => {

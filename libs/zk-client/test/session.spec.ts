@@ -11,21 +11,9 @@ import {
 } from '@app/zk-protocol';
 import { ClientState, WatchedEvent, ZooKeeperClient } from '@app/zk-client';
 import { FakeClock, FakeNetwork, settle } from './fakes';
-import { connectedClient } from './setup';
+import { connectedClient, makeStat } from './setup';
 
-const stat = {
-  czxid: 1n,
-  mzxid: 2n,
-  ctime: 3n,
-  mtime: 4n,
-  version: 5,
-  cversion: 0,
-  aversion: 0,
-  ephemeralOwner: 0n,
-  dataLength: 1,
-  numChildren: 0,
-  pzxid: 1n,
-};
+const stat = makeStat({ version: 5, dataLength: 1 });
 
 describe('session state machine', () => {
   it('sends a ConnectRequest and adopts the negotiated session', async () => {

@@ -1,3 +1,4 @@
+import { Stat } from '@app/zk-protocol';
 import { ClientOptions, ZooKeeperClient } from '@app/zk-client';
 import { FakeClock, FakeNetwork, FakeTransport, settle } from './fakes';
 
@@ -27,4 +28,22 @@ export async function connectedClient(
   await ready;
   await settle();
   return { client, net, clock, t: net.last };
+}
+
+/** A Stat for fake replies; tests override only the fields they assert on. */
+export function makeStat(overrides: Partial<Stat> = {}): Stat {
+  return {
+    czxid: 1n,
+    mzxid: 2n,
+    ctime: 3n,
+    mtime: 4n,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner: 0n,
+    dataLength: 0,
+    numChildren: 0,
+    pzxid: 1n,
+    ...overrides,
+  };
 }

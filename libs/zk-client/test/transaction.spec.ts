@@ -1,21 +1,9 @@
 import { CreateMode, ErrorCode, NodeExistsError, OpCode } from '@app/zk-protocol';
 import { TransactionError } from '@app/zk-client';
 import { settle } from './fakes';
-import { connectedClient } from './setup';
+import { connectedClient, makeStat } from './setup';
 
-const stat = {
-  czxid: 1n,
-  mzxid: 2n,
-  ctime: 3n,
-  mtime: 4n,
-  version: 1,
-  cversion: 0,
-  aversion: 0,
-  ephemeralOwner: 0n,
-  dataLength: 0,
-  numChildren: 0,
-  pzxid: 1n,
-};
+const stat = makeStat({ version: 1 });
 
 describe('transactions (multi)', () => {
   it('encodes the ops in order, in server paths, and maps the results', async () => {

@@ -11,21 +11,9 @@ import {
 } from '@app/zk-protocol';
 import { WatchedEvent } from '@app/zk-client';
 import { settle } from './fakes';
-import { connectedClient } from './setup';
+import { connectedClient, makeStat } from './setup';
 
-const stat = {
-  czxid: 1n,
-  mzxid: 2n,
-  ctime: 3n,
-  mtime: 4n,
-  version: 0,
-  cversion: 0,
-  aversion: 0,
-  ephemeralOwner: 0n,
-  dataLength: 0,
-  numChildren: 0,
-  pzxid: 1n,
-};
+const stat = makeStat();
 const changed = (path: string, type = EventType.NodeDataChanged) => ({
   type,
   state: KeeperState.SyncConnected,
