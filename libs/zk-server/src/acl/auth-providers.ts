@@ -1,0 +1,93 @@
+import { Id } from '@app/zk-protocol';
+import { DIGEST_SCHEME, IP_SCHEME, SUPER_SCHEME } from './auth-info';
+import { digestUserName, generateDigest, isValidDigestId } from './digest';
+import { ipMatches, isValidIpAclId, normalizeClientAddress } from './ip-auth';
+
+/**
+ * The authentication providers ZooKeeper registers by default (ProviderRegistry: ip and
+ * digest). "world" and "auth" are handled by checkACL/fixupACL themselves; "super" has no
+ * provider (it only ever appears in a connection's auth info).
+ */
+export interface AuthProvider {
+  scheme: string;
+  /** Ids an authenticated id may be used for `auth` ACL expansion. */
+  isAuthenticated: boolean;
+  isValid(id: string): boolean;
+  matches(id: string, aclExpr: string): boolean;
+  userName(id: string): string;
+}
+
+const digestProvider: AuthProvider = {
+  scheme: DIGEST_SCHEME,
+  isAuthenticated: true,
+  isValid: isValidDigestId,
+  matches: (id, aclExpr) => id === aclExpr,
+  userName: digestUserName,
+};
+
+const ipProvider: AuthProvider = {
+  scheme: IP_SCHEME,
+  isAuthenticated: false,
+  isValid: isValidIpAclId,
+  matches: ipMatches,
+  userName: (id) => id,
+};
+
+const PROVIDERS = new Map<string, AuthProvider>([
+  [DIGEST_SCHEME, digestProvider],
+  [IP_SCHEME, ipProvider],
+]);
+
+export function authProvider(scheme: string): AuthProvider | undefined {
+  return PROVIDERS.get(scheme);
+}
+
+export interface AuthenticateOptions {
+  /** zookeeper.DigestAuthenticationProvider.superDigest, e.g. "super:<base64 sha1>". */
+  superDigest?: string;
+  /** The client's address, for `addauth ip`. */
+  clientAddress?: string;
+}
+
+/**
+ * AuthenticationProvider.handleAuthentication for an `auth` packet: the ids to add to the
+ * connection, or null for AuthFailed (unknown scheme). Digest adds `super:` first when the
+ * digest equals the configured super digest (DigestAuthenticationProvider).
+ */
+export function authenticate(
+  scheme: string,
+  auth: Buffer,
+  opts: AuthenticateOptions = {},
+): Id[] | null {
+  if (scheme === DIGEST_SCHEME) {
+    const digest = generateDigest(auth.toString('utf8'));
+    const ids: Id[] = [];
+    if (opts.superDigest !== undefined && digest === opts.superDigest) {
+      ids.push({ scheme: SUPER_SCHEME, id: '' });
+    }
+    ids.push({ scheme: DIGEST_SCHEME, id: digest });
+    return ids;
+  }
+  if (scheme === IP_SCHEME && opts.clientAddress !== undefined) {
+    return [{ scheme: IP_SCHEME, id: normalizeClientAddress(opts.clientAddress) }];
+  }
+  return null;
+}
+
+/** The auth info a new connection starts with (NIOServerCnxn/NettyServerCnxn: ip:<addr>). */
+export function initialAuthInfo(clientAddress: string): Id[] {
+  return [{ scheme: IP_SCHEME, id: normalizeClientAddress(clientAddress) }];
+}
+
+/**
+ * AuthUtil.getClientInfos, for whoAmI: one entry per id whose scheme has a provider (so the
+ * `super` id is not listed).
+ */
+export function clientInfos(authInfo: readonly Id[]): { authScheme: string; user: string }[] {
+  const out: { authScheme: string; user: string }[] = [];
+  for (const id of authInfo) {
+    const p = PROVIDERS.get(id.scheme);
+    if (p) out.push({ authScheme: id.scheme, user: p.userName(id.id) });
+  }
+  return out;
+}

@@ -1,0 +1,321 @@
+import {
+  ACL,
+  JuteDecodeError,
+  JuteReader,
+  JuteWriter,
+  readACLList,
+  writeACLList,
+} from '@app/zk-protocol';
+import * as path from 'path';
+import { crc32 } from './crc32';
+import { SNAPSHOT_PREFIX, listZxidFiles, makeSnapshotName } from './file-names';
+import { SyncFs, nodeSyncFs, writeFully } from './sync-fs';
+
+/**
+ * Snapshots of the data tree and the sessions (FileSnap.java, SerializeUtils.serializeSnapshot),
+ * in our own format, file `snapshot.<hex zxid>` where zxid is the last txn the snapshot contains.
+ * Integers big-endian, strings/buffers/vectors as jute (int length, -1 = null):
+ *
+ *   u32  magic    0x5a4b534e ("ZKSN")
+ *   u32  version  1
+ *   i64  zxid     the last txn reflected in the snapshot
+ *   i32  session count, then per session: i64 id, i32 timeout (ms)
+ *   per node, parents before children:
+ *        ustring path, buffer data, vector<ACL> acl, StatPersisted stat, i.e.
+ *        i64 czxid, i64 mzxid, i64 ctime, i64 mtime, i32 version, i32 cversion,
+ *        i32 aversion, i64 ephemeralOwner, i64 pzxid (zookeeper.jute order; numChildren and
+ *        dataLength are derived, and cversion is the raw count of child creates)
+ *   i32  -1       end of nodes (a null path)
+ *   i32  node count (a cross-check)
+ *   u32  crc      CRC-32 of every byte before it
+ *   u32  end magic 0x5a4b5345 ("ZKSE")
+ *
+ * Unlike ZooKeeper's fuzzy snapshot (taken by a background thread while txns keep applying, and
+ * fixed up by replaying overlapping txns), ours is an exact cut: the tree is serialized
+ * synchronously in one turn of the event loop, so nothing can change under it; only the I/O is
+ * asynchronous. ACLs are stored inline rather than through ZooKeeper's ReferenceCountedACLCache.
+ *
+ * Writing is atomic: temp file, fsync, rename, fsync of the directory. A reader that finds a
+ * short file, a bad magic or a checksum mismatch rejects the file, and recovery falls back to
+ * the next older snapshot (FileSnap.deserialize does the same with its Adler32 check).
+ */
+
+export const SNAPSHOT_MAGIC = 0x5a4b534e;
+export const SNAPSHOT_END_MAGIC = 0x5a4b5345;
+export const SNAPSHOT_VERSION = 1;
+const HEADER_SIZE = 16;
+const TRAILER_SIZE = 8;
+const CHUNK_SIZE = 1024 * 1024;
+const TEMP_SUFFIX = '.tmp';
+
+/** zookeeper.jute StatPersisted: what a node's stat is on disk (no numChildren/dataLength). */
+export interface PersistedNodeStat {
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  pzxid: bigint;
+}
+
+/** One node as written to / read from a snapshot (same shape as DataTree's SnapshotNode). */
+export interface PersistedNode {
+  path: string;
+  data: Buffer;
+  acl: readonly ACL[];
+  stat: PersistedNodeStat;
+}
+
+/**
+ * What a snapshot walks, parents before children, root first: either an iterable of nodes (e.g.
+ * DataTree.walk()) or a forEachNode-style visitor.
+ */
+export type SnapshotNodeSource =
+  | Iterable<PersistedNode>
+  | {
+      forEachNode(cb: (path: string, node: Omit<PersistedNode, 'path'>) => void): void;
+    };
+
+export interface SessionEntry {
+  id: bigint;
+  /** Negotiated session timeout, ms. */
+  timeout: number;
+}
+
+/** A consistent cut of the server state, read synchronously by writeSnapshot. */
+export interface SnapshotContent {
+  /** The last zxid applied to `nodes`. */
+  zxid: bigint;
+  nodes: SnapshotNodeSource;
+  sessions: Iterable<SessionEntry>;
+}
+
+export interface LoadedSnapshot {
+  file: string;
+  zxid: bigint;
+  sessions: SessionEntry[];
+  /** In file order, i.e. parents before children (ready for DataTree.restore). */
+  nodes: PersistedNode[];
+}
+
+export class SnapshotFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotFormatError';
+  }
+}
+
+/**
+ * Serializes synchronously into ~1 MiB chunks (no giant contiguous buffer, no regrowth copies of
+ * the whole tree), trailer included.
+ */
+export function serializeSnapshot(content: SnapshotContent): Buffer[] {
+  const chunks: Buffer[] = [];
+  let crc = 0;
+  let w = new JuteWriter(CHUNK_SIZE + 64 * 1024);
+  const cut = () => {
+    const b = w.toBuffer();
+    crc = crc32(b, 0, b.length, crc);
+    chunks.push(b);
+    w = new JuteWriter(CHUNK_SIZE + 64 * 1024);
+  };
+  const header = Buffer.alloc(HEADER_SIZE);
+  header.writeUInt32BE(SNAPSHOT_MAGIC, 0);
+  header.writeUInt32BE(SNAPSHOT_VERSION, 4);
+  header.writeBigInt64BE(content.zxid, 8);
+  w.writeBytes(header);
+  const sessions = [...content.sessions];
+  w.writeInt(sessions.length);
+  for (const s of sessions) {
+    w.writeLong(s.id).writeInt(s.timeout);
+  }
+  let count = 0;
+  const put = (p: string, node: Omit<PersistedNode, 'path'>) => {
+    w.writeString(p).writeBuffer(node.data);
+    writeACLList(w, node.acl);
+    writePersistedStat(w, node.stat);
+    count++;
+    if (w.length >= CHUNK_SIZE) {
+      cut();
+    }
+  };
+  const source = content.nodes;
+  if (Symbol.iterator in source) {
+    for (const node of source) {
+      put(node.path, node);
+    }
+  } else {
+    source.forEachNode(put);
+  }
+  w.writeInt(-1).writeInt(count);
+  const body = w.toBuffer();
+  crc = crc32(body, 0, body.length, crc);
+  const trailer = Buffer.alloc(TRAILER_SIZE);
+  trailer.writeUInt32BE(crc, 0);
+  trailer.writeUInt32BE(SNAPSHOT_END_MAGIC, 4);
+  chunks.push(body, trailer);
+  return chunks;
+}
+
+/** Verifies the checksum and decodes a whole snapshot file; throws SnapshotFormatError. */
+export function parseSnapshot(buf: Buffer): Omit<LoadedSnapshot, 'file'> {
+  if (buf.length < HEADER_SIZE + 12 + TRAILER_SIZE) {
+    throw new SnapshotFormatError(`too short (${buf.length} bytes)`);
+  }
+  if (buf.readUInt32BE(0) !== SNAPSHOT_MAGIC || buf.readUInt32BE(4) !== SNAPSHOT_VERSION) {
+    throw new SnapshotFormatError('bad magic or version');
+  }
+  const bodyEnd = buf.length - TRAILER_SIZE;
+  if (buf.readUInt32BE(bodyEnd + 4) !== SNAPSHOT_END_MAGIC) {
+    throw new SnapshotFormatError('no end marker (incomplete file)');
+  }
+  if (crc32(buf, 0, bodyEnd) !== buf.readUInt32BE(bodyEnd)) {
+    throw new SnapshotFormatError('checksum mismatch');
+  }
+  try {
+    const r = new JuteReader(buf.subarray(0, bodyEnd), 8);
+    const zxid = r.readLong();
+    const sessionCount = r.readInt();
+    if (sessionCount < 0 || sessionCount * 12 > r.remaining) {
+      throw new SnapshotFormatError(`impossible session count ${sessionCount}`);
+    }
+    const sessions = new Array<SessionEntry>(sessionCount);
+    for (let i = 0; i < sessions.length; i++) {
+      sessions[i] = { id: r.readLong(), timeout: r.readInt() };
+    }
+    const nodes: LoadedSnapshot['nodes'] = [];
+    for (;;) {
+      const p = r.readString();
+      if (p === null) {
+        break;
+      }
+      const data = r.readBuffer() ?? Buffer.alloc(0);
+      const acl = readACLList(r);
+      nodes.push({ path: p, data, acl, stat: readPersistedStat(r) });
+    }
+    const count = r.readInt();
+    if (count !== nodes.length || r.remaining !== 0) {
+      throw new SnapshotFormatError(`node count ${count} != ${nodes.length} or trailing bytes`);
+    }
+    return { zxid, sessions, nodes };
+  } catch (err) {
+    if (err instanceof JuteDecodeError || err instanceof RangeError) {
+      throw new SnapshotFormatError(`undecodable: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+function writePersistedStat(w: JuteWriter, s: PersistedNodeStat): void {
+  w.writeLong(s.czxid).writeLong(s.mzxid).writeLong(s.ctime).writeLong(s.mtime);
+  w.writeInt(s.version).writeInt(s.cversion).writeInt(s.aversion);
+  w.writeLong(s.ephemeralOwner).writeLong(s.pzxid);
+}
+
+function readPersistedStat(r: JuteReader): PersistedNodeStat {
+  // Object literal evaluation order is the wire order.
+  return {
+    czxid: r.readLong(),
+    mzxid: r.readLong(),
+    ctime: r.readLong(),
+    mtime: r.readLong(),
+    version: r.readInt(),
+    cversion: r.readInt(),
+    aversion: r.readInt(),
+    ephemeralOwner: r.readLong(),
+    pzxid: r.readLong(),
+  };
+}
+
+export interface WriteSnapshotOptions {
+  fs?: SyncFs;
+  /**
+   * Awaited after the snapshot data is on disk and before it is published by the rename: the
+   * log must be durable up to the snapshot's zxid first, so a snapshot never gets ahead of what
+   * the log says clients were told (TxnSnapLog passes TxnLog.flush).
+   */
+  beforePublish?: () => Promise<void>;
+}
+
+export interface SnapshotWritten {
+  file: string;
+  zxid: bigint;
+  bytes: number;
+  nodes: number;
+}
+
+export async function writeSnapshot(
+  dir: string,
+  content: SnapshotContent,
+  options: WriteSnapshotOptions = {},
+): Promise<SnapshotWritten> {
+  const sfs = options.fs ?? nodeSyncFs;
+  const zxid = content.zxid;
+  const chunks = serializeSnapshot(content);
+  const last = chunks[chunks.length - 2];
+  const nodes = last.readInt32BE(last.length - 4);
+  const bytes = chunks.reduce((n, c) => n + c.length, 0);
+  const file = makeSnapshotName(zxid);
+  const temp = path.join(dir, file + TEMP_SUFFIX);
+  await sfs.mkdir(dir);
+  let published = false;
+  try {
+    const fd = await sfs.open(temp, 'w');
+    try {
+      await writeFully(sfs, fd, chunks, 0);
+      await sfs.fsync(fd);
+    } finally {
+      await sfs.close(fd);
+    }
+    await options.beforePublish?.();
+    await sfs.rename(temp, path.join(dir, file));
+    published = true;
+    await sfs.syncDir(dir);
+  } finally {
+    if (!published) {
+      await sfs.unlink(temp).catch(() => undefined);
+    }
+  }
+  return { file, zxid, bytes, nodes };
+}
+
+export interface InvalidSnapshot {
+  file: string;
+  reason: string;
+}
+
+/**
+ * The newest snapshot that passes its checks, trying older ones in turn (FileSnap.deserialize);
+ * rejected files are reported, not deleted. Temp files are never considered.
+ */
+export async function loadNewestValidSnapshot(
+  dir: string,
+  sfs: SyncFs = nodeSyncFs,
+): Promise<{ snapshot: LoadedSnapshot | null; invalid: InvalidSnapshot[] }> {
+  const files = await listZxidFiles(sfs, dir, SNAPSHOT_PREFIX);
+  const invalid: InvalidSnapshot[] = [];
+  for (let i = files.length - 1; i >= 0; i--) {
+    const { name, zxid } = files[i];
+    try {
+      const parsed = parseSnapshot(await sfs.readFile(path.join(dir, name)));
+      if (parsed.zxid !== zxid) {
+        throw new SnapshotFormatError(`holds zxid ${parsed.zxid.toString(16)}, not its name's`);
+      }
+      return { snapshot: { file: name, ...parsed }, invalid };
+    } catch (err) {
+      if (!(err instanceof SnapshotFormatError)) {
+        throw err;
+      }
+      invalid.push({ file: name, reason: err.message });
+    }
+  }
+  return { snapshot: null, invalid };
+}
+
+/** Leftover `snapshot.<hex>.tmp` files of interrupted writes (removed by recovery). */
+export function isSnapshotTempFile(name: string): boolean {
+  return /^snapshot\.[0-9a-f]{1,16}\.tmp$/.test(name);
+}

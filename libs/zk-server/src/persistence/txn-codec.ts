@@ -1,0 +1,218 @@
+import {
+  ACL,
+  JuteDecodeError,
+  JuteEncodeError,
+  JuteReader,
+  JuteWriter,
+  OpCode,
+  readACLList,
+  writeACLList,
+} from '@app/zk-protocol';
+import { Txn, TxnHeader } from '../txn/txn';
+
+/**
+ * Binary form of a logged transaction: the jute TxnHeader followed by the jute record of its txn,
+ * exactly the classes of the `org.apache.zookeeper.txn` module in zookeeper.jute, in the order
+ * SerializeUtils.deserializeTxn reads them (ZooKeeper 3.8, without the optional TxnDigest).
+ *
+ *   TxnHeader          long clientId, int cxid, long zxid, long time, int type
+ *   then, chosen by TxnHeader.type (or Txn.type inside a multi):
+ *   create / create2   CreateTxn          ustring path, buffer data, vector<ACL> acl,
+ *                                         boolean ephemeral, int parentCVersion
+ *   createContainer    CreateContainerTxn ustring path, buffer data, vector<ACL> acl,
+ *                                         int parentCVersion
+ *   createTTL          CreateTTLTxn       ustring path, buffer data, vector<ACL> acl,
+ *                                         int parentCVersion, long ttl
+ *   delete /
+ *   deleteContainer    DeleteTxn          ustring path
+ *   setData            SetDataTxn         ustring path, buffer data, int version
+ *   setACL             SetACLTxn          ustring path, vector<ACL> acl, int version
+ *   check              CheckVersionTxn    ustring path, int version
+ *   createSession      CreateSessionTxn   int timeOut
+ *   closeSession       CloseSessionTxn    vector<ustring> paths2Delete
+ *   error              ErrorTxn           int err
+ *   multi              MultiTxn           vector<Txn>, Txn = int type, buffer data (the
+ *                                         inner record, encoded as above)
+ *
+ * ACL is `int perms, ustring scheme, ustring id`. Everything is big-endian; strings and buffers
+ * are int-length prefixed (-1 = null).
+ */
+
+/** Writes header + txn into `w` (which may already hold other records: the log batches them). */
+export function writeTxn(w: JuteWriter, header: TxnHeader, txn: Txn): void {
+  if (header.type !== txn.type && !(header.type === OpCode.create2 && txn.type === OpCode.create)) {
+    throw new JuteEncodeError(`TxnHeader.type ${header.type} does not match txn type ${txn.type}`);
+  }
+  w.writeLong(header.clientId);
+  w.writeInt(header.cxid);
+  w.writeLong(header.zxid);
+  w.writeLong(header.time);
+  w.writeInt(header.type);
+  writeTxnBody(w, txn);
+}
+
+/** Encodes one txn record to a fresh buffer (tests, tools; the log encodes in place). */
+export function encodeTxn(header: TxnHeader, txn: Txn): Buffer {
+  const w = new JuteWriter();
+  writeTxn(w, header, txn);
+  return w.toBuffer();
+}
+
+/** Decodes exactly one header + txn; trailing bytes are an error. */
+export function decodeTxn(buf: Buffer): { header: TxnHeader; txn: Txn } {
+  const r = new JuteReader(buf);
+  const header: TxnHeader = {
+    clientId: r.readLong(),
+    cxid: r.readInt(),
+    zxid: r.readLong(),
+    time: r.readLong(),
+    type: r.readInt() as OpCode,
+  };
+  const txn = readTxnBody(r, header.type);
+  if (r.remaining !== 0) {
+    throw new JuteDecodeError(`${r.remaining} unexpected bytes after the txn`, r.offset);
+  }
+  return { header, txn };
+}
+
+function writeTxnBody(w: JuteWriter, txn: Txn): void {
+  switch (txn.type) {
+    case OpCode.create:
+      w.writeString(txn.path).writeBuffer(txn.data);
+      writeACLList(w, txn.acl);
+      w.writeBool(txn.ephemeral).writeInt(txn.parentCVersion);
+      return;
+    case OpCode.createContainer:
+      w.writeString(txn.path).writeBuffer(txn.data);
+      writeACLList(w, txn.acl);
+      w.writeInt(txn.parentCVersion);
+      return;
+    case OpCode.createTTL:
+      w.writeString(txn.path).writeBuffer(txn.data);
+      writeACLList(w, txn.acl);
+      w.writeInt(txn.parentCVersion).writeLong(txn.ttl);
+      return;
+    case OpCode.delete:
+    case OpCode.deleteContainer:
+      w.writeString(txn.path);
+      return;
+    case OpCode.setData:
+      w.writeString(txn.path).writeBuffer(txn.data).writeInt(txn.version);
+      return;
+    case OpCode.setACL:
+      w.writeString(txn.path);
+      writeACLList(w, txn.acl);
+      w.writeInt(txn.version);
+      return;
+    case OpCode.check:
+      w.writeString(txn.path).writeInt(txn.version);
+      return;
+    case OpCode.createSession:
+      w.writeInt(txn.timeOut);
+      return;
+    case OpCode.closeSession:
+      w.writeVector(txn.paths2Delete, (ww, p) => ww.writeString(p));
+      return;
+    case OpCode.error:
+      w.writeInt(txn.err);
+      return;
+    case OpCode.multi:
+      w.writeInt(txn.txns.length);
+      for (const sub of txn.txns) {
+        // Txn{int type, buffer data}: the inner record is written in place and its buffer length
+        // patched afterwards, so a multi costs no intermediate buffer per sub-txn.
+        w.writeInt(sub.type);
+        const lengthAt = w.length;
+        w.writeInt(0);
+        writeTxnBody(w, sub);
+        w.toBuffer().writeInt32BE(w.length - lengthAt - 4, lengthAt);
+      }
+      return;
+    default:
+      throw new JuteEncodeError(`no txn record for op ${(txn as { type: number }).type}`);
+  }
+}
+
+function readPath(r: JuteReader): string {
+  const at = r.offset;
+  const s = r.readString();
+  if (s === null) {
+    throw new JuteDecodeError('null path in txn', at);
+  }
+  return s;
+}
+
+function readData(r: JuteReader): Buffer {
+  return r.readBuffer() ?? Buffer.alloc(0);
+}
+
+function readAcl(r: JuteReader): ACL[] {
+  return readACLList(r);
+}
+
+function readTxnBody(r: JuteReader, type: OpCode): Txn {
+  switch (type) {
+    case OpCode.create:
+    case OpCode.create2:
+      return {
+        type: OpCode.create,
+        path: readPath(r),
+        data: readData(r),
+        acl: readAcl(r),
+        ephemeral: r.readBool(),
+        parentCVersion: r.readInt(),
+      };
+    case OpCode.createContainer:
+      return {
+        type,
+        path: readPath(r),
+        data: readData(r),
+        acl: readAcl(r),
+        parentCVersion: r.readInt(),
+      };
+    case OpCode.createTTL:
+      return {
+        type,
+        path: readPath(r),
+        data: readData(r),
+        acl: readAcl(r),
+        parentCVersion: r.readInt(),
+        ttl: r.readLong(),
+      };
+    case OpCode.delete:
+    case OpCode.deleteContainer:
+      return { type, path: readPath(r) };
+    case OpCode.setData:
+      return { type, path: readPath(r), data: readData(r), version: r.readInt() };
+    case OpCode.setACL:
+      return { type, path: readPath(r), acl: readAcl(r), version: r.readInt() };
+    case OpCode.check:
+      return { type, path: readPath(r), version: r.readInt() };
+    case OpCode.createSession:
+      return { type, timeOut: r.readInt() };
+    case OpCode.closeSession:
+      return { type, paths2Delete: r.readVector(readPath) ?? [] };
+    case OpCode.error:
+      return { type, err: r.readInt() };
+    case OpCode.multi: {
+      const txns =
+        r.readVector((rr) => {
+          const subType = rr.readInt() as OpCode;
+          const at = rr.offset;
+          const data = rr.readBuffer();
+          if (data === null) {
+            throw new JuteDecodeError('null Txn.data in multi', at);
+          }
+          const sub = new JuteReader(data);
+          const txn = readTxnBody(sub, subType);
+          if (sub.remaining !== 0) {
+            throw new JuteDecodeError(`${sub.remaining} unexpected bytes in a multi's Txn`, at);
+          }
+          return txn;
+        }) ?? [];
+      return { type, txns };
+    }
+    default:
+      throw new JuteDecodeError(`no txn record for op ${type as number}`, r.offset);
+  }
+}

@@ -1,0 +1,390 @@
+import { JuteWriter } from '@app/zk-protocol';
+import * as path from 'path';
+import { Txn, TxnHeader } from '../txn/txn';
+import { makeLogName } from './file-names';
+import { SyncFs, nodeSyncFs, writeFully } from './sync-fs';
+import { writeTxn } from './txn-codec';
+import {
+  LOG_HEADER_SIZE,
+  MAX_RECORD_SIZE,
+  RECORD_HEADER_SIZE,
+  encodeLogHeader,
+  sealRecord,
+} from './txn-log-format';
+
+/**
+ * The append-only transaction log with group commit (FileTxnLog.java for the file handling,
+ * SyncRequestProcessor.java for the batching). The on-disk format is in txn-log-format.ts.
+ *
+ * append() encodes the record straight into the pending batch buffer and returns the batch's
+ * shared promise. One writer at a time takes the whole pending batch and makes it durable with a
+ * single positional write and a single fdatasync; only then is the batch's promise resolved.
+ * Appends made while that write/fsync is in flight go into the next batch, which is written as
+ * soon as the previous fsync returns. So under load the number of fsyncs per second stays at what
+ * the disk allows while the txns per fsync grow with the offered load.
+ *
+ * A failed write or fsync is fatal for the log (as in PostgreSQL after fsyncgate): after an fsync
+ * error the kernel may have dropped the dirty pages, so nothing written since the last good fsync
+ * can be trusted. Every waiting and every later append is rejected with that error; the server
+ * must restart and recover from what is really on disk.
+ */
+
+export interface TxnLogOptions {
+  /** dataLogDir; created if missing. */
+  dir: string;
+  fs?: SyncFs;
+  /** Start a new file once the current one holds at least this many bytes. Default 64 MiB. */
+  maxFileSize?: number;
+  /**
+   * Zero-fill the file this far ahead of the data (FilePadding's zookeeper.preAllocSize), so
+   * most fdatasyncs need not commit a size change. Default 1 MiB; 0 disables.
+   */
+  preAllocSize?: number;
+  /** The last zxid already in the log or snapshot (from recovery); appends must exceed it. */
+  lastZxid?: bigint;
+  /**
+   * Starts the writer when a batch opens and no write is in flight. The default, setImmediate,
+   * lets every append made in the same turn of the event loop (e.g. a burst of pipelined
+   * requests read from sockets) join the first fsync.
+   */
+  schedule?: (run: () => void) => void;
+}
+
+export interface TxnLogStats {
+  /** Batches made durable; one write and one fdatasync each. */
+  fsyncs: number;
+  txns: number;
+  bytes: number;
+  lastBatchTxns: number;
+  maxBatchTxns: number;
+  /** txns / fsyncs: the group-commit factor. */
+  avgTxnsPerFsync: number;
+  filesCreated: number;
+}
+
+/** Thrown for appends to a closed log, out-of-order zxids and oversized records. */
+export class TxnLogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TxnLogError';
+  }
+}
+
+interface Batch {
+  writer: JuteWriter;
+  count: number;
+  firstZxid: bigint;
+  lastZxid: bigint;
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+const DEFAULT_PREALLOC = 1024 * 1024;
+const MIN_BATCH_BUFFER = 2048;
+const MAX_BATCH_BUFFER_HINT = 16 * 1024 * 1024;
+const RECORD_HEADER_PLACEHOLDER = Buffer.alloc(RECORD_HEADER_SIZE);
+
+let zeros: Buffer = Buffer.alloc(0);
+function zeroFill(length: number, out: Buffer[]): void {
+  if (zeros.length < Math.min(length, DEFAULT_PREALLOC)) {
+    zeros = Buffer.alloc(Math.min(Math.max(length, 64 * 1024), DEFAULT_PREALLOC));
+  }
+  for (let left = length; left > 0; left -= zeros.length) {
+    out.push(left >= zeros.length ? zeros : zeros.subarray(0, left));
+  }
+}
+
+export class TxnLog {
+  private readonly dir: string;
+  private readonly fs: SyncFs;
+  private readonly maxFileSize: number;
+  private readonly preAllocSize: number;
+  private readonly schedule: (run: () => void) => void;
+
+  private pending: Batch | null = null;
+  private inFlight: Batch | null = null;
+  private scheduled = false;
+  private failure: Error | null = null;
+  private closing = false;
+  private dirReady = false;
+
+  private fd: number | null = null;
+  private fileName: string | null = null;
+  /** Logical end of the data in the current file; the file is zero beyond it. */
+  private fileEnd = 0;
+  private allocatedEnd = 0;
+  private rollRequested = false;
+  private batchBufferHint = MIN_BATCH_BUFFER;
+
+  private appendedZxid: bigint;
+  private syncedZxid: bigint;
+  private readonly counters = {
+    fsyncs: 0,
+    txns: 0,
+    bytes: 0,
+    lastBatchTxns: 0,
+    maxBatchTxns: 0,
+    filesCreated: 0,
+  };
+
+  constructor(options: TxnLogOptions) {
+    this.dir = options.dir;
+    this.fs = options.fs ?? nodeSyncFs;
+    this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    this.preAllocSize = options.preAllocSize ?? DEFAULT_PREALLOC;
+    this.schedule = options.schedule ?? ((run) => void setImmediate(run));
+    this.appendedZxid = options.lastZxid ?? -1n;
+    this.syncedZxid = this.appendedZxid;
+  }
+
+  /** zxid of the newest txn handed to append(). */
+  get lastAppendedZxid(): bigint {
+    return this.appendedZxid;
+  }
+
+  /** zxid of the newest txn known to be on disk (its batch's fdatasync returned). */
+  get lastSyncedZxid(): bigint {
+    return this.syncedZxid;
+  }
+
+  /** The error that broke the log, if any (then every append rejects with it). */
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  /** Name of the file being appended to, if one is open. */
+  get currentFile(): string | null {
+    return this.fileName;
+  }
+
+  get stats(): TxnLogStats {
+    const c = this.counters;
+    return { ...c, avgTxnsPerFsync: c.fsyncs === 0 ? 0 : c.txns / c.fsyncs };
+  }
+
+  /** Txns appended but not yet durable. */
+  get unsyncedTxns(): number {
+    return (this.pending?.count ?? 0) + (this.inFlight?.count ?? 0);
+  }
+
+  /**
+   * Queues a txn; the promise resolves once it is on disk, rejects if it never will be. All
+   * appends of one batch share the same promise object, so an append allocates no promise.
+   */
+  append(header: TxnHeader, txn: Txn): Promise<void> {
+    if (this.failure) {
+      return Promise.reject(this.failure);
+    }
+    if (this.closing) {
+      return Promise.reject(new TxnLogError('the txn log is closed'));
+    }
+    if (header.zxid <= this.appendedZxid) {
+      return Promise.reject(
+        new TxnLogError(
+          `zxid ${header.zxid} is not after the last logged zxid ${this.appendedZxid}`,
+        ),
+      );
+    }
+    const batch = this.pending ?? (this.pending = this.newBatch());
+    const w = batch.writer;
+    const start = w.length;
+    try {
+      w.writeBytes(RECORD_HEADER_PLACEHOLDER);
+      writeTxn(w, header, txn);
+      const payloadLength = w.length - start - RECORD_HEADER_SIZE;
+      if (payloadLength > MAX_RECORD_SIZE) {
+        throw new TxnLogError(`txn of ${payloadLength} bytes exceeds ${MAX_RECORD_SIZE}`);
+      }
+      sealRecord(w.toBuffer(), start, payloadLength);
+    } catch (err) {
+      // JuteWriter cannot rewind: rebuild the batch from the records before this one.
+      batch.writer = new JuteWriter(Math.max(start, MIN_BATCH_BUFFER));
+      batch.writer.writeBytes(w.toBuffer().subarray(0, start));
+      return Promise.reject(err);
+    }
+    if (batch.count === 0) {
+      batch.firstZxid = header.zxid;
+    }
+    batch.count++;
+    batch.lastZxid = header.zxid;
+    this.appendedZxid = header.zxid;
+    this.kick();
+    return batch.done;
+  }
+
+  /** Resolves once everything appended so far is durable (rejects if it cannot be). */
+  flush(): Promise<void> {
+    if (this.failure) {
+      return Promise.reject(this.failure);
+    }
+    // An empty pending batch (its only append failed to encode) is never written: skip it.
+    const last = this.pending && this.pending.count > 0 ? this.pending : this.inFlight;
+    return last ? last.done : Promise.resolve();
+  }
+
+  /**
+   * Makes the next batch start a new file (FileTxnLog.rollLog, done when a snapshot is taken so
+   * that older files become purgeable).
+   */
+  rollLog(): void {
+    this.rollRequested = true;
+  }
+
+  /** Flushes, trims the pre-allocated tail of the current file and closes it. */
+  async close(): Promise<void> {
+    this.closing = true;
+    let flushError: unknown = null;
+    await this.flush().catch((err: unknown) => (flushError = err));
+    if (this.fd !== null) {
+      const fd = this.fd;
+      this.fd = null;
+      this.fileName = null;
+      try {
+        if (!this.failure) {
+          await this.fs.ftruncate(fd, this.fileEnd);
+          await this.fs.fsync(fd);
+        }
+      } finally {
+        await this.fs.close(fd);
+      }
+    }
+    if (flushError) {
+      throw flushError;
+    }
+  }
+
+  private newBatch(): Batch {
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Callers observe failures through their own await; this only keeps a batch nobody awaits
+    // from crashing the process with an unhandled rejection. The failure stays in `error`.
+    done.catch(() => undefined);
+    return {
+      writer: new JuteWriter(this.batchBufferHint),
+      count: 0,
+      firstZxid: 0n,
+      lastZxid: 0n,
+      done,
+      resolve,
+      reject,
+    };
+  }
+
+  private kick(): void {
+    if (this.inFlight || this.scheduled) {
+      return;
+    }
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      void this.drain();
+    });
+  }
+
+  /** The single writer: one batch at a time, each appended-to-while-syncing batch next. */
+  private async drain(): Promise<void> {
+    if (this.inFlight) {
+      return;
+    }
+    while (this.pending && !this.failure) {
+      const batch = this.pending;
+      this.pending = null;
+      this.inFlight = batch;
+      try {
+        await this.writeBatch(batch);
+        if (batch.count > 0) {
+          this.syncedZxid = batch.lastZxid;
+        }
+        this.inFlight = null;
+        batch.resolve();
+      } catch (err) {
+        this.inFlight = null;
+        this.fail(err instanceof Error ? err : new Error(String(err)), batch);
+      }
+    }
+  }
+
+  private fail(err: Error, batch: Batch): void {
+    this.failure = err;
+    batch.reject(err);
+    if (this.pending) {
+      this.pending.reject(err);
+      this.pending = null;
+    }
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    if (batch.count === 0) {
+      return;
+    }
+    const buffers: Buffer[] = [];
+    let created = false;
+    // Taken before any await: a rollLog() made while this batch is being written is for the next.
+    const roll = this.rollRequested;
+    this.rollRequested = false;
+    if (this.fd === null || roll || this.fileEnd >= this.maxFileSize) {
+      await this.openFile(batch.firstZxid);
+      buffers.push(encodeLogHeader(batch.firstZxid));
+      created = true;
+    }
+    const fd = this.fd as number;
+    const data = batch.writer.toBuffer();
+    buffers.push(data);
+    const start = this.fileEnd;
+    const end = start + (created ? LOG_HEADER_SIZE : 0) + data.length;
+    if (this.preAllocSize > 0 && end > this.allocatedEnd) {
+      const newEnd = (Math.floor(end / this.preAllocSize) + 1) * this.preAllocSize;
+      zeroFill(newEnd - end, buffers);
+      this.allocatedEnd = newEnd;
+    }
+    await writeFully(this.fs, fd, buffers, start);
+    this.fileEnd = end;
+    await this.fs.fdatasync(fd);
+    if (created) {
+      // The new file's directory entry must be durable too before we claim its txns are.
+      await this.fs.syncDir(this.dir);
+    }
+    const c = this.counters;
+    c.fsyncs++;
+    c.txns += batch.count;
+    c.bytes += data.length;
+    c.lastBatchTxns = batch.count;
+    c.maxBatchTxns = Math.max(c.maxBatchTxns, batch.count);
+    // Size the next batch buffer like this one, so a steady load does not regrow every time.
+    this.batchBufferHint = Math.min(
+      Math.max(MIN_BATCH_BUFFER, data.length + (data.length >> 2)),
+      MAX_BATCH_BUFFER_HINT,
+    );
+  }
+
+  private async openFile(firstZxid: bigint): Promise<void> {
+    if (this.fd !== null) {
+      const old = this.fd;
+      this.fd = null;
+      this.fileName = null;
+      try {
+        // Trim the zero padding of the finished file; not needed for correctness, so no fsync.
+        await this.fs.ftruncate(old, this.fileEnd);
+      } finally {
+        await this.fs.close(old);
+      }
+    }
+    if (!this.dirReady) {
+      await this.fs.mkdir(this.dir);
+      this.dirReady = true;
+    }
+    const name = makeLogName(firstZxid);
+    // 'wx': never overwrite a log file; zxids only grow, so a clash means a bug or a stale dir.
+    this.fd = await this.fs.open(path.join(this.dir, name), 'wx');
+    this.fileName = name;
+    this.fileEnd = 0;
+    this.allocatedEnd = 0;
+    this.counters.filesCreated++;
+  }
+}
