@@ -1,0 +1,215 @@
+import { Socket } from 'node:net';
+import {
+  ConnectRequest,
+  FrameDecoder,
+  Id,
+  OpCode,
+  WatcherEvent,
+  decodeConnectRequest,
+  encodeConnectResponse,
+  encodeNotification,
+} from '@app/zk-protocol';
+import { initialAuthInfo } from '../acl/auth-providers';
+import { normalizeClientAddress } from '../acl/ip-auth';
+import { SESSION_PASSWORD_LENGTH } from '../sessions/session-password';
+import { RequestProcessor } from './request-processor';
+import { ServerCore } from './server-core';
+import { RequestCnxn } from './server-cnxn';
+
+/** handshake -> open -> (draining: replies still go out, nothing is read) -> closed. */
+type CnxnState = 'handshake' | 'open' | 'draining' | 'closed';
+
+/**
+ * One client TCP connection (NIOServerCnxn): length-prefixed frames, the ConnectRequest
+ * handshake (ZooKeeperServer.processConnectRequest), then requests. Nothing thrown in here
+ * leaves the socket handlers: a broken frame closes this connection only.
+ */
+export class ClientConnection implements RequestCnxn {
+  readonly authInfo: Id[];
+  readonly clientAddress: string;
+  private readonly decoder: FrameDecoder;
+  private state: CnxnState = 'handshake';
+  private session = 0n;
+  /** The timeout negotiated for this connection (what touch() extends the session by). */
+  private negotiatedTimeout = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly core: ServerCore,
+    private readonly processor: RequestProcessor,
+  ) {
+    this.clientAddress = normalizeClientAddress(socket.remoteAddress ?? '');
+    this.authInfo = initialAuthInfo(this.clientAddress);
+    this.decoder = new FrameDecoder({ maxFrameSize: core.config.maxFrameSize });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close('socket error'));
+    socket.on('close', () => this.onClosed());
+  }
+
+  get sessionId(): bigint {
+    return this.session;
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get timeout(): number {
+    return this.negotiatedTimeout;
+  }
+
+  send(frame: Buffer): void {
+    if (this.state === 'closed' || this.socket.destroyed) return;
+    this.socket.write(frame);
+  }
+
+  stopReading(): void {
+    if (this.state !== 'closed') this.state = 'draining';
+  }
+
+  sendNotification(event: WatcherEvent, zxid: bigint): void {
+    this.send(encodeNotification(event, zxid));
+  }
+
+  /** Flushes what was written, then closes (ServerCnxn.close / sendCloseSession). */
+  close(reason: string): void {
+    void reason;
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.endSocket();
+    this.core.connectionClosed(this);
+  }
+
+  private endSocket(): void {
+    this.socket.end();
+    // A peer that never reads must not keep the socket half-open forever.
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  private onClosed(): void {
+    if (this.state !== 'closed') {
+      this.state = 'closed';
+      this.core.connectionClosed(this);
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed' || this.state === 'draining') return;
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      // Over jute.maxbuffer, or a negative length: the stream cannot be resynchronised.
+      this.core.reportError(err, 'frame');
+      this.socket.destroy();
+      this.onClosed();
+      return;
+    }
+    for (const frame of frames) {
+      if (this.state !== 'handshake' && this.state !== 'open') return;
+      try {
+        this.onFrame(frame);
+      } catch (err) {
+        this.core.reportError(err, 'frame');
+        this.close('internal error');
+      }
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.state === 'handshake') {
+      this.handshake(frame);
+      return;
+    }
+    // ZooKeeperServer.submitRequest -> touch(cnxn): every packet keeps the session alive; a
+    // session that is gone or closing cannot be used from this connection any more.
+    if (!this.core.sessions.touch(this.session, this.negotiatedTimeout)) {
+      this.close('session gone');
+      return;
+    }
+    if (!this.processor.process(this, frame)) this.close('malformed request');
+  }
+
+  /** ZooKeeperServer.processConnectRequest. */
+  private handshake(frame: Buffer): void {
+    let req: ConnectRequest;
+    try {
+      req = decodeConnectRequest(frame);
+    } catch {
+      this.close('malformed ConnectRequest');
+      return;
+    }
+    const core = this.core;
+    if (core.isFailed) {
+      this.close('server not serving');
+      return;
+    }
+    // A client that saw a newer state than ours must not be served from an older one.
+    if (req.lastZxidSeen > core.lastZxid) {
+      this.close('client zxid ahead of server');
+      return;
+    }
+    // ZooKeeper always appends the readOnly byte; it is echoed here only to clients that sent
+    // one, so a pre-3.4 style client gets the record layout it expects. Never read-only.
+    const readOnly = req.readOnly === undefined ? undefined : false;
+    this.negotiatedTimeout = core.sessions.negotiateTimeout(req.timeOut);
+    if (req.sessionId === 0n) {
+      const session = core.sessions.createSession(req.timeOut);
+      this.session = session.id;
+      this.negotiatedTimeout = session.timeout;
+      core.sessions.setOwner(session.id, this);
+      this.state = 'open';
+      // createSession is a txn too; the ConnectResponse waits for it to be durable
+      // (FinalRequestProcessor -> finishSessionInit).
+      const committed = core.commit(session.id, 0, {
+        type: OpCode.createSession,
+        timeOut: session.timeout,
+      });
+      core.releaseCommitted(committed, () =>
+        this.send(
+          encodeConnectResponse({
+            protocolVersion: 0,
+            timeOut: session.timeout,
+            sessionId: session.id,
+            passwd: core.sessions.passwordFor(session.id),
+            readOnly,
+          }),
+        ),
+      );
+      return;
+    }
+    const session = core.sessions.reopenSession(req.sessionId, req.passwd, this.negotiatedTimeout);
+    if (!session) {
+      // finishSessionInit(valid = false): timeout 0, id 0, an all-zero password, then close.
+      const frameOut = encodeConnectResponse({
+        protocolVersion: 0,
+        timeOut: 0,
+        sessionId: 0n,
+        passwd: Buffer.alloc(SESSION_PASSWORD_LENGTH),
+        readOnly,
+      });
+      this.state = 'closed';
+      core.release(() => {
+        if (!this.socket.destroyed) this.socket.write(frameOut);
+        this.endSocket();
+      });
+      core.connectionClosed(this);
+      return;
+    }
+    this.session = session.id;
+    this.state = 'open';
+    const previous = core.sessions.setOwner(session.id, this);
+    previous?.close('session re-attached from another connection');
+    const response = encodeConnectResponse({
+      protocolVersion: 0,
+      timeOut: this.negotiatedTimeout,
+      sessionId: session.id,
+      passwd: core.sessions.passwordFor(session.id),
+      readOnly,
+    });
+    core.release(() => this.send(response));
+  }
+}

@@ -1,0 +1,92 @@
+import { DEFAULT_MAX_FRAME } from '@app/zk-protocol';
+import { Clock, systemClock } from './clock';
+import { TxnLogSink } from './txn-log-sink';
+
+/** ZkServer options; names follow zoo.cfg / ZooKeeper system properties where there is one. */
+export interface ZkServerConfig {
+  /** clientPortAddress. Default 127.0.0.1. */
+  host?: string;
+  /** clientPort; 0 picks a free port (see ZkServer.address). Default 0. */
+  port?: number;
+  /** tickTime (ms): expiry bucket width and unit of the session timeout bounds. Default 2000. */
+  tickTime?: number;
+  /** Default 2 * tickTime. */
+  minSessionTimeout?: number;
+  /** Default 20 * tickTime. */
+  maxSessionTimeout?: number;
+  /** jute.maxbuffer: largest accepted request frame body. Default 0xfffff. */
+  maxFrameSize?: number;
+  /** maxClientCnxns: concurrent connections per client IP; 0 = unlimited. Default 60. */
+  maxClientCnxns?: number;
+  /** zookeeper.extendedTypesEnabled: TTL nodes. Default false. */
+  extendedTypesEnabled?: boolean;
+  /** zookeeper.DigestAuthenticationProvider.superDigest ("super:<base64 sha1>"). */
+  superDigest?: string;
+  /** zookeeper.skipACL. Default false. */
+  skipACL?: boolean;
+  /** Time source for expiry, txn times and the container manager. Default the system clock. */
+  clock?: Clock;
+  /**
+   * The txn log. Default: a TxnSnapLog in `dataDir` when that is set (recovered on start),
+   * else an InMemoryTxnLog (nothing durable).
+   */
+  log?: TxnLogSink;
+  /** dataDir: snapshots (and the txn log unless dataLogDir is set); enables persistence. */
+  dataDir?: string;
+  /** dataLogDir. Default dataDir. */
+  dataLogDir?: string;
+  /** zookeeper.snapCount: txns between snapshots. Default 100000. */
+  snapCount?: number;
+  /** Key of the session passwords. Default a random one per server instance. */
+  sessionSecret?: Buffer | string;
+  /** znode.container.checkIntervalMs. Default 60000. */
+  containerCheckIntervalMs?: number;
+  /** znode.container.maxPerMinute: deletions per minute at most. Default 10000. */
+  containerMaxPerMinute?: number;
+  /**
+   * Zxid in notification headers: 'txn' sends the zxid of the change (ZooKeeper 3.9),
+   * 'none' sends -1 (3.8 and earlier). Default 'none'.
+   */
+  notificationZxid?: 'txn' | 'none';
+  /** Where unexpected errors go (they never crash the server). Default: ignored. */
+  onError?: (err: unknown, where: string) => void;
+}
+
+export type ResolvedZkServerConfig = Required<Omit<ZkServerConfig, OptionalKeys>> &
+  Pick<ZkServerConfig, OptionalKeys>;
+
+type OptionalKeys =
+  'superDigest' | 'log' | 'sessionSecret' | 'onError' | 'dataDir' | 'dataLogDir' | 'snapCount';
+
+export const DEFAULT_TICK_TIME = 2000;
+export const DEFAULT_MAX_CLIENT_CNXNS = 60;
+export const DEFAULT_CONTAINER_CHECK_INTERVAL_MS = 60000;
+export const DEFAULT_CONTAINER_MAX_PER_MINUTE = 10000;
+
+export function resolveConfig(config: ZkServerConfig = {}): ResolvedZkServerConfig {
+  const tickTime = config.tickTime ?? DEFAULT_TICK_TIME;
+  if (!(tickTime > 0)) throw new RangeError(`tickTime must be positive, got ${tickTime}`);
+  return {
+    host: config.host ?? '127.0.0.1',
+    port: config.port ?? 0,
+    tickTime,
+    minSessionTimeout: config.minSessionTimeout ?? 2 * tickTime,
+    maxSessionTimeout: config.maxSessionTimeout ?? 20 * tickTime,
+    maxFrameSize: config.maxFrameSize ?? DEFAULT_MAX_FRAME,
+    maxClientCnxns: config.maxClientCnxns ?? DEFAULT_MAX_CLIENT_CNXNS,
+    extendedTypesEnabled: config.extendedTypesEnabled ?? false,
+    skipACL: config.skipACL ?? false,
+    clock: config.clock ?? systemClock,
+    containerCheckIntervalMs:
+      config.containerCheckIntervalMs ?? DEFAULT_CONTAINER_CHECK_INTERVAL_MS,
+    containerMaxPerMinute: config.containerMaxPerMinute ?? DEFAULT_CONTAINER_MAX_PER_MINUTE,
+    notificationZxid: config.notificationZxid ?? 'none',
+    superDigest: config.superDigest,
+    log: config.log,
+    sessionSecret: config.sessionSecret,
+    onError: config.onError,
+    dataDir: config.dataDir,
+    dataLogDir: config.dataLogDir,
+    snapCount: config.snapCount,
+  };
+}
