@@ -51,3 +51,4 @@ export * from './server/connection';
 export * from './server/container-manager';
 export * from './server/zk-server';
 export * from './server/durable-state';
+export * from './four-letter';

@@ -11,6 +11,10 @@ import {
 } from '@app/zk-protocol';
 import { initialAuthInfo } from '../acl/auth-providers';
 import { normalizeClientAddress } from '../acl/ip-auth';
+import { ConnectionStats } from '../four-letter/connection-stats';
+import { FourLetterSniffer } from '../four-letter/four-letter-sniffer';
+import { FourLetterHook } from '../four-letter/four-letter-hook';
+import { ServerStats } from '../four-letter/server-stats';
 import { SESSION_PASSWORD_LENGTH } from '../sessions/session-password';
 import { RequestProcessor } from './request-processor';
 import { ServerCore } from './server-core';
@@ -18,6 +22,14 @@ import { RequestCnxn } from './server-cnxn';
 
 /** handshake -> open -> (draining: replies still go out, nothing is read) -> closed. */
 type CnxnState = 'handshake' | 'open' | 'draining' | 'closed';
+
+/**
+ * Replies queued for one connection beyond what the socket took (Node buffers them in memory)
+ * after which the connection is dropped as too slow. ZooKeeper bounds the same memory by no
+ * longer reading from a connection with too many outstanding requests (throttling); one TCP
+ * chunk here can hold thousands of requests, so a hard cap is what keeps this bounded.
+ */
+export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024;
 
 /**
  * One client TCP connection (NIOServerCnxn): length-prefixed frames, the ConnectRequest
@@ -32,13 +44,21 @@ export class ClientConnection implements RequestCnxn {
   private session = 0n;
   /** The timeout negotiated for this connection (what touch() extends the session by). */
   private negotiatedTimeout = 0;
+  /** cons/stat counters (ServerCnxn statistics). */
+  readonly stats: ConnectionStats;
+  /** "/ip:port", as cons prints it. */
+  readonly remoteSocketAddress: string;
+  private readonly sniffer = new FourLetterSniffer();
 
   constructor(
     private readonly socket: Socket,
     private readonly core: ServerCore,
     private readonly processor: RequestProcessor,
+    private readonly fourLetter?: FourLetterHook,
   ) {
     this.clientAddress = normalizeClientAddress(socket.remoteAddress ?? '');
+    this.remoteSocketAddress = `/${this.clientAddress}:${socket.remotePort ?? 0}`;
+    this.stats = new ConnectionStats(fourLetter?.stats ?? new ServerStats());
     this.authInfo = initialAuthInfo(this.clientAddress);
     this.decoder = new FrameDecoder({ maxFrameSize: core.config.maxFrameSize });
     socket.setNoDelay(true);
@@ -59,8 +79,20 @@ export class ClientConnection implements RequestCnxn {
     return this.negotiatedTimeout;
   }
 
+  /** NIOServerCnxn.getInterestOps as cons shows it: 1 (OP_READ) while requests are read. */
+  get interestOps(): number {
+    return this.state === 'handshake' || this.state === 'open' ? 1 : 0;
+  }
+
   send(frame: Buffer): void {
     if (this.state === 'closed' || this.socket.destroyed) return;
+    if (this.socket.writableLength > MAX_OUTBOUND_BYTES) {
+      // A peer that does not read its replies would make us buffer without bound.
+      this.socket.destroy();
+      this.onClosed();
+      return;
+    }
+    this.stats.frameSent(frame);
     this.socket.write(frame);
   }
 
@@ -98,6 +130,13 @@ export class ClientConnection implements RequestCnxn {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed' || this.state === 'draining') return;
+    if (this.state === 'handshake' && this.fourLetter) {
+      // NIOServerCnxn.checkFourLetterWord: a first length int that spells a known word.
+      const sniffed = this.sniffer.push(chunk);
+      if (sniffed.kind === 'more') return;
+      if (sniffed.kind === 'word') return this.answerFourLetterWord(this.fourLetter, sniffed.word);
+      chunk = sniffed.bytes;
+    }
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
@@ -121,9 +160,11 @@ export class ClientConnection implements RequestCnxn {
 
   private onFrame(frame: Buffer): void {
     if (this.state === 'handshake') {
+      this.stats.connectReceived();
       this.handshake(frame);
       return;
     }
+    this.stats.requestReceived(frame);
     // ZooKeeperServer.submitRequest -> touch(cnxn): every packet keeps the session alive; a
     // session that is gone or closing cannot be used from this connection any more.
     if (!this.core.sessions.touch(this.session, this.negotiatedTimeout)) {
@@ -131,6 +172,21 @@ export class ClientConnection implements RequestCnxn {
       return;
     }
     if (!this.processor.process(this, frame)) this.close('malformed request');
+  }
+
+  /** Answers one four-letter word, then closes (the command's output ends at EOF). */
+  private answerFourLetterWord(hook: FourLetterHook, word: string): void {
+    this.stats.packetReceived();
+    this.state = 'draining';
+    let text: string;
+    try {
+      text = hook.answer(word);
+    } catch (err) {
+      this.core.reportError(err, `four letter word ${word}`);
+      text = '';
+    }
+    this.socket.write(text);
+    this.close('four letter word');
   }
 
   /** ZooKeeperServer.processConnectRequest. */

@@ -1,4 +1,5 @@
 import {
+  AddWatchMode,
   AuthFailedError,
   ErrorCode,
   JuteReader,
@@ -30,6 +31,18 @@ import { RequestCnxn } from './server-cnxn';
 import { writeResponse } from './write-response';
 
 /**
+ * Types ZooKeeper 3.8 accepts (Request.isValid, plus auth and sasl that processPacket handles
+ * first) but this codec does not read: they get Unimplemented and the connection stays open.
+ * Any other unreadable type is answered and the connection closed, as ZooKeeper does.
+ */
+const ZOOKEEPER_KNOWN_TYPES: ReadonlySet<number> = new Set([
+  OpCode.reconfig,
+  OpCode.deleteContainer,
+  OpCode.createSession,
+  OpCode.sasl,
+]);
+
+/**
  * One request of an established session, after ZooKeeperServer.processPacket (auth, sasl,
  * routing), PrepRequestProcessor (writes become txns) and FinalRequestProcessor (replies,
  * reads, watch registration). Every outcome, errors included, is a reply queued on the reply
@@ -54,6 +67,16 @@ export class RequestProcessor {
     } catch (err) {
       // ZooKeeperServer: an unknown type goes to UnimplementedRequestProcessor; a body that
       // does not deserialize ends in FinalRequestProcessor's catch-all: MarshallingError.
+      if (err instanceof UnknownOpCodeError && !ZOOKEEPER_KNOWN_TYPES.has(header.type)) {
+        // Request.isValid is false: UnimplementedRequestProcessor replies Unimplemented and
+        // then closes the connection (sendCloseSession).
+        cnxn.stopReading();
+        this.core.release(() => {
+          cnxn.send(encodeReply({ xid, zxid: this.core.lastZxid, err: ErrorCode.Unimplemented }));
+          cnxn.close('unknown request type');
+        });
+        return true;
+      }
       const code =
         err instanceof UnknownOpCodeError ? ErrorCode.Unimplemented : ErrorCode.MarshallingError;
       this.replyError(cnxn, xid, code);
@@ -95,6 +118,12 @@ export class RequestProcessor {
         return this.reply(cnxn, { xid, zxid: this.core.lastZxid, err }, undefined);
       }
       case OpCode.addWatch: {
+        // WatcherMode.fromZooAddWatchMode throws on an unknown mode; FinalRequestProcessor's
+        // catch-all turns that into MarshallingError. A client's mistake, not a server error.
+        const mode = request.mode as number;
+        if (mode !== AddWatchMode.PERSISTENT && mode !== AddWatchMode.PERSISTENT_RECURSIVE) {
+          return this.replyError(cnxn, xid, ErrorCode.MarshallingError);
+        }
         this.core.watches.addWatch(request.path, cnxn, request.mode);
         return this.reply(cnxn, { xid, zxid: this.core.lastZxid, err: 0 }, { op: OpCode.addWatch });
       }

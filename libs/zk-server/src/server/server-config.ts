@@ -48,15 +48,29 @@ export interface ZkServerConfig {
    * 'none' sends -1 (3.8 and earlier). Default 'none'.
    */
   notificationZxid?: 'txn' | 'none';
+  /**
+   * 4lw.commands.whitelist: the four-letter words answered ('*' = all). `srvr` is always
+   * enabled; ZooKeeper 3.5+ defaults to that alone (FourLetterCommands.isEnabled). Default ['srvr'].
+   */
+  fourLetterWordWhitelist?: readonly string[] | '*';
   /** Where unexpected errors go (they never crash the server). Default: ignored. */
   onError?: (err: unknown, where: string) => void;
+  /** Called when a session expires, before its closeSession txn is logged (for operators' logs). */
+  onSessionExpired?: (sessionId: bigint, timeout: number) => void;
 }
 
 export type ResolvedZkServerConfig = Required<Omit<ZkServerConfig, OptionalKeys>> &
   Pick<ZkServerConfig, OptionalKeys>;
 
 type OptionalKeys =
-  'superDigest' | 'log' | 'sessionSecret' | 'onError' | 'dataDir' | 'dataLogDir' | 'snapCount';
+  | 'superDigest'
+  | 'log'
+  | 'sessionSecret'
+  | 'onError'
+  | 'onSessionExpired'
+  | 'dataDir'
+  | 'dataLogDir'
+  | 'snapCount';
 
 export const DEFAULT_TICK_TIME = 2000;
 export const DEFAULT_MAX_CLIENT_CNXNS = 60;
@@ -81,10 +95,12 @@ export function resolveConfig(config: ZkServerConfig = {}): ResolvedZkServerConf
       config.containerCheckIntervalMs ?? DEFAULT_CONTAINER_CHECK_INTERVAL_MS,
     containerMaxPerMinute: config.containerMaxPerMinute ?? DEFAULT_CONTAINER_MAX_PER_MINUTE,
     notificationZxid: config.notificationZxid ?? 'none',
+    fourLetterWordWhitelist: config.fourLetterWordWhitelist ?? ['srvr'],
     superDigest: config.superDigest,
     log: config.log,
     sessionSecret: config.sessionSecret,
     onError: config.onError,
+    onSessionExpired: config.onSessionExpired,
     dataDir: config.dataDir,
     dataLogDir: config.dataLogDir,
     snapCount: config.snapCount,

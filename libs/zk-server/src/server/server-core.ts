@@ -142,6 +142,11 @@ export class ServerCore {
   /** SessionTrackerImpl's expirer -> ZooKeeperServer.expire: log a closeSession for it. */
   private expire(session: Session<ServerCnxn>): void {
     if (this.failed) return;
+    try {
+      this.config.onSessionExpired?.(session.id, session.timeout);
+    } catch (err) {
+      this.reportError(err, 'session expiry hook');
+    }
     const committed = this.commit(session.id, 0, {
       type: OpCode.closeSession,
       paths2Delete: this.tree.getEphemerals(session.id),

@@ -1,5 +1,9 @@
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import { normalizeClientAddress } from '../acl/ip-auth';
+import { FourLetterCommands } from '../four-letter/four-letter-commands';
+import { FourLetterHook } from '../four-letter/four-letter-hook';
+import { serverFourLetterContext } from '../four-letter/server-four-letter-context';
+import { ServerStats } from '../four-letter/server-stats';
 import { RecoveryReport } from '../persistence/recovery';
 import { TxnSnapLog } from '../persistence/txn-snap-log';
 import { ClientConnection } from './connection';
@@ -33,6 +37,9 @@ export class ZkServer {
   /** Filled in start() from dataDir when persistence is on and no secret was given. */
   private readonly secret: Buffer | undefined;
   private report: RecoveryReport | undefined;
+  /** srvr/stat/mntr counters and the four-letter words (NIOServerCnxn.checkFourLetterWord). */
+  readonly stats = new ServerStats();
+  private readonly fourLetter: FourLetterHook;
 
   constructor(config: ZkServerConfig = {}) {
     this.config = resolveConfig(config);
@@ -55,6 +62,11 @@ export class ZkServer {
     }
     this.core = new ServerCore(this.config, this.snapLog, this.secret);
     this.processor = new RequestProcessor(this.core);
+    const commands = new FourLetterCommands(
+      serverFourLetterContext(this.core, this.stats, () => this.bound?.port ?? this.config.port),
+      this.config.fourLetterWordWhitelist,
+    );
+    this.fourLetter = { stats: this.stats, answer: (word) => commands.answer(word) };
     this.containers = new ContainerManager(this.core, {
       checkIntervalMs: this.config.containerCheckIntervalMs,
       maxPerMinute: this.config.containerMaxPerMinute,
@@ -144,7 +156,7 @@ export class ZkServer {
         if (n <= 0) this.perIp.delete(ip);
         else this.perIp.set(ip, n);
       });
-      const cnxn = new ClientConnection(socket, this.core, this.processor);
+      const cnxn = new ClientConnection(socket, this.core, this.processor, this.fourLetter);
       this.core.connections.add(cnxn);
     } catch (err) {
       this.core.reportError(err, 'accept');

@@ -115,13 +115,16 @@ describe('ZkServer connections (raw protocol)', () => {
   });
 
   it('answers an unknown opcode with Unimplemented and a bad body with MarshallingError', async () => {
-    const { client } = await RawClient.session(server);
+    const { client: first } = await RawClient.session(server);
     const unknown = new JuteWriter();
     unknown.writeInt(5);
     unknown.writeInt(999);
-    client.write(unknown.toFrame());
-    const reply = await client.nextReply();
+    first.write(unknown.toFrame());
+    const reply = await first.nextReply();
     expect(reply.header).toMatchObject({ xid: 5, err: ErrorCode.Unimplemented });
+    // UnimplementedRequestProcessor: the reply, then the connection is closed.
+    await first.waitClosed();
+    const { client } = await RawClient.session(server);
     const truncated = new JuteWriter();
     truncated.writeInt(6);
     truncated.writeInt(OpCode.getData);
