@@ -1,10 +1,13 @@
 /**
  * A one-line progress bar on stderr, so a long benchmark shows where it is
- * without polluting the table printed on stdout.
+ * without polluting the table printed on stdout. On a terminal it redraws in
+ * place (at most every 100 ms); on a pipe or in CI it prints a line each time
+ * another cell of the bar fills, so logs stay short.
  */
 export class ProgressBar {
   private done = 0;
   private lastDraw = 0;
+  private lastFilled = -1;
   private readonly started = Date.now();
 
   constructor(
@@ -16,19 +19,20 @@ export class ProgressBar {
   tick(label: string, n = 1): void {
     this.done = Math.min(this.total, this.done + n);
     const now = Date.now();
-    if (now - this.lastDraw < 100 && this.done < this.total) return;
-    this.lastDraw = now;
     const frac = this.total === 0 ? 1 : this.done / this.total;
     const filled = Math.round(frac * this.width);
+    const finished = this.done === this.total;
+    if (this.stream.isTTY) {
+      if (now - this.lastDraw < 100 && !finished) return;
+    } else if (filled === this.lastFilled && !finished) {
+      return;
+    }
+    this.lastDraw = now;
+    this.lastFilled = filled;
     const bar = '#'.repeat(filled) + '-'.repeat(this.width - filled);
     const secs = ((now - this.started) / 1000).toFixed(0);
     const line = `[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${secs}s ${label}`;
-    if (this.stream.isTTY) this.stream.write(`\r${line.padEnd(100).slice(0, 100)}`);
-    else if (
-      this.done === this.total ||
-      filled !== Math.round(((this.done - n) / this.total) * this.width)
-    )
-      this.stream.write(`${line}\n`);
+    this.stream.write(this.stream.isTTY ? `\r${line.padEnd(100).slice(0, 100)}` : `${line}\n`);
   }
 
   finish(): void {

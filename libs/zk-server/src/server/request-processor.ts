@@ -68,11 +68,11 @@ export class RequestProcessor {
       // ZooKeeperServer: an unknown type goes to UnimplementedRequestProcessor; a body that
       // does not deserialize ends in FinalRequestProcessor's catch-all: MarshallingError.
       if (err instanceof UnknownOpCodeError && !ZOOKEEPER_KNOWN_TYPES.has(header.type)) {
-        // Request.isValid is false: UnimplementedRequestProcessor replies Unimplemented and
-        // then closes the connection (sendCloseSession).
+        // Request.isValid is false: UnimplementedRequestProcessor replies Unimplemented (zxid
+        // -1: the request never got one) and then closes the connection (sendCloseSession).
         cnxn.stopReading();
         this.core.release(() => {
-          cnxn.send(encodeReply({ xid, zxid: this.core.lastZxid, err: ErrorCode.Unimplemented }));
+          cnxn.send(encodeReply({ xid, zxid: -1n, err: ErrorCode.Unimplemented }));
           cnxn.close('unknown request type');
         });
         return true;
