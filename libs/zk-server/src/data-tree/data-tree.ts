@@ -69,6 +69,10 @@ export class DataTree {
     const tree = new DataTree();
     tree.nodes.clear();
     tree.aclCache.clear();
+    // Consecutive nodes usually carry the same list object (a decoded snapshot shares it):
+    // acquiring the interned copy again skips building the list's key for every node.
+    let lastIn: readonly ACL[] | undefined;
+    let lastOut: readonly ACL[] = [];
     for (const n of nodes) {
       const s = n.stat;
       // Share equal bigints between fields, as live nodes do (a restored snapshot would
@@ -78,7 +82,9 @@ export class DataTree {
       const mtime = s.mtime === s.ctime ? s.ctime : s.mtime;
       const node = new DataNode(
         n.data,
-        tree.aclCache.acquire(n.acl),
+        n.acl === lastIn
+          ? tree.aclCache.acquire(lastOut)
+          : (lastOut = tree.aclCache.acquire((lastIn = n.acl))),
         s.czxid,
         mzxid,
         pzxid,
