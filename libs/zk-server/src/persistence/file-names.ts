@@ -46,15 +46,18 @@ export function filterZxidFiles(names: readonly string[], prefix: string): ZxidF
   return out.sort((a, b) => (a.zxid < b.zxid ? -1 : a.zxid > b.zxid ? 1 : 0));
 }
 
-export async function listZxidFiles(sfs: SyncFs, dir: string, prefix: string) {
-  let names: string[];
+/** The names in `dir`, or none when it does not exist yet (a first start). */
+export async function readdirOrEmpty(sfs: SyncFs, dir: string): Promise<string[]> {
   try {
-    names = await sfs.readdir(dir);
+    return await sfs.readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return [];
     }
     throw err;
   }
-  return filterZxidFiles(names, prefix);
+}
+
+export async function listZxidFiles(sfs: SyncFs, dir: string, prefix: string) {
+  return filterZxidFiles(await readdirOrEmpty(sfs, dir), prefix);
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Txn, TxnHeader } from '../txn/txn';
-import { LOG_PREFIX, ZxidFile, listZxidFiles } from './file-names';
+import { LOG_PREFIX, ZxidFile, listZxidFiles, readdirOrEmpty } from './file-names';
 import {
   InvalidSnapshot,
   LoadedSnapshot,
@@ -175,16 +175,7 @@ async function discard(sfs: SyncFs, dir: string, files: ZxidFile[]): Promise<str
 }
 
 async function removeTempSnapshots(sfs: SyncFs, dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await sfs.readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return [];
-    }
-    throw err;
-  }
-  const temps = names.filter(isSnapshotTempFile).sort();
+  const temps = (await readdirOrEmpty(sfs, dir)).filter(isSnapshotTempFile).sort();
   for (const name of temps) {
     await sfs.unlink(path.join(dir, name));
   }

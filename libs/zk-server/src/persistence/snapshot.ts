@@ -10,6 +10,7 @@ import * as path from 'path';
 import { crc32 } from './crc32';
 import { SNAPSHOT_PREFIX, listZxidFiles, makeSnapshotName } from './file-names';
 import { SyncFs, nodeSyncFs, writeFully } from './sync-fs';
+import { PersistedStat } from '../data-tree/persisted-stat';
 
 /**
  * Snapshots of the data tree and the sessions (FileSnap.java, SerializeUtils.serializeSnapshot),
@@ -49,17 +50,7 @@ const CHUNK_SIZE = 1024 * 1024;
 const TEMP_SUFFIX = '.tmp';
 
 /** zookeeper.jute StatPersisted: what a node's stat is on disk (no numChildren/dataLength). */
-export interface PersistedNodeStat {
-  czxid: bigint;
-  mzxid: bigint;
-  ctime: bigint;
-  mtime: bigint;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: bigint;
-  pzxid: bigint;
-}
+export type PersistedNodeStat = PersistedStat;
 
 /** One node as written to / read from a snapshot (same shape as DataTree's SnapshotNode). */
 export interface PersistedNode {
