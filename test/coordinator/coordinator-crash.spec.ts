@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CreateMode } from '@app/zk-protocol';
 import { ZooKeeperClient, isConnected } from '@app/zk-client';
 import { CoordinatorProcess, testZooCfg } from './coordinator-process';
-import { delay, waitFor } from '../support/wait-for';
+import { waitFor } from '../support/wait-for';
 
 // kill -9 in the middle of a steady stream of pipelined writes. ZooKeeper's promise, which the
 // group commit must keep: a write is acknowledged only once it is in the txn log on disk, so
@@ -61,32 +61,32 @@ it('keeps every acknowledged write and no half-applied multi across kill -9', as
   let killed = false;
   const failures: unknown[] = [];
   const pending: Promise<void>[] = [];
-  const writeOne = (i: number) =>
-    writer
-      .multi([
-        { type: 'create', path: `/a/n${i}`, data: Buffer.from(String(i)), options: PERSISTENT },
-        { type: 'create', path: `/b/n${i}`, data: Buffer.from(String(i)), options: PERSISTENT },
-      ])
-      .then(
-        () => {
-          acked.add(i);
-        },
-        (err: unknown) => {
-          if (!killed) failures.push(err);
-        },
-      )
-      .finally(() => inFlight--);
-
-  // Steady pipelined load: keep IN_FLIGHT writes outstanding until the kill.
-  const load = (async () => {
-    while (!killed) {
-      while (inFlight < IN_FLIGHT && !killed) {
-        inFlight++;
-        pending.push(writeOne(issued++));
-      }
-      await delay(1);
-    }
-  })();
+  // Steady pipelined load: every completion issues the next write at once, so IN_FLIGHT
+  // writes stay outstanding until the kill (a refill on a timer can find the pipe drained).
+  const launch = (): void => {
+    const i = issued++;
+    inFlight++;
+    pending.push(
+      writer
+        .multi([
+          { type: 'create', path: `/a/n${i}`, data: Buffer.from(String(i)), options: PERSISTENT },
+          { type: 'create', path: `/b/n${i}`, data: Buffer.from(String(i)), options: PERSISTENT },
+        ])
+        .then(
+          () => {
+            acked.add(i);
+          },
+          (err: unknown) => {
+            if (!killed) failures.push(err);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          if (!killed) launch();
+        }),
+    );
+  };
+  for (let k = 0; k < IN_FLIGHT; k++) launch();
   try {
     await waitFor(
       'enough acknowledged writes',
@@ -106,7 +106,6 @@ it('keeps every acknowledged write and no half-applied multi across kill -9', as
   first.kill('SIGKILL');
   expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
   const ackedAtKill = new Set(acked);
-  await load;
   // Close once the client has seen the connection drop, so close() does not send a
   // closeSession into a dead socket.
   await waitFor('the writer to notice the kill', () => !isConnected(writer.state));
