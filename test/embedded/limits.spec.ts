@@ -1,7 +1,7 @@
 import { ZooKeeperClient } from '@app/zk-client';
 import { ErrorCode, FrameLengthError, JuteWriter, OpCode } from '@app/zk-protocol';
 import { ZkServer, ZkServerConfig } from '@app/zk-server';
-import { RawSession } from '../support/fuzz/raw-session';
+import { RawClient } from '../../libs/zk-server/test/server/server-test-kit';
 import { waitFor } from '../support/wait-for';
 
 // The embedded server at the edges of what a client may send, each case checked against
@@ -29,8 +29,13 @@ afterEach(async () => {
   expect(unexpected.splice(0)).toEqual([]);
 });
 
+/** A raw connection with its session established. */
+async function rawSession(server: ZkServer): Promise<RawClient> {
+  return (await RawClient.session(server)).client;
+}
+
 /** The bystander: a session that must keep working whatever its neighbour did. */
-async function expectServing(server: ZkServer, session: RawSession, xid = 100): Promise<void> {
+async function expectServing(server: ZkServer, session: RawClient, xid = 100): Promise<void> {
   session.request(xid, { op: OpCode.exists, path: '/', watch: false });
   expect((await session.nextReply()).header).toMatchObject({ xid, err: 0 });
 }
@@ -42,8 +47,8 @@ function header(xid: number, type: number): JuteWriter {
 describe('embedded zk-server limits', () => {
   it('closes only the connection that sends a frame over jute.maxbuffer', async () => {
     const server = await startServer({ maxFrameSize: 1024 });
-    const bystander = await RawSession.session(server.address!.port);
-    const victim = await RawSession.session(server.address!.port);
+    const bystander = await rawSession(server);
+    const victim = await rawSession(server);
     // NIOServerCnxn.readLength: len > maxBuffer is "Len error", the connection is closed
     // without reading the body.
     const prefix = Buffer.alloc(8);
@@ -64,34 +69,33 @@ describe('embedded zk-server limits', () => {
 
   it('closes a negative length prefix', async () => {
     const server = await startServer();
-    const victim = await RawSession.session(server.address!.port);
+    const victim = await rawSession(server);
     victim.write(Buffer.from([0xff, 0xff, 0xff, 0xfe]));
     await victim.waitClosed();
   });
 
   it('refuses the connection beyond maxClientCnxns from one address, and no other', async () => {
     const server = await startServer({ maxClientCnxns: 3 });
-    const port = server.address!.port;
-    const first = await Promise.all([0, 1, 2].map(() => RawSession.session(port)));
+    const first = await Promise.all([0, 1, 2].map(() => rawSession(server)));
     // NIOServerCnxnFactory.doAccept: "Too many connections from ... - max is 3": closed at once.
-    const extra = await RawSession.open(port);
-    extra.write(RawSession.connectRequest());
+    const extra = await RawClient.open(server);
+    extra.write(RawClient.connectRequest());
     await extra.waitClosed();
     expect(extra.frames).toEqual([]);
     for (const s of first) await expectServing(server, s);
     // A slot freed is a slot available again.
     first[0].destroy();
     await waitFor('the freed slot', () => server.connectionCount === 2, { timeoutMs: 5000 });
-    const again = await RawSession.session(port);
+    const again = await rawSession(server);
     await expectServing(server, again);
     for (const s of [...first, again]) s.destroy();
   });
 
   it('answers an unknown opcode with Unimplemented and closes that connection', async () => {
     const server = await startServer();
-    const bystander = await RawSession.session(server.address!.port);
+    const bystander = await rawSession(server);
     for (const type of [999, 0, 23, -1]) {
-      const victim = await RawSession.session(server.address!.port);
+      const victim = await rawSession(server);
       // ZooKeeperServer.submitRequest: !Request.isValid(type) -> UnimplementedRequestProcessor,
       // which replies Unimplemented and then sendCloseSession().
       victim.write(header(7, type).toFrame());
@@ -108,7 +112,7 @@ describe('embedded zk-server limits', () => {
 
   it('answers a malformed body of a known op with MarshallingError and keeps the connection', async () => {
     const server = await startServer();
-    const s = await RawSession.session(server.address!.port);
+    const s = await rawSession(server);
     // FinalRequestProcessor / PrepRequestProcessor: a record that does not deserialize is
     // MarshallingError; the connection stays.
     s.write(header(1, OpCode.getData).writeInt(100).toFrame()); // string length, no bytes
@@ -139,21 +143,20 @@ describe('embedded zk-server limits', () => {
 
   it('serves requests pipelined behind the ConnectRequest, and drops a request sent as one', async () => {
     const server = await startServer();
-    const port = server.address!.port;
-    const eager = await RawSession.open(port);
+    const eager = await RawClient.open(server);
     const getRoot = new JuteWriter()
       .writeInt(1)
       .writeInt(OpCode.exists)
       .writeString('/')
       .writeBool(false);
     // Handshake and first request in one segment: the request is read after the session exists.
-    eager.write(Buffer.concat([RawSession.connectRequest(), getRoot.toFrame()]));
+    eager.write(Buffer.concat([RawClient.connectRequest(), getRoot.toFrame()]));
     expect((await eager.connectResponse()).sessionId).not.toBe(0n);
     expect((await eager.nextFrame()).readInt32BE(0)).toBe(1);
     eager.destroy();
     // A request as the very first frame is read as a ConnectRequest: here its "lastZxidSeen"
     // is far ahead of the server, so ZooKeeperServer.processConnectRequest refuses it.
-    const early = await RawSession.open(port);
+    const early = await RawClient.open(server);
     early.write(header(1, OpCode.exists).writeString('/fz/some/path').writeBool(false).toFrame());
     await early.waitClosed();
     expect(early.frames).toEqual([]);
@@ -161,7 +164,7 @@ describe('embedded zk-server limits', () => {
 
   it('survives huge vector and buffer lengths without allocating them', async () => {
     const server = await startServer();
-    const s = await RawSession.session(server.address!.port);
+    const s = await rawSession(server);
     const heapBefore = process.memoryUsage().heapUsed;
     const frames = [
       header(1, OpCode.setWatches).writeLong(0n).writeInt(0x7fffffff).toFrame(),
@@ -197,7 +200,7 @@ describe('embedded zk-server limits', () => {
     await zk.connect();
     try {
       await zk.create('/big', Buffer.alloc(900 * 1024, 1));
-      const slow = await RawSession.session(server.address!.port);
+      const slow = await rawSession(server);
       slow.socket.pause(); // never reads again
       // 100 x 900 KiB of replies: far more than the socket buffers can hold.
       const burst = Buffer.concat(

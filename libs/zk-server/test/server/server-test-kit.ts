@@ -72,20 +72,26 @@ export class RawClient {
     return { client, response };
   }
 
+  /** A ConnectRequest frame: a new session unless `req` says otherwise. */
+  static connectRequest(req: Partial<ConnectRequest> = {}): Buffer {
+    return encodeConnectRequest({
+      protocolVersion: 0,
+      lastZxidSeen: 0n,
+      timeOut: 30000,
+      sessionId: 0n,
+      passwd: Buffer.alloc(16),
+      readOnly: false,
+      ...req,
+    });
+  }
+
   async connect(req: Partial<ConnectRequest> = {}): Promise<ConnectResponse> {
-    this.socket.write(
-      encodeConnectRequest({
-        protocolVersion: 0,
-        lastZxidSeen: 0n,
-        timeOut: 30000,
-        sessionId: 0n,
-        passwd: Buffer.alloc(16),
-        readOnly: false,
-        ...req,
-      }),
-    );
-    const frame = await this.nextFrame();
-    return decodeConnectResponse(frame);
+    this.socket.write(RawClient.connectRequest(req));
+    return this.connectResponse();
+  }
+
+  async connectResponse(): Promise<ConnectResponse> {
+    return decodeConnectResponse(await this.nextFrame());
   }
 
   write(bytes: Buffer): void {
