@@ -1,13 +1,8 @@
 import { BenchDriver, BenchOp } from './driver';
+import { runClosedLoop } from '../common/closed-loop';
 
-/**
- * Runs `count` operations of one kind with at most `inFlight` outstanding: a new
- * request is issued as soon as one completes (a closed loop, like the peers'
- * own benchmarks). Returns per-operation latencies in ns, the elapsed time, and the
- * CPU time this process spent: the server runs in its own JVM, so that is the
- * client library's cost alone, a figure that stays steady on a noisy machine.
- */
-export async function runOp(
+/** One operation of one client over `paths`, with at most `inFlight` outstanding. */
+export function runOp(
   driver: BenchDriver,
   op: BenchOp,
   paths: readonly string[],
@@ -15,10 +10,8 @@ export async function runOp(
   payload: Buffer,
   onDone: (n: number) => void,
 ): Promise<{ latencies: Float64Array; elapsedNs: number; cpuUs: number }> {
-  const latencies = new Float64Array(paths.length);
-  let next = 0;
-  let reported = 0;
-  const call = (path: string): Promise<void> => {
+  const call = (i: number): Promise<void> => {
+    const path = paths[i];
     switch (op) {
       case 'create':
         return driver.create(path, payload);
@@ -32,20 +25,5 @@ export async function runOp(
         return driver.delete(path);
     }
   };
-  const lane = async (): Promise<void> => {
-    while (next < paths.length) {
-      const i = next++;
-      const t0 = process.hrtime.bigint();
-      await call(paths[i]);
-      latencies[i] = Number(process.hrtime.bigint() - t0);
-      if (++reported % 256 === 0) onDone(256);
-    }
-  };
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: Math.min(inFlight, paths.length) }, lane));
-  const elapsedNs = Number(process.hrtime.bigint() - start);
-  const cpu = process.cpuUsage(cpu0);
-  onDone(reported % 256);
-  return { latencies, elapsedNs, cpuUs: cpu.user + cpu.system };
+  return runClosedLoop(paths.length, inFlight, call, onDone);
 }

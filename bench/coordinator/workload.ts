@@ -1,4 +1,5 @@
 import { ZooKeeperClient } from '@app/zk-client';
+import { runClosedLoop } from '../common/closed-loop';
 
 /**
  * The five operations of the coordinator benchmark, run in this order on one set of paths:
@@ -40,7 +41,7 @@ function call(client: ZooKeeperClient, op: CoordinatorOp, path: string, payload:
  * closed loop: a new request goes out as soon as one completes). Request i goes to connection
  * i mod N, so the load is spread over every connection even with one request in flight.
  */
-export async function runWorkload(
+export function runWorkload(
   clients: readonly ZooKeeperClient[],
   op: CoordinatorOp,
   paths: readonly string[],
@@ -48,23 +49,12 @@ export async function runWorkload(
   payload: Buffer,
   onDone: (n: number) => void,
 ): Promise<{ latencies: Float64Array; elapsedNs: number }> {
-  const latencies = new Float64Array(paths.length);
-  let next = 0;
-  let reported = 0;
-  const lane = async (): Promise<void> => {
-    while (next < paths.length) {
-      const i = next++;
-      const t0 = process.hrtime.bigint();
-      await call(clients[i % clients.length], op, paths[i], payload);
-      latencies[i] = Number(process.hrtime.bigint() - t0);
-      if (++reported % 256 === 0) onDone(256);
-    }
-  };
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: Math.min(inFlight, paths.length) }, lane));
-  const elapsedNs = Number(process.hrtime.bigint() - start);
-  onDone(reported % 256);
-  return { latencies, elapsedNs };
+  return runClosedLoop(
+    paths.length,
+    inFlight,
+    (i) => call(clients[i % clients.length], op, paths[i], payload),
+    onDone,
+  );
 }
 
 /** Unmeasured: deletes every path, many in flight, then the root. */

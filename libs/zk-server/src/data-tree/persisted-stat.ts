@@ -1,17 +1,9 @@
+import { Stat } from '@app/zk-protocol';
+
 /**
  * The stat a znode keeps (zookeeper.jute: StatPersisted), as opposed to the Stat clients see.
  * `cversion` here counts the creates of children only: clients see `cversion * 2 - numChildren`
  * (creates plus deletes; DataNode.copyStat), and sequential names use this raw count. A
  * snapshot must store these values, not the client Stat.
  */
-export interface PersistedStat {
-  czxid: bigint;
-  mzxid: bigint;
-  ctime: bigint;
-  mtime: bigint;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: bigint;
-  pzxid: bigint;
-}
+export type PersistedStat = Omit<Stat, 'dataLength' | 'numChildren'>;
