@@ -1,0 +1,2 @@
+// Public surface of the client role (filled in by the client implementation).
+export {};

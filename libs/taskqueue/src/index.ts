@@ -1,0 +1,44 @@
+// Public surface of @app/taskqueue.
+export * from './errors';
+export * from './cluster-event';
+export { BUCKETS, BUCKET_COUNT, bucketOf } from './layout/buckets';
+export { BUCKETED_ROOTS, ROOTS, locate, paths, type LayoutLocation } from './layout/paths';
+export { newTaskId, isTaskId } from './model/task-id';
+export * from './model/task-state';
+export { LIMITS, TASK_TYPE_PATTERN } from './model/limits';
+export {
+  CorruptTaskRecordError,
+  decodeRecord,
+  encodeRecord,
+  toTaskError,
+  withHistory,
+  type HistoryEntry,
+  type HistoryEvent,
+  type TaskError,
+  type TaskOptions,
+  type TaskRecord,
+} from './model/task-record';
+export {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  newTaskRecord,
+  payloadJson,
+  validateSubmission,
+  type SubmitOptions,
+} from './model/submit-options';
+export { MAX_BACKOFF_MS, retryDelayMs } from './model/backoff';
+export * from './transitions/transition';
+export * from './transitions/fences';
+export * from './transitions/submit';
+export * from './transitions/assign';
+export * from './transitions/run-updates';
+export * from './transitions/finish';
+export * from './transitions/give-back';
+export * from './transitions/operator';
+export * from './store/task-location';
+export { readTask } from './store/task-reader';
+export * from './store/batch-committer';
+export { LAYOUT_VERSION, ensureLayout } from './store/ensure-layout';
+export * from './master';
+export * from './worker';
+export * from './client';

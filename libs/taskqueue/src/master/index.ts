@@ -1,0 +1,2 @@
+// Public surface of the master role (filled in by the master implementation).
+export {};

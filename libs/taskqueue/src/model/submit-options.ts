@@ -1,0 +1,102 @@
+import { InvalidTaskError, PayloadTooLargeError } from '../errors';
+import { LIMITS, TASK_TYPE_PATTERN } from './limits';
+import { TaskOptions, TaskRecord } from './task-record';
+
+export interface SubmitOptions {
+  /** Attempts before the task goes to /dead (default 3). */
+  maxAttempts?: number;
+  /** Per-attempt timeout: the handler's AbortSignal fires and the attempt fails. */
+  timeoutMs?: number;
+  /** Not assigned before now + delayMs. */
+  delayMs?: number;
+  /** First retry delay (default 1000 ms), doubled on each further retry. */
+  backoffMs?: number;
+  /** Submitting again with the same key returns the first task instead of a new one. */
+  idempotencyKey?: string;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF_MS = 1000;
+
+function integerIn(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new InvalidTaskError(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+/** The JSON text of a payload, or an InvalidTaskError / PayloadTooLargeError saying why not. */
+export function payloadJson(payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload === undefined ? null : payload);
+  } catch (err) {
+    throw new InvalidTaskError(`payload is not JSON-serializable: ${(err as Error).message}`);
+  }
+  if (json === undefined) throw new InvalidTaskError('payload is not JSON-serializable');
+  const bytes = Buffer.byteLength(json);
+  if (bytes > LIMITS.maxPayloadBytes)
+    throw new PayloadTooLargeError(
+      `payload is ${bytes} bytes; the limit is ${LIMITS.maxPayloadBytes} bytes`,
+    );
+  return json;
+}
+
+/** Checks a submission and builds the options stored with the task. */
+export function validateSubmission(
+  type: unknown,
+  payload: unknown,
+  options: SubmitOptions = {},
+): TaskOptions {
+  if (typeof type !== 'string' || !TASK_TYPE_PATTERN.test(type))
+    throw new InvalidTaskError(`type must match ${TASK_TYPE_PATTERN.source}`);
+  payloadJson(payload);
+  const maxAttempts =
+    options.maxAttempts === undefined
+      ? DEFAULT_MAX_ATTEMPTS
+      : integerIn('maxAttempts', options.maxAttempts, 1, LIMITS.maxAttempts);
+  const timeoutMs =
+    options.timeoutMs === undefined
+      ? null
+      : integerIn('timeoutMs', options.timeoutMs, 1, LIMITS.maxTimeoutMs);
+  const backoffMs =
+    options.backoffMs === undefined
+      ? DEFAULT_BACKOFF_MS
+      : integerIn('backoffMs', options.backoffMs, 0, LIMITS.maxTimeoutMs);
+  if (options.delayMs !== undefined) integerIn('delayMs', options.delayMs, 0, LIMITS.maxDelayMs);
+  const key = options.idempotencyKey;
+  if (
+    key !== undefined &&
+    (typeof key !== 'string' || key.length < 1 || key.length > LIMITS.maxIdempotencyKeyChars)
+  )
+    throw new InvalidTaskError(
+      `idempotencyKey must be a string of 1 to ${LIMITS.maxIdempotencyKeyChars} characters`,
+    );
+  return key === undefined
+    ? { maxAttempts, timeoutMs, backoffMs }
+    : { maxAttempts, timeoutMs, backoffMs, idempotencyKey: key };
+}
+
+/** A new queued task record (validated). */
+export function newTaskRecord(
+  id: string,
+  type: string,
+  payload: unknown,
+  options: SubmitOptions,
+  now: number,
+): TaskRecord {
+  const stored = validateSubmission(type, payload, options);
+  const record: TaskRecord = {
+    v: 1,
+    id,
+    type,
+    payload: payload === undefined ? null : payload,
+    options: stored,
+    state: 'queued',
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ at: now, event: 'queued' }],
+  };
+  if (options.delayMs) record.notBefore = now + options.delayMs;
+  return record;
+}

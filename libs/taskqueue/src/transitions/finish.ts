@@ -1,0 +1,109 @@
+import { paths } from '../layout/paths';
+import { retryDelayMs } from '../model/backoff';
+import { TaskError, TaskRecord, withHistory } from '../model/task-record';
+import { assignmentPath } from './run-updates';
+import { Transition, TransitionContext, createRecordOp, deleteOp } from './transition';
+
+/**
+ * Worker: the handler returned. One multi writes the terminal record and removes the
+ * assignment, deleting exactly the assignment version the worker holds: if the master or a
+ * cancel already took the task back, the delete fails, the whole multi with it, and no second
+ * completion record can appear (exactly-once completion).
+ */
+export function completeTransition(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  assignVersion: number,
+  result: unknown,
+): Transition {
+  const next: TaskRecord = {
+    ...record,
+    state: 'done',
+    result: result === undefined ? null : result,
+    error: undefined,
+    finishedAt: ctx.now,
+    updatedAt: ctx.now,
+    history: withHistory(record.history, {
+      at: ctx.now,
+      event: 'completed',
+      worker: record.worker,
+    }),
+  };
+  const path = paths.status(record.id);
+  return {
+    ops: [createRecordOp(ctx, path, next), deleteOp(assignmentPath(record), assignVersion)],
+    record: next,
+    path,
+  };
+}
+
+export interface FailureKind {
+  /** The attempt ran out of time (its AbortSignal fired). */
+  timedOut?: boolean;
+  /** The handler threw NonRetryableError: fail now, whatever attempts are left. */
+  nonRetryable?: boolean;
+}
+
+/**
+ * Worker: the handler threw or timed out. With attempts left the task goes back to /tasks with
+ * a not-before time (exponential backoff); past maxAttempts it goes to /dead; a non-retryable
+ * error ends it `failed` in /status.
+ */
+export function failTransition(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  assignVersion: number,
+  error: TaskError,
+  kind: FailureKind = {},
+): Transition {
+  const worker = record.worker;
+  let history = withHistory(record.history, {
+    at: ctx.now,
+    event: kind.timedOut ? 'timed-out' : 'failed',
+    worker,
+    detail: error.message,
+  });
+  const from = deleteOp(assignmentPath(record), assignVersion);
+  const base = { ...record, error, progress: undefined, updatedAt: ctx.now };
+  if (kind.nonRetryable) {
+    const next: TaskRecord = { ...base, state: 'failed', finishedAt: ctx.now, history };
+    const path = paths.status(record.id);
+    return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+  }
+  if (record.attempts >= record.options.maxAttempts) return toDead(ctx, base, history, from);
+  const delay = retryDelayMs(record.options.backoffMs, record.attempts);
+  history = withHistory(history, {
+    at: ctx.now,
+    event: 'retry-scheduled',
+    detail: `in ${delay} ms`,
+  });
+  const next: TaskRecord = {
+    ...base,
+    state: 'queued',
+    notBefore: delay > 0 ? ctx.now + delay : undefined,
+    history,
+  };
+  const path = paths.task(record.id);
+  return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+}
+
+/** The attempts are spent: /dead keeps the task for inspection and redrive. */
+export function toDead(
+  ctx: TransitionContext,
+  base: TaskRecord,
+  history: TaskRecord['history'],
+  from: ReturnType<typeof deleteOp>,
+): Transition {
+  const next: TaskRecord = {
+    ...base,
+    state: 'dead',
+    finishedAt: ctx.now,
+    history: withHistory(history, {
+      at: ctx.now,
+      event: 'dead',
+      detail: `${base.attempts} of ${base.options.maxAttempts} attempts used`,
+    }),
+  };
+  const path = paths.dead(base.id);
+  return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+}

@@ -1,0 +1,77 @@
+import { paths } from '../layout/paths';
+import { TaskRecord, withHistory } from '../model/task-record';
+import { Transition, TransitionContext, createRecordOp, deleteOp, keyHash } from './transition';
+
+/**
+ * Client: cancel a queued, assigned or running task. The record moves to /status as cancelled,
+ * deleting the version read from `fromPath`. A worker running it sees its assignment deleted,
+ * aborts the handler, and its completion (if any) fails on the missing assignment.
+ */
+export function cancelTransition(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  fromPath: string,
+  version: number,
+  reason?: string,
+): Transition {
+  const next: TaskRecord = {
+    ...record,
+    state: 'cancelled',
+    finishedAt: ctx.now,
+    updatedAt: ctx.now,
+    history: withHistory(record.history, {
+      at: ctx.now,
+      event: 'cancelled',
+      worker: record.worker,
+      detail: reason,
+    }),
+  };
+  const path = paths.status(record.id);
+  return {
+    ops: [createRecordOp(ctx, path, next), deleteOp(fromPath, version)],
+    record: next,
+    path,
+  };
+}
+
+/**
+ * Client: put a dead or failed task back in the queue, with its attempts reset; its id, history
+ * and idempotency key stay.
+ */
+export function redriveTransition(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  fromPath: string,
+  version: number,
+): Transition {
+  const next: TaskRecord = {
+    ...record,
+    state: 'queued',
+    attempts: 0,
+    notBefore: undefined,
+    finishedAt: undefined,
+    startedAt: undefined,
+    progress: undefined,
+    result: undefined,
+    updatedAt: ctx.now,
+    history: withHistory(record.history, { at: ctx.now, event: 'redriven', detail: record.state }),
+  };
+  const path = paths.task(record.id);
+  return {
+    ops: [createRecordOp(ctx, path, next), deleteOp(fromPath, version)],
+    record: next,
+    path,
+  };
+}
+
+/**
+ * Master (leader): retention. Removes a terminal record and its idempotency key together, so
+ * a key never points at a pruned task. The caller adds leaderFence.
+ */
+export function pruneTransition(record: TaskRecord, version: number): Transition {
+  const path = paths.status(record.id);
+  const ops = [deleteOp(path, version)];
+  const key = record.options.idempotencyKey;
+  if (key !== undefined) ops.push(deleteOp(paths.key(keyHash(key))));
+  return { ops, record, path };
+}
