@@ -1,5 +1,6 @@
 import {
   CorruptTaskRecordError,
+  HistoryEntry,
   InvalidTaskError,
   LIMITS,
   PayloadTooLargeError,
@@ -86,7 +87,7 @@ describe('records', () => {
   });
 
   it('keep a bounded history with the first entry', () => {
-    let h = [{ at: 0, event: 'queued' as const }];
+    let h: HistoryEntry[] = [{ at: 0, event: 'queued' }];
     for (let i = 1; i <= 500; i++) h = withHistory(h, { at: i, event: 'failed' });
     expect(h).toHaveLength(LIMITS.maxHistory);
     expect(h[0].event).toBe('queued');
