@@ -16,6 +16,27 @@ module.exports = {
       from: { path: '^libs/zk-protocol/' },
       to: { path: '(^libs/(?!zk-protocol/))|^(net|tls|dgram)$' },
     },
+    {
+      name: 'client-and-server-apart',
+      comment: 'The client and the server share only the protocol.',
+      severity: 'error',
+      from: { path: '^libs/(zk-client|zk-server)/src/' },
+      to: { path: '^libs/(zk-client|zk-server|coordination|taskqueue)/', pathNot: '^libs/$1/' },
+    },
+    {
+      name: 'coordination-below-taskqueue',
+      comment: 'Recipes know nothing of tasks; the task queue builds on the recipes.',
+      severity: 'error',
+      from: { path: '^libs/coordination/src/' },
+      to: { path: '^libs/taskqueue/' },
+    },
+    {
+      name: 'libs-src-not-from-tests',
+      comment: 'Library code never imports test helpers.',
+      severity: 'error',
+      from: { path: '^libs/[^/]+/src/' },
+      to: { path: '(^test/)|(^libs/[^/]+/test/)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
