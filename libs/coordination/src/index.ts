@@ -1,0 +1,44 @@
+// Public surface of @app/coordination: the session owner, its Nest module and health
+// indicator, and the ZooKeeper recipes (protected create, election, locks, children cache).
+export type { ConnectionEvent } from './connection-event';
+export { ConnectTimeoutError, ConnectionClosedError } from './connection-errors';
+export {
+  DEFAULT_SESSION_TIMEOUT_MS,
+  ZooKeeperConnection,
+  type ZooKeeperAuth,
+  type ZooKeeperConnectionOptions,
+} from './zookeeper-connection';
+export { ZooKeeperModule } from './zookeeper.module';
+export {
+  toConnectionOptions,
+  type ZooKeeperModuleAsyncOptions,
+  type ZooKeeperModuleOptions,
+} from './zookeeper-options';
+export { DIGEST_SCHEME, ZOOKEEPER_OPTIONS } from './zookeeper.constants';
+export {
+  ZooKeeperHealthIndicator,
+  type ZooKeeperHealthOptions,
+} from './zookeeper-health.indicator';
+export { ensurePath } from './ensure-path';
+export {
+  PROTECTED_PREFIX,
+  createProtected,
+  hasSequence,
+  sequenceOf,
+  sortBySequence,
+  type ProtectedCreateOptions,
+} from './protected-create';
+export {
+  LeaderElection,
+  type ElectionCandidate,
+  type LeaderElectionOptions,
+} from './leader-election';
+export { LockTimeoutError, type AcquireOptions } from './lock-acquire';
+export { SimpleLock } from './simple-lock';
+export { FairLock } from './fair-lock';
+export {
+  ChildrenCache,
+  type CachedChild,
+  type ChildEvent,
+  type ChildrenCacheOptions,
+} from './children-cache';
