@@ -1,2 +1,13 @@
-// Public surface of the client role (filled in by the client implementation).
-export {};
+// Public surface of the client role.
+export { TaskQueueClient, DEFAULT_WAIT_MS } from './task-queue-client';
+export type { TaskQueueClientOptions, ClientLogger } from './client-options';
+export { toTaskView, type TaskView } from './task-view';
+export type { SubmitItem } from './submit-tasks';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListQuery, type TaskPage } from './list-query';
+export type { MasterCandidateView, MastersView, QueueCounts, WorkerView } from './cluster-info';
+export {
+  TaskQueueClientModule,
+  TASKQUEUE_CLIENT_OPTIONS,
+  type TaskQueueClientModuleOptions,
+  type TaskQueueClientModuleAsyncOptions,
+} from '../nest/client.module';

@@ -1,0 +1,42 @@
+import { ACL, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { Clock, systemClock } from '@app/zk-client';
+import { ZooKeeperConnection } from '@app/coordination';
+
+/** pino-style: a context object first, then the message. */
+export interface ClientLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface TaskQueueClientOptions {
+  /** The connection to use; it survives session expiry, so the client does too. */
+  connection: ZooKeeperConnection;
+  /** ACL of the znodes the client creates (tasks, keys; default OPEN_ACL_UNSAFE). */
+  acl?: ACL[];
+  /** Timers (wait timeouts, retry delays) and the time stamped on records. */
+  clock?: Clock;
+  logger?: ClientLogger;
+}
+
+const noop = (): void => undefined;
+const SILENT: ClientLogger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** What every client operation needs: resolved once, shared by the operation modules. */
+export interface ClientContext {
+  connection: ZooKeeperConnection;
+  acl: ACL[];
+  clock: Clock;
+  logger: ClientLogger;
+}
+
+export function resolveClientOptions(options: TaskQueueClientOptions): ClientContext {
+  if (!options?.connection) throw new TypeError('TaskQueueClient needs a connection');
+  return {
+    connection: options.connection,
+    acl: options.acl ?? OPEN_ACL_UNSAFE,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? SILENT,
+  };
+}

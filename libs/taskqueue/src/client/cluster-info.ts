@@ -1,0 +1,210 @@
+import { KeeperError, NoNodeError } from '@app/zk-protocol';
+import { ReadResult, ZooKeeperClient } from '@app/zk-client';
+import { BUCKET_COUNT } from '../layout/buckets';
+import { ROOTS, paths } from '../layout/paths';
+import { isTaskId } from '../model/task-id';
+
+/** A live worker as it registered itself, with the tasks it holds now. */
+export interface WorkerView {
+  id: string;
+  host?: string;
+  pid?: number;
+  concurrency: number;
+  types: string[];
+  since?: number;
+  draining: boolean;
+  /** Ids under /assign/<id>: assigned or running. */
+  running: string[];
+}
+
+export interface MasterCandidateView {
+  id: string;
+  /** The candidate's election znode (the leader's is what its multis are fenced on). */
+  node: string;
+  host?: string;
+  pid?: number;
+  since?: number;
+}
+
+export interface MastersView {
+  leader: string | null;
+  /** In election order: the first one leads. */
+  candidates: MasterCandidateView[];
+}
+
+export interface QueueCounts {
+  queued: number;
+  inFlight: number;
+  finished: number;
+  dead: number;
+}
+
+/** Reads per multiRead for the small per-worker and per-candidate nodes. */
+const READS_PER_MULTI = 64;
+
+function parseJson(data: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(data.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** A /workers/<id> node's data (JSON written by the worker); tolerant of missing fields. */
+export function parseWorkerView(id: string, data: Buffer, running: string[]): WorkerView {
+  const j = parseJson(data) ?? {};
+  const info: WorkerView = {
+    id,
+    concurrency: num(j.concurrency) ?? 1,
+    types: Array.isArray(j.types) ? j.types.filter((t): t is string => typeof t === 'string') : [],
+    draining: j.draining === true,
+    running,
+  };
+  const host = str(j.host);
+  const pid = num(j.pid);
+  const since = num(j.since);
+  if (host !== undefined) info.host = host;
+  if (pid !== undefined) info.pid = pid;
+  if (since !== undefined) info.since = since;
+  return info;
+}
+
+/**
+ * An election node's data: JSON with an `id` (what the master writes), or else the bytes as
+ * the id (the election recipe's default when no data is given).
+ */
+export function parseCandidate(node: string, data: Buffer): MasterCandidateView {
+  const j = parseJson(data);
+  const candidate: MasterCandidateView = { id: str(j?.id) ?? data.toString('utf8'), node };
+  const host = str(j?.host);
+  const pid = num(j?.pid);
+  const since = num(j?.since);
+  if (host !== undefined) candidate.host = host;
+  if (pid !== undefined) candidate.pid = pid;
+  if (since !== undefined) candidate.since = since;
+  return candidate;
+}
+
+/** The sequence number ZooKeeper appended to a sequential node's name (its last 10 digits). */
+export function sequenceOf(name: string): number {
+  const m = /(\d{10})$/.exec(name);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+/** Election order: lowest sequence first (the leader). */
+export function electionOrder(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
+}
+
+async function childrenOrEmpty(client: ZooKeeperClient, path: string): Promise<string[]> {
+  try {
+    return await client.getChildren(path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+}
+
+/** multiRead in slices (each reply stays small), in order. */
+async function readAll(
+  client: ZooKeeperClient,
+  reads: { type: 'getData' | 'getChildren'; path: string }[],
+): Promise<ReadResult[]> {
+  const slices: Promise<ReadResult[]>[] = [];
+  for (let i = 0; i < reads.length; i += READS_PER_MULTI)
+    slices.push(client.multiRead(reads.slice(i, i + READS_PER_MULTI)));
+  return (await Promise.all(slices)).flat();
+}
+
+function present(result: ReadResult): boolean {
+  if (result instanceof NoNodeError) return false;
+  if (result instanceof KeeperError) throw result;
+  return true;
+}
+
+export async function readWorkers(client: ZooKeeperClient): Promise<WorkerView[]> {
+  const ids = (await childrenOrEmpty(client, ROOTS.workers)).sort();
+  const [data, assigned] = await Promise.all([
+    readAll(
+      client,
+      ids.map((id) => ({ type: 'getData', path: paths.worker(id) })),
+    ),
+    readAll(
+      client,
+      ids.map((id) => ({ type: 'getChildren', path: paths.assignRoot(id) })),
+    ),
+  ]);
+  const workers: WorkerView[] = [];
+  ids.forEach((id, i) => {
+    const d = data[i];
+    const a = assigned[i];
+    if (!present(d) || !('data' in d)) return; // left between the two reads
+    const running = present(a) && 'children' in a ? a.children.filter(isTaskId).sort() : [];
+    workers.push(parseWorkerView(id, d.data, running));
+  });
+  return workers;
+}
+
+export async function readMasters(client: ZooKeeperClient): Promise<MastersView> {
+  const names = electionOrder(await childrenOrEmpty(client, ROOTS.election));
+  const nodes = names.map((n) => `${ROOTS.election}/${n}`);
+  const data = await readAll(
+    client,
+    nodes.map((path) => ({ type: 'getData', path })),
+  );
+  const candidates: MasterCandidateView[] = [];
+  nodes.forEach((node, i) => {
+    const d = data[i];
+    if (present(d) && 'data' in d) candidates.push(parseCandidate(node, d.data));
+  });
+  return { leader: candidates[0]?.id ?? null, candidates };
+}
+
+/** The leading candidate only: one list and one read. */
+export async function readLeader(client: ZooKeeperClient): Promise<MasterCandidateView | null> {
+  for (const name of electionOrder(await childrenOrEmpty(client, ROOTS.election))) {
+    const node = `${ROOTS.election}/${name}`;
+    try {
+      return parseCandidate(node, (await client.getData(node)).data);
+    } catch (err) {
+      if (!(err instanceof NoNodeError)) throw err; // gone meanwhile: the next one leads
+    }
+  }
+  return null;
+}
+
+async function countOrZero(client: ZooKeeperClient, path: string): Promise<number> {
+  try {
+    return await client.getAllChildrenNumber(path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return 0;
+    throw err;
+  }
+}
+
+/**
+ * Sizes of the areas without listing them: getAllChildrenNumber counts every descendant, so
+ * the 256 bucket nodes (and, under /assign, the worker folders) are subtracted.
+ */
+export async function readCounts(client: ZooKeeperClient): Promise<QueueCounts> {
+  const [tasks, status, dead, assign, folders] = await Promise.all([
+    countOrZero(client, ROOTS.tasks),
+    countOrZero(client, ROOTS.status),
+    countOrZero(client, ROOTS.dead),
+    countOrZero(client, ROOTS.assign),
+    childrenOrEmpty(client, ROOTS.assign),
+  ]);
+  const minus = (n: number, m: number) => Math.max(0, n - m);
+  return {
+    queued: minus(tasks, BUCKET_COUNT),
+    inFlight: minus(assign, folders.length),
+    finished: minus(status, BUCKET_COUNT),
+    dead: minus(dead, BUCKET_COUNT),
+  };
+}

@@ -1,0 +1,155 @@
+import { KeeperError, NoNodeError } from '@app/zk-protocol';
+import { ReadResult, ZooKeeperClient } from '@app/zk-client';
+import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
+import { ROOTS, paths } from '../layout/paths';
+import { isTaskId } from '../model/task-id';
+import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
+import { TaskArea } from '../store/task-location';
+import { ClientContext } from './client-options';
+import {
+  ListQuery,
+  ListedTask,
+  TaskPage,
+  areasFor,
+  bucketsPerRead,
+  checkListQuery,
+  newestFirst,
+} from './list-query';
+import { retrying } from './session-retry';
+import { TaskView, toTaskView } from './task-view';
+
+/** Worker folders under /assign listed per multiRead (each holds a handful of tasks). */
+const ASSIGN_FOLDERS_PER_READ = 32;
+const MIN_READ_CHUNK = 16;
+const MAX_READ_CHUNK = 100;
+
+/**
+ * One page of tasks, newest first. The names of every area the query needs are listed (cheap:
+ * ids only), sorted, and then records are read in pipelined chunks until the page is full, so
+ * a page costs its own records plus the child lists, never the whole backlog's data. Records
+ * are read with getData each, not multiRead: one record may be most of jute.maxbuffer.
+ */
+export async function listTasks(
+  ctx: ClientContext,
+  query?: ListQuery,
+): Promise<TaskPage<TaskView>> {
+  const q = checkListQuery(query);
+  const listed = await Promise.all(
+    areasFor(q.state).map((area) =>
+      retrying(ctx.connection, ctx.clock, (client) => listArea(client, area)),
+    ),
+  );
+  const candidates = newestFirst(listed.flat(), q.cursor);
+  const items: TaskView[] = [];
+  let last = -1;
+  for (let i = 0; i < candidates.length && items.length < q.limit;) {
+    const size = Math.min(MAX_READ_CHUNK, Math.max(MIN_READ_CHUNK, q.limit - items.length));
+    const chunk = candidates.slice(i, i + size);
+    const records = await retrying(ctx.connection, ctx.clock, (client) =>
+      Promise.all(chunk.map((t) => readRecord(ctx, client, t.path))),
+    );
+    for (let j = 0; j < chunk.length && items.length < q.limit; j++) {
+      const record = records[j];
+      if (record === undefined) continue; // moved or pruned since it was listed
+      const view = toTaskView(record, chunk[j].area, chunk[j].workerId);
+      if (q.state !== undefined && view.state !== q.state) continue;
+      if (q.type !== undefined && view.type !== q.type) continue;
+      items.push(view);
+      last = i + j;
+    }
+    i += chunk.length;
+  }
+  const page: TaskPage<TaskView> = { items };
+  if (items.length === q.limit && last < candidates.length - 1)
+    page.nextCursor = items[items.length - 1].id;
+  return page;
+}
+
+/** Every task name in one area (an absent layout is an empty one). */
+export async function listArea(client: ZooKeeperClient, area: TaskArea): Promise<ListedTask[]> {
+  return area === 'assign' ? listAssignments(client) : listBuckets(client, area);
+}
+
+async function listBuckets(
+  client: ZooKeeperClient,
+  area: 'tasks' | 'status' | 'dead',
+): Promise<ListedTask[]> {
+  const root = ROOTS[area];
+  let total: number;
+  try {
+    total = await client.getAllChildrenNumber(root);
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+  const per = bucketsPerRead(total - BUCKET_COUNT, BUCKET_COUNT);
+  const reads: Promise<ListedTask[]>[] = [];
+  for (let i = 0; i < BUCKETS.length; i += per) {
+    const buckets = BUCKETS.slice(i, i + per);
+    reads.push(
+      client
+        .multiRead(buckets.map((b) => ({ type: 'getChildren', path: `${root}/${b}` })))
+        .then((results) =>
+          results.flatMap((r, j) =>
+            namesOf(r).map((id) => ({ id, area, path: `${root}/${buckets[j]}/${id}` })),
+          ),
+        ),
+    );
+  }
+  return (await Promise.all(reads)).flat();
+}
+
+async function listAssignments(client: ZooKeeperClient): Promise<ListedTask[]> {
+  let workers: string[];
+  try {
+    workers = await client.getChildren(ROOTS.assign);
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+  const reads: Promise<ListedTask[]>[] = [];
+  for (let i = 0; i < workers.length; i += ASSIGN_FOLDERS_PER_READ) {
+    const folder = workers.slice(i, i + ASSIGN_FOLDERS_PER_READ);
+    reads.push(
+      client
+        .multiRead(folder.map((w) => ({ type: 'getChildren', path: paths.assignRoot(w) })))
+        .then((results) =>
+          results.flatMap((r, j) =>
+            namesOf(r).map((id) => ({
+              id,
+              area: 'assign' as const,
+              path: paths.assignment(folder[j], id),
+              workerId: folder[j],
+            })),
+          ),
+        ),
+    );
+  }
+  return (await Promise.all(reads)).flat();
+}
+
+/** Task names of one getChildren result; a folder removed meanwhile (NoNode) is empty. */
+function namesOf(result: ReadResult): string[] {
+  if (result instanceof NoNodeError) return [];
+  if (result instanceof KeeperError) throw result;
+  return 'children' in result ? result.children.filter((n) => isTaskId(n)) : [];
+}
+
+/** The record at `path`, or undefined when it is gone or unreadable (logged, not fatal). */
+export async function readRecord(
+  ctx: ClientContext,
+  client: ZooKeeperClient,
+  path: string,
+): Promise<TaskRecord | undefined> {
+  try {
+    const { data } = await client.getData(path);
+    return decodeRecord(data, path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return undefined;
+    if (err instanceof CorruptTaskRecordError) {
+      ctx.logger.warn({ path, err }, 'skipping an unreadable task record');
+      return undefined;
+    }
+    throw err;
+  }
+}

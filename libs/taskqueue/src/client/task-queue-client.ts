@@ -1,0 +1,145 @@
+import { Observable } from 'rxjs';
+import { ClusterEvent } from '../cluster-event';
+import { TaskNotFoundError, TaskQueueError } from '../errors';
+import { isTaskId } from '../model/task-id';
+import { SubmitOptions } from '../model/submit-options';
+import { readTask } from '../store/task-reader';
+import { ClientContext, TaskQueueClientOptions, resolveClientOptions } from './client-options';
+import {
+  MastersView,
+  QueueCounts,
+  WorkerView,
+  readCounts,
+  readMasters,
+  readWorkers,
+} from './cluster-info';
+import { ClusterEventStream } from './cluster-events';
+import { ListQuery, TaskPage } from './list-query';
+import { listTasks } from './list-tasks';
+import { cancelTask, redriveTask } from './operator-actions';
+import { retrying } from './session-retry';
+import { SubmitItem, TaskSubmitter } from './submit-tasks';
+import { TaskView, viewOfStored } from './task-view';
+import { TaskWaits } from './wait-for-task';
+
+/** Default for wait() when no timeout is given. */
+export const DEFAULT_WAIT_MS = 30_000;
+
+/**
+ * The producer's and operator's side of the queue: submit tasks, look at them, wait for them,
+ * cancel and redrive them, watch the cluster. Holds no ephemeral znodes and no state that a
+ * session expiry could invalidate, beyond the watches of wait() and events$, which move to the
+ * next session by themselves. Every state change is one multi built from the core transitions.
+ *
+ * Errors: InvalidTaskError / PayloadTooLargeError for bad input, TaskNotFoundError,
+ * TaskStateError (the task's state does not allow it), WaitTimeoutError; ZooKeeper errors
+ * (e.g. SessionExpiredError when no session comes back) pass through.
+ */
+export class TaskQueueClient {
+  /** Cluster events as this client sees them (hot, shared; see ClusterEventStream). */
+  readonly events$: Observable<ClusterEvent>;
+  private readonly ctx: ClientContext;
+  private readonly submitter: TaskSubmitter;
+  private readonly waits: TaskWaits;
+  private closed = false;
+
+  constructor(options: TaskQueueClientOptions) {
+    this.ctx = resolveClientOptions(options);
+    this.submitter = new TaskSubmitter(this.ctx);
+    this.waits = new TaskWaits(this.ctx);
+    this.events$ = new ClusterEventStream(this.ctx).events$;
+  }
+
+  /** Queues one task. With an idempotency key already used, returns that first task instead. */
+  async submit(type: string, payload: unknown, options?: SubmitOptions): Promise<TaskView> {
+    this.checkOpen();
+    const [view] = await this.submitter.submit([{ type, payload, options }], false);
+    return view;
+  }
+
+  /**
+   * Queues many tasks, in as few multis as the size limits allow; the views come back in the
+   * same order, and the tasks are assigned in that order. Every item is checked before any is
+   * written: one invalid item fails the call and nothing is queued.
+   */
+  async submitMany(items: readonly SubmitItem[]): Promise<TaskView[]> {
+    this.checkOpen();
+    if (!Array.isArray(items)) throw new TypeError('submitMany takes an array');
+    return this.submitter.submit(items, true);
+  }
+
+  /** The task wherever it is; TaskNotFoundError when it is nowhere (or the id is malformed). */
+  async get(id: string): Promise<TaskView> {
+    this.checkOpen();
+    if (!isTaskId(id)) throw new TaskNotFoundError(String(id));
+    const stored = await retrying(this.ctx.connection, this.ctx.clock, (c) => readTask(c, id));
+    if (!stored) throw new TaskNotFoundError(id);
+    return viewOfStored(stored);
+  }
+
+  /**
+   * Resolves with the task once it is done, failed, cancelled or dead (at once if it already
+   * is). WaitTimeoutError after `timeoutMs`; TaskNotFoundError if there is no such task.
+   */
+  wait(id: string, timeoutMs: number = DEFAULT_WAIT_MS): Promise<TaskView> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.waits.wait(id, timeoutMs);
+  }
+
+  /** A page of tasks, newest first; pass `nextCursor` back as `cursor` for the next page. */
+  list(query?: ListQuery): Promise<TaskPage<TaskView>> {
+    if (this.closed) return Promise.reject(closedError());
+    return listTasks(this.ctx, query);
+  }
+
+  /**
+   * Cancels a queued, assigned or running task (the worker's handler is aborted). A finished
+   * or dead task cannot be: TaskStateError.
+   */
+  cancel(id: string, reason?: string): Promise<TaskView> {
+    if (this.closed) return Promise.reject(closedError());
+    return cancelTask(this.ctx, id, reason);
+  }
+
+  /** Queues a dead (or failed) task again with its attempts reset; TaskStateError otherwise. */
+  redrive(id: string): Promise<TaskView> {
+    if (this.closed) return Promise.reject(closedError());
+    return redriveTask(this.ctx, id);
+  }
+
+  /** Live workers with their declared capacity and the tasks they hold. */
+  workers(): Promise<WorkerView[]> {
+    if (this.closed) return Promise.reject(closedError());
+    return retrying(this.ctx.connection, this.ctx.clock, readWorkers);
+  }
+
+  /** The master candidates in election order and the leader's id. */
+  masters(): Promise<MastersView> {
+    if (this.closed) return Promise.reject(closedError());
+    return retrying(this.ctx.connection, this.ctx.clock, readMasters);
+  }
+
+  /** How many tasks are queued, in flight, finished and dead, without listing them. */
+  counts(): Promise<QueueCounts> {
+    if (this.closed) return Promise.reject(closedError());
+    return retrying(this.ctx.connection, this.ctx.clock, readCounts);
+  }
+
+  /**
+   * Ends the pending waits (rejected with TaskQueueError) and refuses further calls. The
+   * connection is not closed: it belongs to whoever passed it in.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.waits.failAll(closedError());
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+function closedError(): TaskQueueError {
+  return new TaskQueueError('the TaskQueueClient is closed');
+}

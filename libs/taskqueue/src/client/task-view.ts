@@ -1,0 +1,77 @@
+import { HistoryEntry, TaskError, TaskRecord } from '../model/task-record';
+import { TaskState } from '../model/task-state';
+import { StoredTask, TaskArea } from '../store/task-location';
+
+/**
+ * A task as callers see it: the record, with the state the tree says it is in. Optional fields
+ * are absent (not undefined) when unset, so the view serializes as it reads.
+ */
+export interface TaskView {
+  id: string;
+  type: string;
+  state: TaskState;
+  /** The worker holding the task (assigned, running) or the last one that held it. */
+  worker?: string;
+  attempts: number;
+  maxAttempts: number;
+  history: HistoryEntry[];
+  result?: unknown;
+  error?: TaskError;
+  progress?: unknown;
+  payload: unknown;
+  createdAt: number;
+  updatedAt: number;
+  notBefore?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  idempotencyKey?: string;
+}
+
+/**
+ * The state of a record found in `area`. The area is the truth for the two areas that hold one
+ * state only: a record in /tasks is queued and one in /dead is dead, whatever the record says
+ * (a record is written by the transition that moves it, so they agree unless a tool wrote it).
+ */
+export function stateIn(area: TaskArea, record: TaskRecord): TaskState {
+  switch (area) {
+    case 'tasks':
+      return 'queued';
+    case 'dead':
+      return 'dead';
+    case 'assign':
+      return record.state === 'running' ? 'running' : 'assigned';
+    case 'status':
+      return record.state;
+  }
+}
+
+export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string): TaskView {
+  const state = stateIn(area, record);
+  const view: TaskView = {
+    id: record.id,
+    type: record.type,
+    state,
+    attempts: record.attempts,
+    maxAttempts: record.options.maxAttempts,
+    history: record.history,
+    payload: record.payload,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  // A queued task has no worker, even if an earlier attempt ran somewhere.
+  const worker = area === 'assign' ? (workerId ?? record.worker) : record.worker;
+  if (worker !== undefined && state !== 'queued') view.worker = worker;
+  if (record.result !== undefined) view.result = record.result;
+  if (record.error !== undefined) view.error = record.error;
+  if (record.progress !== undefined) view.progress = record.progress;
+  if (record.notBefore !== undefined && state === 'queued') view.notBefore = record.notBefore;
+  if (record.startedAt !== undefined) view.startedAt = record.startedAt;
+  if (record.finishedAt !== undefined) view.finishedAt = record.finishedAt;
+  if (record.options.idempotencyKey !== undefined)
+    view.idempotencyKey = record.options.idempotencyKey;
+  return view;
+}
+
+export function viewOfStored(stored: StoredTask): TaskView {
+  return toTaskView(stored.record, stored.area, stored.workerId);
+}

@@ -1,0 +1,94 @@
+import type {
+  DynamicModule,
+  InjectionToken,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Provider,
+} from '@nestjs/common';
+import { ZooKeeperConnection } from '@app/coordination';
+import { TaskQueueClient } from '../client/task-queue-client';
+import { TaskQueueClientOptions } from '../client/client-options';
+
+// Nest 12 ships as ES modules only, and this library also runs where they cannot be
+// require()d (jest on Node < 24.9, plain scripts): as in ZooKeeperModule, the Nest layer has
+// type imports only, factory providers with explicit `inject`, and an undecorated module class.
+
+/** Everything but the connection, which is ZooKeeperModule's ZooKeeperConnection. */
+export type TaskQueueClientModuleOptions = Omit<TaskQueueClientOptions, 'connection'>;
+
+export interface TaskQueueClientModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  isGlobal?: boolean;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useFactory: (
+    ...args: never[]
+  ) => TaskQueueClientModuleOptions | Promise<TaskQueueClientModuleOptions>;
+}
+
+export const TASKQUEUE_CLIENT_OPTIONS = 'TASKQUEUE_CLIENT_OPTIONS';
+
+/** Ends the client's pending waits when the application shuts down (Nest calls this hook). */
+export class TaskQueueClientLifecycle {
+  constructor(private readonly client: TaskQueueClient) {}
+
+  beforeApplicationShutdown(): void {
+    this.client.close();
+  }
+}
+
+/**
+ * Built over the ZooKeeperConnection, not a fixed ZooKeeperClient, so the client carries on
+ * after a session expiry. Nothing is read at construction.
+ */
+const PROVIDERS: Provider[] = [
+  {
+    provide: TaskQueueClient,
+    useFactory: (connection: ZooKeeperConnection, options: TaskQueueClientModuleOptions) =>
+      new TaskQueueClient({ ...options, connection }),
+    inject: [ZooKeeperConnection, TASKQUEUE_CLIENT_OPTIONS],
+  },
+  {
+    provide: TaskQueueClientLifecycle,
+    useFactory: (client: TaskQueueClient) => new TaskQueueClientLifecycle(client),
+    inject: [TaskQueueClient],
+  },
+];
+
+/**
+ * Provides TaskQueueClient. ZooKeeperConnection must be in scope: register ZooKeeperModule
+ * with `isGlobal: true`, or pass it in `imports`.
+ *
+ *   ZooKeeperModule.forRoot({ connectString: 'localhost:2181/shepherd', isGlobal: true }),
+ *   TaskQueueClientModule.forRoot(),
+ */
+export class TaskQueueClientModule {
+  static forRoot(
+    options: TaskQueueClientModuleOptions &
+      Pick<ModuleMetadata, 'imports'> & { isGlobal?: boolean } = {},
+  ): DynamicModule {
+    const { isGlobal, imports, ...clientOptions } = options;
+    return {
+      module: TaskQueueClientModule,
+      global: isGlobal ?? false,
+      imports: imports ?? [],
+      providers: [{ provide: TASKQUEUE_CLIENT_OPTIONS, useValue: clientOptions }, ...PROVIDERS],
+      exports: [TaskQueueClient],
+    };
+  }
+
+  static forRootAsync(options: TaskQueueClientModuleAsyncOptions): DynamicModule {
+    return {
+      module: TaskQueueClientModule,
+      global: options.isGlobal ?? false,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: TASKQUEUE_CLIENT_OPTIONS,
+          useFactory: options.useFactory,
+          inject: options.inject ?? [],
+        },
+        ...PROVIDERS,
+      ],
+      exports: [TaskQueueClient],
+    };
+  }
+}

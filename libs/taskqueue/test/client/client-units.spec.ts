@@ -1,0 +1,224 @@
+import { EventType } from '@app/zk-protocol';
+import { InvalidTaskError, TaskRecord, isTaskId, newTaskRecord } from '@app/taskqueue';
+// The units below are internals of the client role, not part of @app/taskqueue.
+import { stateIn, toTaskView } from '../../src/client/task-view';
+import { TaskIdSequence, successorId } from '../../src/client/task-id-sequence';
+import {
+  MAX_BUCKETS_PER_READ,
+  areasFor,
+  bucketsPerRead,
+  checkListQuery,
+  newestFirst,
+} from '../../src/client/list-query';
+import { RecordReaction, eventsFromRecord, reactionTo } from '../../src/client/event-classifier';
+import {
+  electionOrder,
+  parseCandidate,
+  parseWorkerView,
+  sequenceOf,
+} from '../../src/client/cluster-info';
+
+const NOW = 1_700_000_000_000;
+
+function record(patch: Partial<TaskRecord> = {}): TaskRecord {
+  return { ...newTaskRecord('task-00000000000000000', 'echo', { n: 1 }, {}, NOW), ...patch };
+}
+
+describe('task views', () => {
+  it('takes the state from the area where the area has one state', () => {
+    const r = record({ state: 'assigned' });
+    expect(stateIn('tasks', r)).toBe('queued');
+    expect(stateIn('dead', r)).toBe('dead');
+    expect(stateIn('assign', r)).toBe('assigned');
+    expect(stateIn('assign', record({ state: 'running' }))).toBe('running');
+    expect(stateIn('status', record({ state: 'cancelled' }))).toBe('cancelled');
+  });
+
+  it('shows the worker of an assignment, never of a queued task, and omits unset fields', () => {
+    const r = record({ worker: 'w1', notBefore: NOW + 5 });
+    const queued = toTaskView(r, 'tasks');
+    expect(queued.worker).toBeUndefined();
+    expect(queued.notBefore).toBe(NOW + 5);
+    expect(Object.keys(queued)).not.toContain('result');
+    expect(toTaskView(r, 'assign', 'w2').worker).toBe('w2');
+    const done = toTaskView(record({ state: 'done', worker: 'w1', result: 7 }), 'status');
+    expect(done).toMatchObject({ state: 'done', worker: 'w1', result: 7, maxAttempts: 3 });
+    expect(done.notBefore).toBeUndefined();
+  });
+});
+
+describe('task id sequence', () => {
+  it('increments the base-36 body with carry', () => {
+    expect(successorId('task-00000000000000000')).toBe('task-00000000000000001');
+    expect(successorId('task-0000000000000000z')).toBe('task-00000000000000010');
+    expect(successorId('task-00000000azzzzzzzz')).toBe('task-00000000b00000000');
+    expect(() => successorId('task-zzzzzzzzzzzzzzzzz')).toThrow(RangeError);
+  });
+
+  it('makes strictly increasing ids within a millisecond and when the clock steps back', () => {
+    const seq = new TaskIdSequence();
+    const ids = Array.from({ length: 1000 }, (_, i) => seq.next(i < 500 ? NOW : NOW - 10));
+    expect(ids.every(isTaskId)).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+    // Time moved on: a fresh id, starting with the new time.
+    expect(seq.next(NOW + 1000).slice(5, 14)).toBe((NOW + 1000).toString(36).padStart(9, '0'));
+  });
+});
+
+describe('list queries', () => {
+  it('applies defaults and refuses bad input', () => {
+    expect(checkListQuery()).toEqual({ limit: 50 });
+    expect(checkListQuery({ state: 'dead', type: 'x', limit: 1000 })).toEqual({
+      state: 'dead',
+      type: 'x',
+      limit: 1000,
+    });
+    for (const bad of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 2.5 },
+      { state: 'sleeping' },
+      { cursor: 'nope' },
+      { type: '' },
+    ])
+      expect(() => checkListQuery(bad as never)).toThrow(InvalidTaskError);
+  });
+
+  it('reads only the areas a state can be in', () => {
+    expect(areasFor()).toEqual(['tasks', 'assign', 'status', 'dead']);
+    expect(areasFor('queued')).toEqual(['tasks']);
+    expect(areasFor('running')).toEqual(['assign']);
+    expect(areasFor('cancelled')).toEqual(['status']);
+    expect(areasFor('dead')).toEqual(['dead']);
+  });
+
+  it('sorts newest first, after the cursor, once per id', () => {
+    const t = (id: string, area: 'tasks' | 'assign' = 'tasks') => ({ id, area, path: id });
+    const listed = [t('task-a'), t('task-c'), t('task-b'), t('task-c', 'assign'), t('task-d')];
+    expect(newestFirst(listed).map((x) => x.id)).toEqual(['task-d', 'task-c', 'task-b', 'task-a']);
+    expect(newestFirst(listed, 'task-c').map((x) => x.id)).toEqual(['task-b', 'task-a']);
+  });
+
+  it('lists fewer buckets per read as an area grows', () => {
+    expect(bucketsPerRead(0, 256)).toBe(MAX_BUCKETS_PER_READ);
+    expect(bucketsPerRead(100_000, 256)).toBe(MAX_BUCKETS_PER_READ);
+    const big = bucketsPerRead(1_000_000, 256);
+    expect(big).toBeGreaterThanOrEqual(1);
+    // The planned reply stays well inside jute.maxbuffer, uneven buckets included.
+    expect(big * (1_000_000 / 256) * 26 * 1.5).toBeLessThanOrEqual(1024 * 1024);
+    expect(bucketsPerRead(100_000_000, 256)).toBe(1);
+  });
+});
+
+describe('event classification', () => {
+  const at = NOW;
+  const id = 'task-00000000000000000';
+
+  it('reads the record for arrivals and ignores departures', () => {
+    expect(reactionTo(EventType.NodeCreated, `/tasks/ab/${id}`, at)).toEqual({
+      kind: 'record',
+      path: `/tasks/ab/${id}`,
+      area: 'tasks',
+      taskId: id,
+    });
+    expect(reactionTo(EventType.NodeDeleted, `/tasks/ab/${id}`, at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeCreated, '/tasks/ab', at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeCreated, '/keys/ab/123', at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeCreated, '/layout', at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeDeleted, `/assign/w1/${id}`, at)).toBeUndefined();
+  });
+
+  it('knows assignments and workers from the path alone', () => {
+    expect(reactionTo(EventType.NodeCreated, `/assign/w1/${id}`, at)).toEqual({
+      kind: 'emit',
+      events: [{ type: 'task.assigned', at, taskId: id, workerId: 'w1', state: 'assigned' }],
+    });
+    expect(reactionTo(EventType.NodeCreated, '/assign/w1', at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeCreated, '/workers/w1', at)).toEqual({
+      kind: 'emit',
+      events: [{ type: 'worker.joined', at, workerId: 'w1' }],
+    });
+    expect(reactionTo(EventType.NodeDeleted, '/workers/w1', at)).toEqual({
+      kind: 'emit',
+      events: [{ type: 'worker.left', at, workerId: 'w1' }],
+    });
+    expect(reactionTo(EventType.NodeDataChanged, '/workers/w1', at)).toBeUndefined();
+    expect(reactionTo(EventType.NodeDeleted, '/election/_c_x-n_0000000001', at)).toEqual({
+      kind: 'election',
+    });
+  });
+
+  const tasksArrival = { kind: 'record', path: 'p', area: 'tasks', taskId: id } as const;
+  const types = (r: TaskRecord | undefined, reaction: RecordReaction = tasksArrival) =>
+    eventsFromRecord(reaction, r, at).map((e) => e.type);
+
+  it('tells a retry, a reassignment and a plain queueing apart by the last history entry', () => {
+    const h = (...events: string[]) =>
+      record({ history: events.map((event) => ({ at, event })) as TaskRecord['history'] });
+    expect(types(h('queued'))).toEqual(['task.queued']);
+    expect(types(h('queued', 'assigned', 'handed-back'))).toEqual(['task.queued']);
+    expect(types(h('queued', 'failed', 'retry-scheduled'))).toEqual(['task.failed', 'task.queued']);
+    expect(types(h('queued', 'assigned', 'reassigned'))).toEqual(['task.reassigned']);
+    expect(types(h('queued', 'failed', 'dead', 'redriven'))).toEqual(['task.queued']);
+    expect(types(undefined)).toEqual(['task.queued']);
+  });
+
+  it('maps terminal records and worker updates', () => {
+    const status = { kind: 'record', path: 'p', area: 'status', taskId: id } as const;
+    expect(types(record({ state: 'done' }), status)).toEqual(['task.completed']);
+    expect(types(record({ state: 'failed' }), status)).toEqual(['task.failed']);
+    expect(types(record({ state: 'cancelled' }), status)).toEqual(['task.cancelled']);
+    expect(types(undefined, status)).toEqual([]);
+    const dead = { kind: 'record', path: 'p', area: 'dead', taskId: id } as const;
+    expect(types(record({ state: 'dead' }), dead)).toEqual(['task.dead']);
+    const assign = {
+      kind: 'record',
+      path: 'p',
+      area: 'assign',
+      taskId: id,
+      workerId: 'w',
+    } as const;
+    expect(types(record({ state: 'running' }), assign)).toEqual(['task.started']);
+    const progress = eventsFromRecord(assign, record({ state: 'running', progress: 0.5 }), at);
+    expect(progress).toEqual([
+      expect.objectContaining({ type: 'task.progress', progress: 0.5, workerId: 'w' }),
+    ]);
+    expect(types(undefined, assign)).toEqual([]);
+  });
+});
+
+describe('cluster info parsing', () => {
+  it('reads worker registrations tolerantly', () => {
+    const data = Buffer.from(JSON.stringify({ host: 'h', pid: 1, concurrency: 4, types: ['a'] }));
+    expect(parseWorkerView('w', data, ['task-1'])).toEqual({
+      id: 'w',
+      host: 'h',
+      pid: 1,
+      concurrency: 4,
+      types: ['a'],
+      draining: false,
+      running: ['task-1'],
+    });
+    expect(parseWorkerView('w', Buffer.from('garbage'), [])).toMatchObject({
+      id: 'w',
+      concurrency: 1,
+      types: [],
+    });
+  });
+
+  it('orders candidates by sequence, whatever their guid prefix', () => {
+    const names = ['_c_b-n_0000000003', '_c_z-n_0000000001', '_c_a-n_0000000002'];
+    expect(electionOrder(names)).toEqual([
+      '_c_z-n_0000000001',
+      '_c_a-n_0000000002',
+      '_c_b-n_0000000003',
+    ]);
+    expect(sequenceOf('n_0000000042')).toBe(42);
+    expect(parseCandidate('/election/n', Buffer.from('{"id":"m1","pid":7}'))).toEqual({
+      id: 'm1',
+      node: '/election/n',
+      pid: 7,
+    });
+    expect(parseCandidate('/election/n', Buffer.from('plain-id')).id).toBe('plain-id');
+  });
+});

@@ -1,0 +1,235 @@
+import { ZkServer } from '@app/zk-server';
+import {
+  InvalidTaskError,
+  LIMITS,
+  PayloadTooLargeError,
+  ROOTS,
+  TaskNotFoundError,
+} from '@app/taskqueue';
+import { LossyTransports } from './lossy-transport';
+import { Namespace, startServer } from './support';
+
+let server: ZkServer;
+let ns: Namespace;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+beforeEach(async () => {
+  ns = await Namespace.open(server);
+});
+afterEach(async () => {
+  await ns?.close();
+});
+
+/** The zxid of a write of our own: the difference of two is the number of txns between. */
+async function zxid(): Promise<bigint> {
+  return (await ns.zk.setData('/', null)).mzxid;
+}
+
+describe('submit and get', () => {
+  it('queues a task in /tasks and reads it back from anywhere', async () => {
+    const view = await ns.client.submit('echo', { hello: 'world' }, { maxAttempts: 5 });
+    expect(view).toMatchObject({
+      type: 'echo',
+      state: 'queued',
+      attempts: 0,
+      maxAttempts: 5,
+      payload: { hello: 'world' },
+    });
+    expect(view.history.map((h) => h.event)).toEqual(['queued']);
+    expect(await ns.client.get(view.id)).toEqual(view);
+    expect(await ns.zk.getAllChildrenNumber(ROOTS.tasks)).toBe(256 + 1);
+
+    await ns.registerWorker('w1');
+    await ns.assign(view.id, 'w1');
+    await ns.start(view.id);
+    expect(await ns.client.get(view.id)).toMatchObject({ state: 'running', worker: 'w1' });
+    await ns.complete(view.id, { ok: 1 });
+    expect(await ns.client.get(view.id)).toMatchObject({
+      state: 'done',
+      result: { ok: 1 },
+      attempts: 1,
+    });
+  });
+
+  it('stores and returns the payload as JSON', async () => {
+    const view = await ns.client.submit('echo', { f: () => 1, d: new Date(0), u: undefined });
+    expect(view.payload).toEqual({ d: '1970-01-01T00:00:00.000Z' });
+    expect((await ns.client.get(view.id)).payload).toEqual(view.payload);
+  });
+
+  it('answers TaskNotFoundError for unknown and malformed ids', async () => {
+    await expect(ns.client.get('task-0000000000000000z')).rejects.toThrow(TaskNotFoundError);
+    await expect(ns.client.get('../etc')).rejects.toThrow(TaskNotFoundError);
+  });
+
+  it('refuses invalid input before writing anything', async () => {
+    await expect(ns.client.submit('bad type!', {})).rejects.toThrow(InvalidTaskError);
+    await expect(ns.client.submit('echo', {}, { maxAttempts: 0 })).rejects.toThrow(
+      InvalidTaskError,
+    );
+    await expect(ns.client.submit('echo', { n: 1n })).rejects.toThrow(InvalidTaskError);
+    const big = 'x'.repeat(LIMITS.maxPayloadBytes);
+    await expect(ns.client.submit('echo', big)).rejects.toThrow(PayloadTooLargeError);
+    const many = ns.client.submitMany([
+      { type: 'echo', payload: 1 },
+      { type: 'echo', payload: big },
+    ]);
+    await expect(many).rejects.toThrow(PayloadTooLargeError);
+    await expect(many).rejects.toThrow(/items\[1\]/);
+    expect((await ns.client.counts()).queued).toBe(0);
+  });
+});
+
+describe('submitMany', () => {
+  it('keeps the order given, in ids too, over several multis (3,000 tasks)', async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ type: 'n', payload: { i } }));
+    await ns.client.submit('warm-up', null); // lays the tree out first
+    const before = await zxid();
+    const views = await ns.client.submitMany(items);
+    const after = await zxid();
+    expect(views.map((v) => (v.payload as { i: number }).i)).toEqual(items.map((_, i) => i));
+    const ids = views.map((v) => v.id);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(3000);
+    expect((await ns.client.counts()).queued).toBe(3001);
+    // 1,000 ops per multi at most: at least 3 multis, and far fewer than one per task.
+    const txns = Number(after - before) - 1;
+    expect(txns).toBeGreaterThanOrEqual(3);
+    expect(txns).toBeLessThan(10);
+  });
+
+  it('splits by bytes as well: large payloads go in several multis', async () => {
+    const payload = 'p'.repeat(200 * 1024);
+    const views = await ns.client.submitMany(
+      Array.from({ length: 8 }, () => ({ type: 'big', payload })),
+    );
+    expect(views).toHaveLength(8);
+    expect((await ns.client.counts()).queued).toBe(8);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('returns the first task for the same key, also after it finished', async () => {
+    const first = await ns.client.submit('echo', 1, { idempotencyKey: 'order-42' });
+    const again = await ns.client.submit('echo', 2, { idempotencyKey: 'order-42' });
+    expect(again.id).toBe(first.id);
+    expect(again.payload).toBe(1);
+    const other = await ns.client.submit('echo', 3, { idempotencyKey: 'order-43' });
+    expect(other.id).not.toBe(first.id);
+
+    await ns.registerWorker('w1');
+    await ns.assign(first.id, 'w1');
+    await ns.complete(first.id, 'ok');
+    const late = await ns.client.submit('echo', 4, { idempotencyKey: 'order-42' });
+    expect(late).toMatchObject({ id: first.id, state: 'done', result: 'ok' });
+    expect((await ns.client.counts()).queued).toBe(1);
+  });
+
+  it('deduplicates inside one submitMany and against earlier tasks', async () => {
+    const earlier = await ns.client.submit('echo', 'e', { idempotencyKey: 'k0' });
+    const views = await ns.client.submitMany([
+      { type: 'echo', payload: 'a', options: { idempotencyKey: 'k1' } },
+      { type: 'echo', payload: 'b', options: { idempotencyKey: 'k0' } },
+      { type: 'echo', payload: 'c', options: { idempotencyKey: 'k1' } },
+      { type: 'echo', payload: 'd' },
+    ]);
+    expect(views[1].id).toBe(earlier.id);
+    expect(views[2].id).toBe(views[0].id);
+    expect(views.map((v) => v.payload)).toEqual(['a', 'e', 'a', 'd']);
+    expect((await ns.client.counts()).queued).toBe(3);
+  });
+});
+
+describe('connection loss', () => {
+  let lossy: LossyTransports;
+  let lossyNs: Namespace;
+
+  beforeEach(async () => {
+    lossy = new LossyTransports();
+    lossyNs = await Namespace.open(server, { transportFactory: lossy.factory });
+    await lossyNs.client.submit('warm-up', null); // lays out the tree first
+  });
+  afterEach(async () => {
+    await lossyNs?.close();
+  });
+
+  it.each(['reply-lost', 'unsent'] as const)(
+    'reads back after a lost multi (%s) and neither loses nor duplicates a task',
+    async (mode) => {
+      const items = Array.from({ length: 2500 }, (_, i) => ({ type: 'n', payload: i }));
+      lossy.arm(mode, 1); // the second of three multis
+      const views = await lossyNs.client.submitMany(items);
+      expect(lossy.lost).toBe(1);
+      expect(views.map((v) => v.payload)).toEqual(items.map((_, i) => i));
+      expect(new Set(views.map((v) => v.id)).size).toBe(2500);
+      expect((await lossyNs.client.counts()).queued).toBe(2501);
+    },
+  );
+
+  it('keeps an idempotent submission single when its reply is lost', async () => {
+    lossy.arm('reply-lost');
+    const view = await lossyNs.client.submit('echo', 1, { idempotencyKey: 'once' });
+    expect(lossy.lost).toBe(1);
+    const again = await lossyNs.client.submit('echo', 1, { idempotencyKey: 'once' });
+    expect(again.id).toBe(view.id);
+    expect((await lossyNs.client.counts()).queued).toBe(2);
+  });
+});
+
+describe('list', () => {
+  it('pages newest first with a cursor, filtered by state and type', async () => {
+    const a = await ns.client.submitMany(
+      Array.from({ length: 7 }, (_, i) => ({ type: i % 2 ? 'odd' : 'even', payload: i })),
+    );
+    await ns.registerWorker('w1', { concurrency: 10 });
+    await ns.assign(a[1].id, 'w1');
+    await ns.assign(a[2].id, 'w1');
+    await ns.start(a[2].id);
+    await ns.assign(a[3].id, 'w1');
+    await ns.complete(a[3].id, 3);
+    await ns.client.cancel(a[4].id);
+
+    const all = await ns.client.list();
+    expect(all.items.map((v) => v.id)).toEqual([...a].reverse().map((v) => v.id));
+    expect(all.nextCursor).toBeUndefined();
+    expect(all.items.map((v) => v.state)).toEqual([
+      'queued',
+      'queued',
+      'cancelled',
+      'done',
+      'running',
+      'assigned',
+      'queued',
+    ]);
+
+    const p1 = await ns.client.list({ limit: 3 });
+    expect(p1.items.map((v) => v.id)).toEqual([a[6].id, a[5].id, a[4].id]);
+    expect(p1.nextCursor).toBe(a[4].id);
+    const p2 = await ns.client.list({ limit: 3, cursor: p1.nextCursor });
+    expect(p2.items.map((v) => v.id)).toEqual([a[3].id, a[2].id, a[1].id]);
+    const p3 = await ns.client.list({ limit: 3, cursor: p2.nextCursor });
+    expect(p3.items.map((v) => v.id)).toEqual([a[0].id]);
+    expect(p3.nextCursor).toBeUndefined();
+
+    const ids = async (q: object) => (await ns.client.list(q)).items.map((v) => v.id);
+    expect(await ids({ state: 'queued' })).toEqual([a[6].id, a[5].id, a[0].id]);
+    expect(await ids({ state: 'assigned' })).toEqual([a[1].id]);
+    expect(await ids({ state: 'running' })).toEqual([a[2].id]);
+    expect(await ids({ state: 'done' })).toEqual([a[3].id]);
+    expect(await ids({ state: 'cancelled' })).toEqual([a[4].id]);
+    expect(await ids({ type: 'odd' })).toEqual([a[5].id, a[3].id, a[1].id]);
+    expect(await ids({ type: 'even', state: 'queued' })).toEqual([a[6].id, a[0].id]);
+    expect(await ids({ state: 'dead' })).toEqual([]);
+    await expect(ns.client.list({ limit: 0 })).rejects.toThrow(InvalidTaskError);
+  });
+
+  it('lists an empty queue that was never laid out', async () => {
+    expect(await ns.client.list()).toEqual({ items: [] });
+    expect(await ns.client.counts()).toEqual({ queued: 0, inFlight: 0, finished: 0, dead: 0 });
+  });
+});
