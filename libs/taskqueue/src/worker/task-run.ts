@@ -1,0 +1,233 @@
+import { TimerHandle, ZooKeeperClient } from '@app/zk-client';
+import { TaskRecord } from '../model/task-record';
+import { progressTransition, startTransition } from '../transitions/run-updates';
+import { Transition, TransitionContext } from '../transitions/transition';
+import { CompletionBatcher, Verdict } from './completion-batcher';
+import { ProgressThrottle } from './progress-throttle';
+import { AssignmentRef, versionedSet } from './read-back';
+import { TaskAbortError, TaskAbortKind, TaskTimeoutError } from './task-abort';
+import { TaskContext, TaskHandlerFn, handlerFor, progressJson } from './task-handler';
+import { HandlerOutcome, outcomeTransition } from './task-outcome';
+import { WorkerCounters } from './worker-stats';
+import { ResolvedWorkerOptions } from './worker-options';
+
+/** What a run needs from the session that holds the assignment. */
+export interface RunEnv {
+  readonly client: ZooKeeperClient;
+  readonly options: ResolvedWorkerOptions;
+  readonly handlers: ReadonlyMap<string, TaskHandlerFn>;
+  readonly batcher: CompletionBatcher;
+  readonly counters: WorkerCounters;
+}
+
+/**
+ * queued: read, waiting for a slot; starting: the start write is in flight; running: the
+ * handler runs; finishing: its outcome is being committed; finished: nothing more is written.
+ */
+export type RunPhase = 'queued' | 'starting' | 'running' | 'finishing' | 'finished';
+
+/**
+ * One assignment of one task to this worker incarnation, from the read to the last write.
+ * Every write names the assignment version the previous one left, so the first write after the
+ * task was cancelled or taken back fails, and from then on the run writes nothing.
+ */
+export class TaskRun {
+  private phase: RunPhase = 'queued';
+  private record: TaskRecord;
+  private ref: AssignmentRef;
+  private readonly controller = new AbortController();
+  private abortKind: TaskAbortKind | undefined;
+  private readonly throttle: ProgressThrottle;
+  private timer: TimerHandle | undefined;
+  private done: Promise<void> | undefined;
+
+  constructor(
+    private readonly env: RunEnv,
+    record: TaskRecord,
+    ref: AssignmentRef,
+  ) {
+    this.record = record;
+    this.ref = ref;
+    this.throttle = new ProgressThrottle(env.options.progressIntervalMs, env.options.clock, (v) =>
+      this.writeProgress(v),
+    );
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get state(): RunPhase {
+    return this.phase;
+  }
+
+  /** Holds one of the worker's slots (the master counts it until the assignment is gone). */
+  get busy(): boolean {
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'finishing';
+  }
+
+  /** Resolves when the run will write nothing more. */
+  get settled(): Promise<void> {
+    return this.done ?? Promise.resolve();
+  }
+
+  /**
+   * Fires the handler's signal (once; the first reason wins). What follows depends on `kind`:
+   * a timeout fails the attempt, a shutdown hands the task back, a revoke or a lost session
+   * writes nothing.
+   */
+  abort(kind: TaskAbortKind, message: string): void {
+    // While finishing, the commit's verdict decides (our own delete also looks like a revoke).
+    if (this.controller.signal.aborted || this.phase === 'finishing' || this.phase === 'finished')
+      return;
+    this.abortKind = kind;
+    if (kind === 'revoked') this.env.counters.revoked++;
+    if (kind === 'session-lost' && this.phase === 'running') this.env.counters.sessionAborts++;
+    const timeoutMs = this.record.options.timeoutMs ?? 0;
+    this.controller.abort(
+      kind === 'timeout' ? new TaskTimeoutError(timeoutMs) : new TaskAbortError(kind, message),
+    );
+  }
+
+  /** Runs it to the end. Called once; a run aborted while queued only writes a hand-back. */
+  execute(): Promise<void> {
+    this.done ??= this.run()
+      .catch((err: unknown) => {
+        // A bug of ours, not the handler's (its errors are outcomes): the assignment stays,
+        // and the master recovers it if this incarnation goes away.
+        this.env.options.logger.error({ err, taskId: this.id }, 'task run failed');
+      })
+      .finally(() => {
+        this.phase = 'finished';
+      });
+    return this.done;
+  }
+
+  private ctx(): TransitionContext {
+    return { acl: this.env.options.acl, now: this.env.options.clock.now() };
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.env.options;
+    if (!this.controller.signal.aborted) {
+      this.phase = 'starting';
+      await this.writeOwn(startTransition(this.ctx(), this.record, this.ref.version));
+    }
+    let outcome: HandlerOutcome;
+    if (!this.controller.signal.aborted) {
+      this.phase = 'running';
+      logger.debug({ taskId: this.id, attempt: this.record.attempts }, 'task started');
+      outcome = await this.invoke();
+    } else {
+      outcome = this.abortedOutcome();
+    }
+    await this.throttle.close();
+    // Revoked or session gone, even after the handler returned: any write would be refused.
+    if (this.abortKind === 'revoked' || this.abortKind === 'session-lost') {
+      logger.info({ taskId: this.id, reason: this.abortKind }, 'task dropped without writing');
+      return;
+    }
+    const transition = outcomeTransition(this.ctx(), this.record, this.ref.version, outcome);
+    if (transition === undefined) return;
+    this.phase = 'finishing';
+    const verdict = await this.env.batcher.submit(transition, this.ref);
+    this.account(verdict, outcome, transition);
+  }
+
+  private abortedOutcome(): HandlerOutcome {
+    return {
+      kind: 'aborted',
+      abort: this.abortKind ?? 'shutdown',
+      reason: this.controller.signal.reason,
+    };
+  }
+
+  /** The handler, raced against the signal: an aborted run does not wait for the handler. */
+  private invoke(): Promise<HandlerOutcome> {
+    const { options, handlers } = this.env;
+    const signal = this.controller.signal;
+    const timeoutMs = this.record.options.timeoutMs;
+    if (timeoutMs !== null && timeoutMs !== undefined)
+      this.timer = options.clock.setTimeout(() => this.abort('timeout', 'timed out'), timeoutMs);
+    const handler = handlerFor(handlers, this.record.type);
+    const context = this.context();
+    return new Promise<HandlerOutcome>((resolve) => {
+      const onAbort = (): void => resolve(this.abortedOutcome());
+      signal.addEventListener('abort', onAbort, { once: true });
+      new Promise<unknown>((res) => {
+        if (handler === undefined)
+          throw new Error(`worker ${options.id} has no handler for type "${this.record.type}"`);
+        res(handler(context));
+      })
+        .then(
+          (value) => resolve({ kind: 'returned', value }),
+          (error: unknown) => resolve({ kind: 'threw', error }),
+        )
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    }).finally(() => {
+      if (this.timer !== undefined) options.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    });
+  }
+
+  private context(): TaskContext {
+    const r = this.record;
+    return {
+      id: r.id,
+      type: r.type,
+      payload: r.payload,
+      attempt: r.attempts,
+      maxAttempts: r.options.maxAttempts,
+      signal: this.controller.signal,
+      progress: (value: unknown) => {
+        const json = progressJson(value);
+        this.throttle.push(JSON.parse(json) as unknown);
+      },
+    };
+  }
+
+  private async writeProgress(value: unknown): Promise<void> {
+    if (this.phase !== 'running' || this.controller.signal.aborted) return;
+    await this.writeOwn(progressTransition(this.ctx(), this.record, this.ref.version, value));
+  }
+
+  /** A versioned setData on the assignment; failure means the task is no longer ours. */
+  private async writeOwn(transition: Transition): Promise<void> {
+    const op = transition.ops[0];
+    if (op.type !== 'setData') throw new Error(`expected a setData, got ${op.type}`);
+    let version: number | null;
+    try {
+      version = await versionedSet(this.env.client, this.ref, op.data);
+    } catch {
+      this.abort('session-lost', 'the session ended');
+      return;
+    }
+    if (version === null) {
+      this.abort('revoked', 'the assignment was deleted or changed');
+      return;
+    }
+    this.record = transition.record;
+    this.ref = { ...this.ref, version };
+  }
+
+  private account(verdict: Verdict, outcome: HandlerOutcome, transition: Transition): void {
+    const { counters, options } = this.env;
+    const log = { taskId: this.id, state: transition.record.state, verdict };
+    if (verdict === 'rejected') {
+      counters.rejected++;
+      options.logger.warn(log, 'outcome rejected: the task was no longer assigned to us');
+      return;
+    }
+    if (verdict === 'lost') {
+      options.logger.warn(log, 'session ended before the outcome was known');
+      return;
+    }
+    if (outcome.kind === 'returned' && transition.record.state === 'done') counters.completed++;
+    else if (outcome.kind === 'aborted' && outcome.abort === 'shutdown') counters.handedBack++;
+    else {
+      counters.failed++;
+      if (outcome.kind === 'aborted' && outcome.abort === 'timeout') counters.timedOut++;
+    }
+    options.logger.info(log, 'task outcome stored');
+  }
+}

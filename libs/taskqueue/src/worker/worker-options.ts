@@ -1,0 +1,95 @@
+import { hostname } from 'os';
+import { ACL, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { Clock, systemClock } from '@app/zk-client';
+import { ZooKeeperConnection } from '@app/coordination';
+import { TaskHandlers } from './task-handler';
+
+/** pino-style: a context object first, then the message. */
+export interface WorkerLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const noop = (): void => undefined;
+export const SILENT_LOGGER: WorkerLogger = { debug: noop, info: noop, warn: noop, error: noop };
+
+export interface WorkerOptions {
+  /** Default `<hostname>-<pid>`. Must match WORKER_ID_PATTERN: it is a znode name. */
+  id?: string;
+  connection: ZooKeeperConnection;
+  /** Tasks run at once (default 1); the master never assigns more. */
+  concurrency?: number;
+  /** Handlers by task type. More can be added with `worker.handle()` before start(). */
+  handlers?: TaskHandlers;
+  /** Types announced to the master (default: the handlers' names; "*" takes any type). */
+  types?: string[];
+  /** ACL of the znodes the worker creates (default OPEN_ACL_UNSAFE). */
+  acl?: ACL[];
+  /** How long stop() waits for running handlers before aborting them (default 10 s). */
+  shutdownGraceMs?: number;
+  /** At most one progress write per task this often (default 250 ms). */
+  progressIntervalMs?: number;
+  /** stop() closes the connection (default true); false when someone else owns it. */
+  closeConnection?: boolean;
+  clock?: Clock;
+  logger?: WorkerLogger;
+}
+
+/** A worker id is a znode name under /workers and /assign. */
+export const WORKER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
+
+export function checkWorkerId(id: string): string {
+  // "." and ".." match the pattern but are not valid znode names.
+  if (!WORKER_ID_PATTERN.test(id) || id === '.' || id === '..')
+    throw new TypeError(`worker id "${id}" must match ${WORKER_ID_PATTERN.source}`);
+  return id;
+}
+
+/** `<hostname>-<pid>`, with characters a znode name may not carry replaced. */
+export function defaultWorkerId(host = hostname(), pid = process.pid): string {
+  return `${host.replace(/[^A-Za-z0-9._:-]/g, '-')}-${pid}`.slice(-128);
+}
+
+function positiveInt(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min)
+    throw new TypeError(`${name} must be an integer >= ${min}, got ${value}`);
+  return value;
+}
+
+/** The options with their defaults, checked once at construction. */
+export interface ResolvedWorkerOptions {
+  id: string;
+  concurrency: number;
+  acl: ACL[];
+  shutdownGraceMs: number;
+  progressIntervalMs: number;
+  closeConnection: boolean;
+  clock: Clock;
+  logger: WorkerLogger;
+}
+
+export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  return {
+    id: checkWorkerId(options.id ?? defaultWorkerId()),
+    concurrency: positiveInt('concurrency', options.concurrency ?? 1, 1),
+    acl: options.acl ?? OPEN_ACL_UNSAFE,
+    shutdownGraceMs: positiveInt(
+      'shutdownGraceMs',
+      options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      0,
+    ),
+    progressIntervalMs: positiveInt(
+      'progressIntervalMs',
+      options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+      0,
+    ),
+    closeConnection: options.closeConnection ?? true,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? SILENT_LOGGER,
+  };
+}
