@@ -1,0 +1,29 @@
+import { TransactionOp, ZooKeeperClient } from '@app/zk-client';
+import { TransitionContext } from '../transitions/transition';
+import { MasterCounters } from './master-stats';
+import { ResolvedMasterOptions } from './master-options';
+import { QueueIndex } from './queue-index';
+import { WorkerRoster } from './worker-roster';
+
+/**
+ * What the parts of one leadership term share: the session it leads on, the fence every multi
+ * of the term carries (the election node it was elected with), and the leader's view of the
+ * cluster. A term ends for good when leadership is lost; the next one starts from scratch.
+ */
+export interface TermContext {
+  readonly client: ZooKeeperClient;
+  /** [check <own election node>]: a multi sent after leadership was lost fails whole. */
+  readonly fence: readonly TransactionOp[];
+  readonly options: ResolvedMasterOptions;
+  readonly counters: MasterCounters;
+  readonly roster: WorkerRoster;
+  readonly queue: QueueIndex;
+  /** False once the term ended: late replies and watch events are then ignored. */
+  readonly active: boolean;
+  /** ACL and time for the next transition. */
+  transition(): TransitionContext;
+  /** Something changed that may allow assignments: run a round soon (coalesced). */
+  wantRound(): void;
+  /** Wake the term's work loop (coalesced). */
+  kick(): void;
+}

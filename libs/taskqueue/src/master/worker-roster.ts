@@ -1,0 +1,134 @@
+import { WorkerLoad } from './assignment-policy';
+
+/** A worker's registration: the JSON of its ephemeral /workers/<id> node. */
+export interface WorkerInfo {
+  id: string;
+  host?: string;
+  pid?: number;
+  concurrency: number;
+  types: string[];
+  since?: number;
+  draining: boolean;
+}
+
+/**
+ * Reads a /workers node's data. A node the master cannot understand gets concurrency 0: it is
+ * tracked (its assignments are recovered when it goes) but never given work.
+ */
+export function parseWorkerInfo(id: string, data: Buffer): WorkerInfo {
+  let raw: Record<string, unknown> = {};
+  try {
+    const value: unknown = JSON.parse(data.toString('utf8'));
+    if (value !== null && typeof value === 'object') raw = value as Record<string, unknown>;
+  } catch {
+    // unreadable: no work for it
+  }
+  const concurrency =
+    typeof raw.concurrency === 'number' && Number.isInteger(raw.concurrency) && raw.concurrency > 0
+      ? raw.concurrency
+      : 0;
+  const types = Array.isArray(raw.types)
+    ? raw.types.filter((t): t is string => typeof t === 'string')
+    : [];
+  const info: WorkerInfo = { id, concurrency, types, draining: raw.draining === true };
+  if (typeof raw.host === 'string') info.host = raw.host;
+  if (typeof raw.pid === 'number') info.pid = raw.pid;
+  if (typeof raw.since === 'number') info.since = raw.since;
+  return info;
+}
+
+/** What the leader knows of one worker id: its live incarnation (if any) and its assignments. */
+export interface RosterEntry {
+  id: string;
+  /** Registration of the live incarnation; undefined while /workers/<id> is absent. */
+  info?: WorkerInfo;
+  /** Session (hex) owning /workers/<id>: the incarnation assignments must name. */
+  session?: string;
+  /**
+   * Children of /assign/<id>: task id -> the workerSession its record names, when known (the
+   * leader knows it for what it assigned itself; others are read before being judged).
+   */
+  assignments: Map<string, string | undefined>;
+}
+
+/**
+ * The leader's view of the workers. Pure state; the worker tracker keeps it current from
+ * watches and the assigner adds what it commits.
+ */
+export class WorkerRoster {
+  private readonly entries = new Map<string, RosterEntry>();
+
+  get(id: string): RosterEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** The entry for `id`, created empty if new. */
+  entry(id: string): RosterEntry {
+    let e = this.entries.get(id);
+    if (e === undefined) {
+      e = { id, assignments: new Map() };
+      this.entries.set(id, e);
+    }
+    return e;
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Workers with a live registration. */
+  get liveCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.session !== undefined) n++;
+    return n;
+  }
+
+  /** Assignments over all workers. */
+  get assignedCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.assignments.size;
+    return n;
+  }
+
+  /** The live workers, as the assignment policy sees them. */
+  loads(): WorkerLoad[] {
+    const out: WorkerLoad[] = [];
+    for (const e of this.entries.values()) {
+      if (e.info === undefined || e.session === undefined) continue;
+      out.push({
+        id: e.id,
+        types: e.info.types,
+        concurrency: e.info.concurrency,
+        // Every child counts, even a previous incarnation's about to be recovered: erring
+        // on the side of fewer tasks keeps the concurrency promise.
+        assigned: e.assignments.size,
+        draining: e.info.draining,
+      });
+    }
+    return out;
+  }
+
+  /** The leader committed an assignment. */
+  assigned(workerId: string, taskId: string, session: string): void {
+    this.entry(workerId).assignments.set(taskId, session);
+  }
+
+  /**
+   * Assignments of `workerId` that belong to no live incarnation: the worker is gone, or the
+   * record names another session. Unknown ones are not judged (read them first).
+   */
+  orphans(workerId: string): string[] {
+    const e = this.entries.get(workerId);
+    if (e === undefined) return [];
+    const out: string[] = [];
+    for (const [taskId, session] of e.assignments) {
+      if (session === undefined) continue;
+      if (e.session === undefined || session !== e.session) out.push(taskId);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+import type {
+  DynamicModule,
+  InjectionToken,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Provider,
+} from '@nestjs/common';
+import { ZooKeeperConnection } from '@app/coordination';
+import { Master } from '../master/master';
+import { MasterOptions } from '../master/master-options';
+
+// Nest 12 is ESM-only, and this library also loads where ESM cannot be require()d (jest on
+// Node < 24.9, plain CommonJS processes), so, as in ZooKeeperModule, there is no runtime import
+// of Nest here: type imports, factory providers with explicit `inject`, and an undecorated
+// module class (a dynamic module carries its metadata itself).
+
+/** Master options without the connection: the module injects ZooKeeperModule's. */
+export type MasterModuleOptions = Omit<MasterOptions, 'connection'>;
+
+export interface MasterModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useFactory: (...args: never[]) => MasterModuleOptions | Promise<MasterModuleOptions>;
+}
+
+/** Injection token of the options given to MasterModule.forRoot / forRootAsync. */
+export const MASTER_OPTIONS = Symbol('MASTER_OPTIONS');
+
+/**
+ * Ties the master to the application's lifecycle (Nest calls these hooks on every provider
+ * instance that has them). It joins the election once the application has bootstrapped, and
+ * resigns before shutdown while the session is still open (ZooKeeperModule closes it in the
+ * last phase), so a backup takes over at once.
+ */
+export class MasterLifecycle {
+  constructor(private readonly master: Master) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.master.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.master.stop();
+  }
+}
+
+const PROVIDERS: Provider[] = [
+  {
+    provide: Master,
+    useFactory: (options: MasterModuleOptions, connection: ZooKeeperConnection) =>
+      new Master({ ...options, connection }),
+    inject: [MASTER_OPTIONS, ZooKeeperConnection],
+  },
+  {
+    provide: MasterLifecycle,
+    useFactory: (master: Master) => new MasterLifecycle(master),
+    inject: [Master],
+  },
+];
+
+/**
+ * Thin Nest wrapper around Master; needs ZooKeeperConnection in scope (ZooKeeperModule, global
+ * or imported):
+ *
+ *   MasterModule.forRoot({ id: 'master-1' })
+ *   MasterModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService],
+ *     useFactory: (config: ConfigService) => ({ id: config.get('MASTER_ID') }) })
+ */
+export class MasterModule {
+  static forRoot(options: MasterModuleOptions & Pick<ModuleMetadata, 'imports'>): DynamicModule {
+    const { imports, ...masterOptions } = options;
+    return {
+      module: MasterModule,
+      imports: imports ?? [],
+      providers: [{ provide: MASTER_OPTIONS, useValue: masterOptions }, ...PROVIDERS],
+      exports: [Master],
+    };
+  }
+
+  static forRootAsync(options: MasterModuleAsyncOptions): DynamicModule {
+    return {
+      module: MasterModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: MASTER_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        ...PROVIDERS,
+      ],
+      exports: [Master],
+    };
+  }
+}

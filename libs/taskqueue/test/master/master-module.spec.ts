@@ -1,0 +1,101 @@
+import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ZkServer } from '@app/zk-server';
+import { ZooKeeperModule } from '@app/coordination';
+import { MASTER_OPTIONS, Master, MasterModule, ROOTS } from '@app/taskqueue';
+import { TestCluster, startServer } from './support/cluster';
+import { waitFor } from './support/wait';
+
+// MasterModule in a real Nest application context, with ZooKeeperModule.
+
+let server: ZkServer;
+let cluster: TestCluster;
+const apps: INestApplicationContext[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+beforeEach(async () => {
+  cluster = await TestCluster.create(server);
+});
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close().catch(() => undefined);
+  await cluster.close();
+});
+
+const SETTINGS = 'SETTINGS';
+
+@Module({
+  providers: [{ provide: SETTINGS, useValue: { masterId: 'nest-async' } }],
+  exports: [SETTINGS],
+})
+class SettingsModule {}
+
+/** A feature provider that injects the Master, as an application would. */
+@Injectable()
+class MasterProbe {
+  constructor(@Inject(Master) readonly master: Master) {}
+}
+
+async function startApp(master: ReturnType<typeof MasterModule.forRoot>) {
+  @Module({
+    imports: [
+      ZooKeeperModule.forRoot({
+        connectString: cluster.connectString,
+        sessionTimeoutMs: 5000,
+        isGlobal: true,
+      }),
+      master,
+    ],
+    providers: [MasterProbe],
+  })
+  class AppModule {}
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  apps.push(app);
+  return app;
+}
+
+describe('MasterModule', () => {
+  it('forRoot: leads once the app has bootstrapped, assigns, and resigns on app.close()', async () => {
+    const app = await startApp(
+      MasterModule.forRoot({ id: 'nest-root', retention: { intervalMs: 3_600_000 } }),
+    );
+    const { master } = app.get(MasterProbe);
+    expect(master.isLeader).toBe(true);
+    expect(master.id).toBe('nest-root');
+    expect(app.get(MASTER_OPTIONS)).toMatchObject({ id: 'nest-root' });
+    expect(await cluster.electionNodeOf('nest-root')).toBeDefined();
+
+    const w = await cluster.worker('w', { concurrency: 2 });
+    await cluster.submit('echo', 2);
+    await waitFor('assigned by the Nest master', async () => (await w.assignments()).length === 2);
+    expect(master.stats()).toMatchObject({ isLeader: true, assigned: 2, workers: 1 });
+
+    const backup = await cluster.master('backup');
+    await backup.start();
+    expect(backup.isLeader).toBe(false);
+    await app.close();
+    expect(master.isLeader).toBe(false);
+    await waitFor('the backup leads', () => backup.isLeader);
+    expect(await cluster.admin.getChildren(ROOTS.election)).toHaveLength(1);
+  });
+
+  it('forRootAsync: options from a factory with imports and inject', async () => {
+    const app = await startApp(
+      MasterModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [SETTINGS],
+        useFactory: (settings: { masterId: string }) => ({ id: settings.masterId }),
+      }),
+    );
+    const { master } = app.get(MasterProbe);
+    expect(master.isLeader).toBe(true);
+    expect(master.id).toBe('nest-async');
+    expect(await cluster.electionNodeOf('nest-async')).toBeDefined();
+    await app.close();
+    expect(await cluster.admin.getChildren(ROOTS.election)).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { newTaskId, newTaskRecord } from '@app/taskqueue';
+import { QueueIndex } from '../../src/master/queue-index';
+
+const T = Date.UTC(2030, 0, 1);
+const ids = Array.from({ length: 6 }, (_, i) => newTaskId(T + i));
+const order = (q: QueueIndex) => [...q.inOrder()].map(([id]) => id);
+const found = (id: string, notBefore?: number) => ({
+  record: { ...newTaskRecord(id, 'echo', null, {}, T), notBefore },
+  version: 0,
+});
+
+describe('QueueIndex', () => {
+  it('keeps ids in submit order whatever order they arrive in', () => {
+    const q = new QueueIndex();
+    for (const i of [3, 0, 5, 1, 4, 2]) q.add(ids[i]);
+    expect(order(q)).toEqual(ids);
+    expect(q.add(ids[2])).toBe(false);
+    expect(q.size).toBe(6);
+  });
+
+  it('removes ids, and takes one back in its place', () => {
+    const q = new QueueIndex();
+    ids.forEach((id) => q.add(id));
+    expect(q.remove(ids[1])).toBe(true);
+    expect(q.remove(ids[1])).toBe(false);
+    expect(order(q)).toEqual([ids[0], ...ids.slice(2)]);
+    q.add(ids[1]);
+    expect(order(q)).toEqual(ids);
+  });
+
+  it('stays correct through many removals (compaction)', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => newTaskId(T + i));
+    const q = new QueueIndex();
+    many.forEach((id) => q.add(id));
+    many.slice(0, 4000).forEach((id) => q.remove(id));
+    q.add(many[10]);
+    expect(order(q)).toEqual([many[10], ...many.slice(4000)]);
+  });
+
+  it('applies a read only to the same stay in the queue', () => {
+    const q = new QueueIndex();
+    q.add(ids[0]);
+    const stay = q.get(ids[0])!.stay;
+    q.remove(ids[0]);
+    q.add(ids[0]); // left and came back: a new stay
+    expect(q.learn(ids[0], stay, found(ids[0]), true)).toBe(false);
+    expect(q.get(ids[0])!.read).toBe(false);
+    expect(q.learn(ids[0], q.get(ids[0])!.stay, found(ids[0], T + 5), true)).toBe(true);
+    expect(q.get(ids[0])).toMatchObject({ read: true, type: 'echo', notBefore: T + 5, version: 0 });
+    expect(q.cached).toBe(1);
+  });
+
+  it('caches records only when asked, and forgets reads', () => {
+    const q = new QueueIndex();
+    ids.slice(0, 2).forEach((id) => q.add(id));
+    q.learn(ids[0], q.get(ids[0])!.stay, found(ids[0]), true);
+    q.learn(ids[1], q.get(ids[1])!.stay, found(ids[1]), false);
+    expect(q.cached).toBe(1);
+    expect(q.get(ids[1])).toMatchObject({ read: true, type: 'echo' });
+    expect(q.get(ids[1])!.record).toBeUndefined();
+    q.forgetRecord(ids[0]);
+    expect(q.cached).toBe(0);
+    q.learn(ids[0], q.get(ids[0])!.stay, found(ids[0]), true);
+    q.forgetReads();
+    expect(q.cached).toBe(0);
+    expect([...q.inOrder()].every(([, t]) => !t.read)).toBe(true);
+  });
+
+  it('syncs with a listing without losing what watch events reported meanwhile', () => {
+    const q = new QueueIndex();
+    [0, 1, 2].forEach((i) => q.add(ids[i]));
+    const mark = q.beginListing();
+    // While the listing is read: 3 is created (the listing missed it), 1 is deleted (the
+    // listing still saw it).
+    q.add(ids[3]);
+    q.remove(ids[1]);
+    const result = q.sync([ids[1], ids[2], ids[4]], mark);
+    // 0 is gone (not listed, known before the listing); 4 is new.
+    expect(order(q)).toEqual([ids[2], ids[3], ids[4]]);
+    expect(result).toEqual({ added: 1, removed: 1 });
+  });
+});

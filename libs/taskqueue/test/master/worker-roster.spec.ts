@@ -1,0 +1,63 @@
+import { WorkerRoster, parseWorkerInfo } from '../../src/master/worker-roster';
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+describe('parseWorkerInfo', () => {
+  it('reads a registration', () => {
+    expect(
+      parseWorkerInfo(
+        'w',
+        json({ id: 'w', host: 'h', pid: 7, concurrency: 3, types: ['a'], since: 5 }),
+      ),
+    ).toEqual({
+      id: 'w',
+      host: 'h',
+      pid: 7,
+      concurrency: 3,
+      types: ['a'],
+      since: 5,
+      draining: false,
+    });
+    expect(
+      parseWorkerInfo('w', json({ concurrency: 1, types: ['a'], draining: true })).draining,
+    ).toBe(true);
+  });
+
+  it('gives an unreadable registration no capacity', () => {
+    expect(parseWorkerInfo('w', Buffer.from('{nope')).concurrency).toBe(0);
+    expect(parseWorkerInfo('w', json({ concurrency: -1, types: 'a' }))).toMatchObject({
+      concurrency: 0,
+      types: [],
+    });
+  });
+});
+
+describe('WorkerRoster', () => {
+  it('reports loads of live workers only, counting every assignment', () => {
+    const r = new WorkerRoster();
+    const live = r.entry('live');
+    live.info = parseWorkerInfo('live', json({ concurrency: 2, types: ['*'] }));
+    live.session = 's1';
+    r.assigned('live', 't1', 's1');
+    r.assigned('live', 't0', 'old');
+    r.assigned('gone', 't2', 's9');
+    expect(r.loads()).toEqual([
+      { id: 'live', types: ['*'], concurrency: 2, assigned: 2, draining: false },
+    ]);
+    expect(r.liveCount).toBe(1);
+    expect(r.assignedCount).toBe(3);
+  });
+
+  it('finds orphans: a gone worker, or a record naming another session', () => {
+    const r = new WorkerRoster();
+    const live = r.entry('live');
+    live.session = 's1';
+    r.assigned('live', 'mine', 's1');
+    r.assigned('live', 'stale', 's0');
+    live.assignments.set('unknown', undefined);
+    r.assigned('gone', 'lost', 's2');
+    expect(r.orphans('live')).toEqual(['stale']);
+    expect(r.orphans('gone')).toEqual(['lost']);
+    expect(r.orphans('nobody')).toEqual([]);
+  });
+});
