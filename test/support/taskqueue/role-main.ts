@@ -1,0 +1,94 @@
+/**
+ * One Shepherd role in its own process, for the fault tests: `kill -9` and SIGSTOP need a real
+ * process. Configured by environment:
+ *   ROLE=master|worker  ZK=<connect string>  ID=<id>  CONCURRENCY=<n>  SESSION_TIMEOUT_MS=<ms>
+ *   EXEC_LOG=<file>     workers append one line per handler event: "<event> <task> <worker> <attempt>"
+ * Prints "ready" on stdout once started; SIGTERM stops gracefully.
+ */
+import { appendFileSync } from 'fs';
+import { ZooKeeperConnection } from '@app/coordination';
+import { Master, TaskContext, Worker } from '@app/taskqueue';
+
+const env = process.env;
+const id = env.ID ?? `${env.ROLE}-${process.pid}`;
+
+function log(event: string, task: TaskContext): void {
+  if (env.EXEC_LOG) appendFileSync(env.EXEC_LOG, `${event} ${task.id} ${id} ${task.attempt}\n`);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
+}
+
+/** Sample handlers: each logs start and end, so tests can count executions. */
+function handlers() {
+  const wrap =
+    (fn: (t: TaskContext) => Promise<unknown> | unknown) =>
+    async (t: TaskContext): Promise<unknown> => {
+      log('start', t);
+      t.signal.addEventListener('abort', () => log('abort', t));
+      const result = await fn(t);
+      log('end', t);
+      return result;
+    };
+  return {
+    noop: wrap(() => null),
+    echo: wrap((t) => t.payload),
+    sleep: wrap(async (t) => {
+      await sleep((t.payload as { ms: number }).ms, t.signal);
+      return { slept: (t.payload as { ms: number }).ms };
+    }),
+    /** Ignores its AbortSignal on purpose: a zombie that finishes anyway. */
+    stubborn: wrap(async (t) => {
+      await new Promise((r) => setTimeout(r, (t.payload as { ms: number }).ms));
+      return { stubborn: true };
+    }),
+    fail: wrap((t) => {
+      if (t.attempt <= (t.payload as { times: number }).times)
+        throw new Error(`fail #${t.attempt}`);
+      return { attempt: t.attempt };
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  const connection = new ZooKeeperConnection({
+    connectString: env.ZK ?? '127.0.0.1:2181',
+    sessionTimeoutMs: Number(env.SESSION_TIMEOUT_MS ?? 4000),
+  });
+  await connection.connect();
+  let stop: () => Promise<void>;
+  if (env.ROLE === 'master') {
+    const master = new Master({ id, connection });
+    await master.start();
+    stop = () => master.stop();
+  } else {
+    const worker = new Worker({
+      id,
+      connection,
+      concurrency: Number(env.CONCURRENCY ?? 4),
+      handlers: handlers(),
+      shutdownGraceMs: 2000,
+    });
+    await worker.start();
+    stop = () => worker.stop();
+  }
+  process.stdout.write('ready\n');
+  process.once('SIGTERM', () => {
+    void stop()
+      .then(() => connection.close())
+      .finally(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
