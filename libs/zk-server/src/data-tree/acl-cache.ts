@@ -1,25 +1,31 @@
 import { ACL } from '@app/zk-protocol';
 
 interface Entry {
+  id: number;
   acl: readonly ACL[];
+  key: string;
   refs: number;
 }
 
 /**
  * Interns ACL lists so nodes with equal lists share one frozen array, with reference counts so
  * lists no node uses any more are dropped (ReferenceCountedACLCache.java, which maps lists to
- * longs for the same reason). Order matters: [a, b] and [b, a] are different lists, as in Java.
+ * longs for the same reason: a node stores a small int, not a reference). Order matters:
+ * [a, b] and [b, a] are different lists, as in Java.
  */
 export class AclCache {
   private readonly byKey = new Map<string, Entry>();
   private readonly byList = new Map<readonly ACL[], Entry>();
+  /** Entries by id; ids of dropped lists are reused. */
+  private readonly byId: Array<Entry | undefined> = [];
+  private readonly freeIds: number[] = [];
 
-  /** The shared copy of `acl`, counting one more user. */
-  acquire(acl: readonly ACL[]): readonly ACL[] {
+  /** The id of the shared copy of `acl`, counting one more user. */
+  acquireId(acl: readonly ACL[]): number {
     const known = this.byList.get(acl);
     if (known) {
       known.refs++;
-      return known.acl;
+      return known.id;
     }
     const key = aclKey(acl);
     let entry = this.byKey.get(key);
@@ -27,28 +33,50 @@ export class AclCache {
       const frozen = Object.freeze(
         acl.map((a) => Object.freeze({ perms: a.perms, id: Object.freeze({ ...a.id }) })),
       );
-      entry = { acl: frozen, refs: 0 };
+      const id = this.freeIds.length > 0 ? (this.freeIds.pop() as number) : this.byId.length;
+      entry = { id, acl: frozen, key, refs: 0 };
       this.byKey.set(key, entry);
       this.byList.set(frozen, entry);
+      this.byId[id] = entry;
     }
     entry.refs++;
-    return entry.acl;
+    return entry.id;
+  }
+
+  /** The shared copy of `acl`, counting one more user. */
+  acquire(acl: readonly ACL[]): readonly ACL[] {
+    return this.list(this.acquireId(acl));
+  }
+
+  /** The shared list of an id handed out by acquireId (and not yet released by its last user). */
+  list(id: number): readonly ACL[] {
+    return (this.byId[id] as Entry).acl;
+  }
+
+  /** One user of the list `id` is gone. */
+  releaseId(id: number): void {
+    const entry = this.byId[id];
+    if (!entry) return;
+    if (--entry.refs <= 0) {
+      this.byList.delete(entry.acl);
+      this.byKey.delete(entry.key);
+      this.byId[id] = undefined;
+      this.freeIds.push(id);
+    }
   }
 
   /** One user of the shared list `acl` (as returned by acquire) is gone. */
   release(acl: readonly ACL[]): void {
     const entry = this.byList.get(acl);
-    if (!entry) return;
-    if (--entry.refs <= 0) {
-      this.byList.delete(entry.acl);
-      this.byKey.delete(aclKey(entry.acl));
-    }
+    if (entry) this.releaseId(entry.id);
   }
 
   /** Forgets every list (a tree being rebuilt by restore). */
   clear(): void {
     this.byKey.clear();
     this.byList.clear();
+    this.byId.length = 0;
+    this.freeIds.length = 0;
   }
 
   /** Number of distinct lists in use. */

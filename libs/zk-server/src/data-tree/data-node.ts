@@ -1,77 +1,81 @@
 import { ACL, Stat } from '@app/zk-protocol';
+import { AclCache } from './acl-cache';
 import { clientEphemeralOwner } from './ephemeral-type';
+import { NodeStore } from './node-store';
 import { PersistedStat } from './persisted-stat';
 
 const EMPTY = Buffer.alloc(0);
 
 /**
- * One znode (DataNode.java). Kept deliberately flat and small because the tree may hold
- * millions (a Buffer object alone costs about 100 bytes of heap plus its bytes off-heap):
- * - data is held as a latin1 string (one byte per char, 16 bytes of header) and converted
- *   back to a Buffer on read;
- * - stat fields live on the node itself; zxids and times are the bigints of the txn header,
- *   so a node created by one txn shares one zxid object across czxid/mzxid/pzxid;
- * - `acl` is an interned, frozen array shared by every node with the same list (AclCache);
- * - `children` holds the children's full paths, the very strings that key the tree's map, so
- *   a child costs no extra string; it is only allocated once the node has a child.
+ * One znode (DataNode.java) as callers see it: a read-only view of the node's row in the tree's
+ * NodeStore (the tree keeps no object per node). A view is cheap and meant to be read at once:
+ * after the node is deleted its id may belong to another node.
  */
 export class DataNode implements PersistedStat {
-  /** Full paths of the children (not names, unlike DataNode.java); null when there are none. */
-  children: Set<string> | null = null;
-  private bytes: string;
-
   constructor(
-    data: Buffer,
-    public acl: readonly ACL[],
-    public czxid: bigint,
-    public mzxid: bigint,
-    public pzxid: bigint,
-    public ctime: bigint,
-    public mtime: bigint,
-    public version: number,
-    /** Raw StatPersisted cversion: count of child creates (see PersistedStat). */
-    public cversion: number,
-    public aversion: number,
-    public ephemeralOwner: bigint,
-  ) {
-    this.bytes = data.length === 0 ? '' : data.toString('latin1');
+    private readonly store: NodeStore,
+    private readonly acls: AclCache,
+    /** The node's id in the store. */
+    readonly id: number,
+  ) {}
+
+  get acl(): readonly ACL[] {
+    return this.acls.list(this.store.aclId(this.id));
+  }
+
+  get czxid(): bigint {
+    return BigInt(this.store.czxid(this.id));
+  }
+
+  get mzxid(): bigint {
+    return BigInt(this.store.mzxid(this.id));
+  }
+
+  get pzxid(): bigint {
+    return BigInt(this.store.pzxid(this.id));
+  }
+
+  get ctime(): bigint {
+    return BigInt(this.store.ctime(this.id));
+  }
+
+  get mtime(): bigint {
+    return BigInt(this.store.mtime(this.id));
+  }
+
+  get version(): number {
+    return this.store.version(this.id);
+  }
+
+  /** Raw StatPersisted cversion: count of child creates (see PersistedStat). */
+  get cversion(): number {
+    return this.store.cversion(this.id);
+  }
+
+  get aversion(): number {
+    return this.store.aversion(this.id);
+  }
+
+  get ephemeralOwner(): bigint {
+    return this.store.ephemeralOwner(this.id);
   }
 
   /** The node's data, as a fresh Buffer on every read. */
   get data(): Buffer {
-    return this.bytes.length === 0 ? EMPTY : Buffer.from(this.bytes, 'latin1');
-  }
-
-  /** Replaces the data (copied: the node never pins the caller's buffer). */
-  set data(data: Buffer) {
-    this.bytes = data.length === 0 ? '' : data.toString('latin1');
+    return dataBuffer(this.store.data(this.id));
   }
 
   get dataLength(): number {
-    return this.bytes.length;
+    return this.store.data(this.id).length;
   }
 
   get numChildren(): number {
-    return this.children === null ? 0 : this.children.size;
+    return this.store.numChildren(this.id);
   }
 
   /** Names of the children, in insertion order. */
   childNames(): string[] {
-    if (this.children === null) return [];
-    const names: string[] = [];
-    for (const p of this.children) names.push(p.slice(p.lastIndexOf('/') + 1));
-    return names;
-  }
-
-  addChild(path: string): void {
-    if (this.children === null) this.children = new Set();
-    this.children.add(path);
-  }
-
-  removeChild(path: string): void {
-    if (this.children === null) return;
-    this.children.delete(path);
-    if (this.children.size === 0) this.children = null;
+    return childNames(this.store, this.id);
   }
 
   /**
@@ -80,20 +84,7 @@ export class DataNode implements PersistedStat {
    * in Java int arithmetic; ephemeralOwner hidden for containers and TTL nodes.
    */
   toStat(): Stat {
-    const numChildren = this.numChildren;
-    return {
-      czxid: this.czxid,
-      mzxid: this.mzxid,
-      ctime: this.ctime,
-      mtime: this.mtime,
-      version: this.version,
-      cversion: (this.cversion * 2 - numChildren) | 0,
-      aversion: this.aversion,
-      ephemeralOwner: clientEphemeralOwner(this.ephemeralOwner),
-      dataLength: this.bytes.length,
-      numChildren,
-      pzxid: this.pzxid,
-    };
+    return statOf(this.store, this.id);
   }
 
   /** The persisted stat (a copy), so a node reads like a SnapshotNode without its path. */
@@ -103,16 +94,60 @@ export class DataNode implements PersistedStat {
 
   /** A copy of the persisted stat, e.g. for a snapshot. */
   persistedStat(): PersistedStat {
+    const s = this.store;
+    const id = this.id;
     return {
-      czxid: this.czxid,
-      mzxid: this.mzxid,
-      ctime: this.ctime,
-      mtime: this.mtime,
-      version: this.version,
-      cversion: this.cversion,
-      aversion: this.aversion,
-      ephemeralOwner: this.ephemeralOwner,
-      pzxid: this.pzxid,
+      czxid: BigInt(s.czxid(id)),
+      mzxid: BigInt(s.mzxid(id)),
+      ctime: BigInt(s.ctime(id)),
+      mtime: BigInt(s.mtime(id)),
+      version: s.version(id),
+      cversion: s.cversion(id),
+      aversion: s.aversion(id),
+      ephemeralOwner: s.ephemeralOwner(id),
+      pzxid: BigInt(s.pzxid(id)),
     };
   }
+}
+
+/** A node's latin1 data string as a fresh Buffer. */
+export function dataBuffer(data: string): Buffer {
+  return data.length === 0 ? EMPTY : Buffer.from(data, 'latin1');
+}
+
+/** Names of the children of node `id`, in insertion order. */
+export function childNames(store: NodeStore, id: number): string[] {
+  const children = store.children(id);
+  if (!children) return [];
+  const names = new Array<string>(children.size);
+  let i = 0;
+  for (const p of children) names[i++] = p.slice(p.lastIndexOf('/') + 1);
+  return names;
+}
+
+/** The client Stat of node `id` (see DataNode.toStat). Equal zxids/times share one bigint. */
+export function statOf(store: NodeStore, id: number): Stat {
+  const numChildren = store.numChildren(id);
+  const cz = store.czxid(id);
+  const mz = store.mzxid(id);
+  const pz = store.pzxid(id);
+  const ct = store.ctime(id);
+  const mt = store.mtime(id);
+  const czxid = BigInt(cz);
+  const mzxid = mz === cz ? czxid : BigInt(mz);
+  const ctime = BigInt(ct);
+  const owner = store.ephemeralOwner(id);
+  return {
+    czxid,
+    mzxid,
+    ctime,
+    mtime: mt === ct ? ctime : BigInt(mt),
+    version: store.version(id),
+    cversion: (store.cversion(id) * 2 - numChildren) | 0,
+    aversion: store.aversion(id),
+    ephemeralOwner: owner === 0n ? owner : clientEphemeralOwner(owner),
+    dataLength: store.data(id).length,
+    numChildren,
+    pzxid: pz === cz ? czxid : pz === mz ? mzxid : BigInt(pz),
+  };
 }

@@ -9,13 +9,14 @@ import {
 } from '@app/zk-protocol';
 import { Txn, TxnHeader } from '../txn/txn';
 import { AclCache } from './acl-cache';
-import { DataNode } from './data-node';
+import { DataNode, childNames, dataBuffer, statOf } from './data-node';
 import {
   CONTAINER_EPHEMERAL_OWNER,
   EphemeralKind,
   ephemeralKind,
   ttlToEphemeralOwner,
 } from './ephemeral-type';
+import { NodeStore, exactNumber } from './node-store';
 import { parentOf } from './paths';
 import { PersistedStat } from './persisted-stat';
 import { ProcessTxnResult } from './process-txn-result';
@@ -34,14 +35,104 @@ export interface SnapshotNode {
   stat: PersistedStat;
 }
 
-const EMPTY = Buffer.alloc(0);
+/**
+ * A walk over the live tree that allocates nothing per node, for the snapshot writer: next()
+ * moves to the next node (parent before children, root first, children in insertion order) and
+ * the getters read that node's fields (zxids and times as exact numbers, data as a latin1
+ * string). Like DataTree.serializeNode, a node's children are listed when the node is visited,
+ * so the walk may be paused between turns of the event loop while txns keep applying: it then
+ * holds each node at most once, as it is when visited, never a child without its parent, and
+ * skips nodes deleted before their turn (a "fuzzy" snapshot, as ZooKeeper's; see
+ * DataTree.snapshotCursor).
+ */
+export class NodeCursor {
+  /** Paths still to visit, the next one last. */
+  private readonly stack: string[] = ['/'];
+  private current = -1;
+  /** The current node's path. */
+  path = '';
+
+  constructor(
+    private readonly nodes: ReadonlyMap<string, number>,
+    private readonly store: NodeStore,
+    private readonly acls: AclCache,
+  ) {}
+
+  next(): boolean {
+    const stack = this.stack;
+    while (stack.length > 0) {
+      const path = stack.pop() as string;
+      const id = this.nodes.get(path);
+      if (id === undefined) continue; // deleted while the walk was paused
+      this.path = path;
+      this.current = id;
+      const children = this.store.children(id);
+      if (children) {
+        const list = [...children];
+        for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
+      }
+      return true;
+    }
+    this.current = -1;
+    return false;
+  }
+
+  /** The data as a latin1 string (one char per byte). */
+  get data(): string {
+    return this.store.data(this.current);
+  }
+
+  get acl(): readonly ACL[] {
+    return this.acls.list(this.store.aclId(this.current));
+  }
+
+  get czxid(): number {
+    return this.store.czxid(this.current);
+  }
+
+  get mzxid(): number {
+    return this.store.mzxid(this.current);
+  }
+
+  get pzxid(): number {
+    return this.store.pzxid(this.current);
+  }
+
+  get ctime(): number {
+    return this.store.ctime(this.current);
+  }
+
+  get mtime(): number {
+    return this.store.mtime(this.current);
+  }
+
+  get version(): number {
+    return this.store.version(this.current);
+  }
+
+  get cversion(): number {
+    return this.store.cversion(this.current);
+  }
+
+  get aversion(): number {
+    return this.store.aversion(this.current);
+  }
+
+  get ephemeralOwner(): bigint {
+    return this.store.ephemeralOwner(this.current);
+  }
+}
 
 /**
  * The in-memory znode tree (DataTree.java): pure state, no watches, no I/O. Every change goes
  * through processTxn so that applying the log again yields the same tree.
+ *
+ * Nodes live in a NodeStore (columns by node id, see node-store.ts); the tree maps each path to
+ * its id. getNode hands out DataNode views of a node's row.
  */
 export class DataTree {
-  private readonly nodes = new Map<string, DataNode>();
+  private readonly nodes = new Map<string, number>();
+  private readonly store = new NodeStore();
   private readonly aclCache = new AclCache();
   /** Paths of the ephemeral nodes of each session. */
   private readonly ephemeralsBySession = new Map<bigint, Set<string>>();
@@ -51,14 +142,12 @@ export class DataTree {
 
   /** A fresh tree as ZooKeeper 3.8 standalone starts: /, /zookeeper, its quota and config. */
   constructor() {
-    const open = this.aclCache.acquire(OPEN_ACL_UNSAFE);
-    this.nodes.set('/', systemNode(open));
-    this.addSystemNode(ZOOKEEPER_PATH, systemNode(this.aclCache.acquire(OPEN_ACL_UNSAFE)));
-    this.addSystemNode(QUOTA_PATH, systemNode(this.aclCache.acquire(OPEN_ACL_UNSAFE)));
+    this.addSystemNode('/', OPEN_ACL_UNSAFE);
+    this.addSystemNode(ZOOKEEPER_PATH, OPEN_ACL_UNSAFE);
+    this.addSystemNode(QUOTA_PATH, OPEN_ACL_UNSAFE);
     // DataTree.addConfigNode: setACL(configZookeeper, READ_ACL_UNSAFE, -1) leaves aversion -1.
-    const config = systemNode(this.aclCache.acquire(READ_ACL_UNSAFE));
-    config.aversion = -1;
-    this.addSystemNode(CONFIG_PATH, config);
+    const config = this.addSystemNode(CONFIG_PATH, READ_ACL_UNSAFE);
+    this.store.setAversion(config, -1);
   }
 
   /**
@@ -68,44 +157,47 @@ export class DataTree {
   static restore(nodes: Iterable<SnapshotNode>, lastProcessedZxid = 0n): DataTree {
     const tree = new DataTree();
     tree.nodes.clear();
+    tree.store.clear();
     tree.aclCache.clear();
+    const store = tree.store;
     // Consecutive nodes usually carry the same list object (a decoded snapshot shares it):
-    // acquiring the interned copy again skips building the list's key for every node.
+    // acquiring it again by id skips looking the list up for every node.
     let lastIn: readonly ACL[] | undefined;
-    let lastOut: readonly ACL[] = [];
+    let lastId = -1;
     for (const n of nodes) {
       const s = n.stat;
-      // Share equal bigints between fields, as live nodes do (a restored snapshot would
-      // otherwise hold five separate objects per node).
-      const mzxid = s.mzxid === s.czxid ? s.czxid : s.mzxid;
-      const pzxid = s.pzxid === s.czxid ? s.czxid : s.pzxid === s.mzxid ? mzxid : s.pzxid;
-      const mtime = s.mtime === s.ctime ? s.ctime : s.mtime;
-      const node = new DataNode(
-        n.data,
-        n.acl === lastIn
-          ? tree.aclCache.acquire(lastOut)
-          : (lastOut = tree.aclCache.acquire((lastIn = n.acl))),
-        s.czxid,
-        mzxid,
-        pzxid,
-        s.ctime,
-        mtime,
+      let aclId: number;
+      if (n.acl === lastIn) {
+        aclId = tree.aclCache.acquireId(tree.aclCache.list(lastId));
+      } else {
+        aclId = lastId = tree.aclCache.acquireId((lastIn = n.acl));
+      }
+      let parent = -1;
+      if (n.path !== '/') {
+        const p = tree.nodes.get(parentOf(n.path));
+        if (p === undefined) {
+          throw new Error(`Invalid snapshot: no parent for ${n.path}`);
+        }
+        parent = p;
+      }
+      const id = store.alloc();
+      store.init(
+        id,
+        exactNumber(s.czxid, 'czxid'),
+        exactNumber(s.mzxid, 'mzxid'),
+        exactNumber(s.pzxid, 'pzxid'),
+        exactNumber(s.ctime, 'ctime'),
+        exactNumber(s.mtime, 'mtime'),
         s.version,
         s.cversion,
         s.aversion,
         s.ephemeralOwner,
       );
-      if (n.path === '/') {
-        tree.nodes.set('/', node);
-        continue;
-      }
-      const parent = tree.nodes.get(parentOf(n.path));
-      if (!parent) {
-        throw new Error(`Invalid snapshot: no parent for ${n.path}`);
-      }
-      parent.addChild(n.path);
-      tree.nodes.set(n.path, node);
-      tree.trackKind(n.path, node.ephemeralOwner);
+      store.setAclId(id, aclId);
+      store.setData(id, n.data.length === 0 ? '' : n.data.toString('latin1'));
+      if (parent >= 0) store.addChild(parent, n.path);
+      tree.nodes.set(n.path, id);
+      if (n.path !== '/') tree.trackKind(n.path, s.ephemeralOwner);
     }
     if (!tree.nodes.has('/')) throw new Error('Invalid snapshot: no root node');
     tree.lastZxid = lastProcessedZxid;
@@ -114,45 +206,50 @@ export class DataTree {
 
   // ---- reads -------------------------------------------------------------------------------
 
+  /** A view of the node at path (read it at once; see DataNode). */
   getNode(path: string): DataNode | undefined {
-    return this.nodes.get(path);
+    const id = this.nodes.get(path);
+    return id === undefined ? undefined : new DataNode(this.store, this.aclCache, id);
   }
 
   /** The client Stat of a node, or undefined when there is none. */
   statOf(path: string): Stat | undefined {
-    return this.nodes.get(path)?.toStat();
+    const id = this.nodes.get(path);
+    return id === undefined ? undefined : statOf(this.store, id);
   }
 
   getData(path: string): { data: Buffer; stat: Stat } | undefined {
-    const node = this.nodes.get(path);
-    return node && { data: node.data, stat: node.toStat() };
+    const id = this.nodes.get(path);
+    if (id === undefined) return undefined;
+    return { data: dataBuffer(this.store.data(id)), stat: statOf(this.store, id) };
   }
 
   getChildren(path: string): { children: string[]; stat: Stat } | undefined {
-    const node = this.nodes.get(path);
-    return node && { children: node.childNames(), stat: node.toStat() };
+    const id = this.nodes.get(path);
+    if (id === undefined) return undefined;
+    return { children: childNames(this.store, id), stat: statOf(this.store, id) };
   }
 
   getACL(path: string): { acl: ACL[]; stat: Stat } | undefined {
-    const node = this.nodes.get(path);
-    return (
-      node && {
-        acl: node.acl.map((a) => ({ perms: a.perms, id: { ...a.id } })),
-        stat: node.toStat(),
-      }
-    );
+    const id = this.nodes.get(path);
+    if (id === undefined) return undefined;
+    const acl = this.aclCache.list(this.store.aclId(id));
+    return {
+      acl: acl.map((a) => ({ perms: a.perms, id: { ...a.id } })),
+      stat: statOf(this.store, id),
+    };
   }
 
   /** Number of descendants of path (DataTree.getAllChildrenNumber); '/' counts every node but itself. */
   getAllChildrenNumber(path: string): number {
     if (path === '/') return this.nodes.size - 1;
-    const start = this.nodes.get(path);
-    if (!start) return 0;
+    if (!this.nodes.has(path)) return 0;
     let count = 0;
     const stack: string[] = [path];
     while (stack.length > 0) {
       const p = stack.pop() as string;
-      const children = this.nodes.get(p)?.children;
+      const id = this.nodes.get(p);
+      const children = id === undefined ? undefined : this.store.children(id);
       if (!children) continue;
       for (const child of children) {
         count++;
@@ -165,6 +262,13 @@ export class DataTree {
   /** Number of znodes, root included (ZooKeeper's mntr znode_count is one more: "" aliases "/"). */
   get nodeCount(): number {
     return this.nodes.size;
+  }
+
+  /** Sum of path lengths and data lengths (DataTree.approximateDataSize). */
+  approximateDataSize(): number {
+    let size = 0;
+    for (const [path, id] of this.nodes) size += path.length + this.store.data(id).length;
+    return size;
   }
 
   /** Highest zxid applied by processTxn (or given to restore). */
@@ -200,43 +304,56 @@ export class DataTree {
 
   /**
    * Visits every node, parent before children, root first (DataTree.serializeNode order),
-   * iteratively so deep trees cannot overflow the stack. The node is live: read it, don't
-   * keep or mutate it.
+   * iteratively so deep trees cannot overflow the stack. The node is a view: read it, don't
+   * keep it.
    */
   forEachNode(cb: (path: string, node: DataNode) => void): void {
-    for (const [path, node] of this.walkNodes()) cb(path, node);
+    const cursor = this.snapshotCursor();
+    while (cursor.next()) {
+      cb(
+        cursor.path,
+        new DataNode(this.store, this.aclCache, this.nodes.get(cursor.path) as number),
+      );
+    }
   }
 
   /**
-   * The same walk as a generator of SnapshotNode, for a snapshot writer that wants to yield to
-   * the event loop between chunks. If txns are applied while a walk is paused, the result is
-   * "fuzzy" like ZooKeeper's snapshots: record lastProcessedZxid before starting and replay
-   * the log from there (processTxn tolerates re-applying txns a fuzzy snapshot already holds,
-   * as DataTree.processTxn does).
+   * The walk of forEachNode as a cursor that allocates nothing per node (see NodeCursor), for
+   * the snapshot writer, which yields to the event loop between chunks. If txns are applied
+   * while a walk is paused, the result is "fuzzy" like ZooKeeper's snapshots: record
+   * lastProcessedZxid before starting and replay the log from there (processTxn tolerates
+   * re-applying txns a fuzzy snapshot already holds, as DataTree.processTxn does).
    */
+  snapshotCursor(): NodeCursor {
+    return new NodeCursor(this.nodes, this.store, this.aclCache);
+  }
+
+  /** The same walk as a generator of SnapshotNode (copies). */
   *walk(): Generator<SnapshotNode> {
-    for (const [path, node] of this.walkNodes()) {
-      yield { path, data: node.data, acl: node.acl, stat: node.persistedStat() };
+    const cursor = this.snapshotCursor();
+    while (cursor.next()) {
+      yield {
+        path: cursor.path,
+        data: dataBuffer(cursor.data),
+        acl: cursor.acl,
+        stat: {
+          czxid: BigInt(cursor.czxid),
+          mzxid: BigInt(cursor.mzxid),
+          ctime: BigInt(cursor.ctime),
+          mtime: BigInt(cursor.mtime),
+          version: cursor.version,
+          cversion: cursor.cversion,
+          aversion: cursor.aversion,
+          ephemeralOwner: cursor.ephemeralOwner,
+          pzxid: BigInt(cursor.pzxid),
+        },
+      };
     }
   }
 
-  /** The tree itself iterates as walk() does, so it can be handed to a snapshot writer. */
+  /** The tree itself iterates as walk() does. */
   [Symbol.iterator](): Iterator<SnapshotNode> {
     return this.walk();
-  }
-
-  private *walkNodes(): Generator<[string, DataNode]> {
-    const stack: string[] = ['/'];
-    while (stack.length > 0) {
-      const path = stack.pop() as string;
-      const node = this.nodes.get(path);
-      if (!node) continue; // deleted while a paused walk was pending
-      yield [path, node];
-      if (node.children) {
-        const children = [...node.children];
-        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-      }
-    }
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -247,12 +364,14 @@ export class DataTree {
    * happens when replaying the log over a fuzzy snapshot). The caller's Buffers are copied.
    */
   processTxn(header: TxnHeader, txn: Txn): ProcessTxnResult {
-    const result = this.apply(header, txn);
+    const zxid = exactNumber(header.zxid, 'zxid');
+    const time = exactNumber(header.time, 'time');
+    const result = this.apply(header, zxid, time, txn);
     if (header.zxid > this.lastZxid) this.lastZxid = header.zxid;
     return result;
   }
 
-  private apply(header: TxnHeader, txn: Txn): ProcessTxnResult {
+  private apply(header: TxnHeader, zxid: number, time: number, txn: Txn): ProcessTxnResult {
     const triggers: WatchTrigger[] = [];
     switch (txn.type) {
       case OpCode.create:
@@ -272,58 +391,70 @@ export class DataTree {
           txn.acl,
           owner,
           txn.parentCVersion,
-          header,
+          zxid,
+          time,
           triggers,
         );
         if (res.err === ErrorCode.NodeExists) {
           // DataTree.processTxn: a create replayed over a fuzzy snapshot still moves the
           // parent's cversion/pzxid forward.
-          this.setCversionPzxid(parentOf(txn.path), txn.parentCVersion, header.zxid);
+          this.setCversionPzxid(parentOf(txn.path), txn.parentCVersion, zxid);
         }
         return { type: txn.type, ...res, triggers };
       }
       case OpCode.delete:
       case OpCode.deleteContainer: {
-        const err = this.deleteNode(txn.path, header.zxid, triggers);
+        const err = this.deleteNode(txn.path, zxid, triggers);
         return { type: txn.type, err, path: txn.path, triggers };
       }
       case OpCode.setData: {
-        const node = this.nodes.get(txn.path);
-        if (!node) return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
-        node.data = txn.data;
-        node.mtime = header.time;
-        node.mzxid = header.zxid;
-        node.version = txn.version;
+        const id = this.nodes.get(txn.path);
+        if (id === undefined) {
+          return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
+        }
+        const store = this.store;
+        store.setData(id, txn.data.length === 0 ? '' : txn.data.toString('latin1'));
+        store.setModified(id, zxid, time, txn.version);
         triggers.push({ path: txn.path, type: EventType.NodeDataChanged });
-        return { type: txn.type, err: 0, path: txn.path, stat: node.toStat(), triggers };
+        return { type: txn.type, err: 0, path: txn.path, stat: statOf(store, id), triggers };
       }
       case OpCode.setACL: {
-        const node = this.nodes.get(txn.path);
-        if (!node) return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
-        const acl = this.aclCache.acquire(txn.acl);
-        this.aclCache.release(node.acl);
-        node.acl = acl;
-        node.aversion = txn.version;
-        return { type: txn.type, err: 0, path: txn.path, stat: node.toStat(), triggers };
-      }
-      case OpCode.check:
+        const id = this.nodes.get(txn.path);
+        if (id === undefined) {
+          return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
+        }
+        const acl = this.aclCache.acquireId(txn.acl);
+        this.aclCache.releaseId(this.store.aclId(id));
+        this.store.setAclId(id, acl);
+        this.store.setAversion(id, txn.version);
         return {
           type: txn.type,
           err: 0,
           path: txn.path,
-          stat: this.nodes.get(txn.path)?.toStat(),
+          stat: statOf(this.store, id),
           triggers,
         };
+      }
+      case OpCode.check: {
+        const id = this.nodes.get(txn.path);
+        return {
+          type: txn.type,
+          err: 0,
+          path: txn.path,
+          stat: id === undefined ? undefined : statOf(this.store, id),
+          triggers,
+        };
+      }
       case OpCode.createSession:
         // Sessions are tracked outside the tree.
         return { type: txn.type, err: 0, triggers };
       case OpCode.closeSession:
-        this.killSession(header.clientId, header.zxid, txn.paths2Delete, triggers);
+        this.killSession(header.clientId, zxid, txn.paths2Delete, triggers);
         return { type: txn.type, err: 0, triggers };
       case OpCode.error:
         return { type: txn.type, err: txn.err, triggers };
       case OpCode.multi:
-        return this.applyMulti(header, txn.txns);
+        return this.applyMulti(header, zxid, time, txn.txns);
     }
   }
 
@@ -332,7 +463,7 @@ export class DataTree {
    * nothing, and every other op is reported as an error too: Ok for the ops before the first
    * ErrorTxn, RuntimeInconsistency after it. `err` is the first non-zero sub error.
    */
-  private applyMulti(header: TxnHeader, txns: Txn[]): ProcessTxnResult {
+  private applyMulti(header: TxnHeader, zxid: number, time: number, txns: Txn[]): ProcessTxnResult {
     const failed = txns.some((t) => t.type === OpCode.error);
     const results: ProcessTxnResult[] = [];
     const triggers: WatchTrigger[] = [];
@@ -348,9 +479,9 @@ export class DataTree {
           err: postFailed ? ErrorCode.RuntimeInconsistency : ErrorCode.Ok,
         };
       }
-      const rc = this.apply(header, effective);
+      const rc = this.apply(header, zxid, time, effective);
       results.push(rc);
-      triggers.push(...rc.triggers);
+      for (const t of rc.triggers) triggers.push(t);
       if (rc.err !== 0 && err === 0) err = rc.err;
     }
     return { type: OpCode.multi, err, results, triggers };
@@ -362,57 +493,60 @@ export class DataTree {
     acl: readonly ACL[],
     ephemeralOwner: bigint,
     parentCVersion: number,
-    header: TxnHeader,
+    zxid: number,
+    time: number,
     triggers: WatchTrigger[],
   ): { err: number; path: string; stat?: Stat } {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
-    if (!parent) return { err: ErrorCode.NoNode, path };
-    if (parent.children?.has(path)) return { err: ErrorCode.NodeExists, path };
-    if (parentCVersion === -1) parentCVersion = (parent.cversion + 1) | 0;
+    if (parent === undefined) return { err: ErrorCode.NoNode, path };
+    const store = this.store;
+    if (store.hasChild(parent, path)) return { err: ErrorCode.NodeExists, path };
+    const cversion = store.cversion(parent);
+    if (parentCVersion === -1) parentCVersion = (cversion + 1) | 0;
     // Only move forward: a replay over a fuzzy snapshot must not revert cversion/pzxid.
-    if (parentCVersion > parent.cversion) {
-      parent.cversion = parentCVersion;
-      parent.pzxid = header.zxid;
+    if (parentCVersion > cversion) {
+      store.setCversion(parent, parentCVersion);
+      store.setPzxid(parent, zxid);
     }
-    const zxid = header.zxid;
-    const time = header.time;
-    const node = new DataNode(
-      data,
-      this.aclCache.acquire(acl),
-      zxid,
-      zxid,
-      zxid,
-      time,
-      time,
-      0,
-      0,
-      0,
-      ephemeralOwner,
-    );
-    parent.addChild(path);
-    this.nodes.set(path, node);
-    this.trackKind(path, ephemeralOwner);
+    // Replaying over a fuzzy snapshot can leave a node its deleted parent no longer lists (the
+    // snapshot held it under the parent's later incarnation); its re-create replaces it.
+    const orphan = this.nodes.get(path);
+    if (orphan !== undefined) this.forget(path, orphan);
+    const id = store.alloc();
+    store.init(id, zxid, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner);
+    store.setAclId(id, this.aclCache.acquireId(acl));
+    if (data.length > 0) store.setData(id, data.toString('latin1'));
+    store.addChild(parent, path);
+    this.nodes.set(path, id);
+    if (ephemeralOwner !== 0n) this.trackKind(path, ephemeralOwner);
     triggers.push({ path, type: EventType.NodeCreated });
     triggers.push({ path: parentPath, type: EventType.NodeChildrenChanged });
-    return { err: 0, path, stat: node.toStat() };
+    return { err: 0, path, stat: statOf(store, id) };
   }
 
   /** DataTree.deleteNode: the parent's pzxid moves (only forward); its raw cversion does not. */
-  private deleteNode(path: string, zxid: bigint, triggers: WatchTrigger[]): number {
+  private deleteNode(path: string, zxid: number, triggers: WatchTrigger[]): number {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
-    if (!parent || path === '/') return ErrorCode.NoNode;
-    parent.removeChild(path);
-    if (zxid > parent.pzxid) parent.pzxid = zxid;
-    const node = this.nodes.get(path);
-    if (!node) return ErrorCode.NoNode;
-    this.nodes.delete(path);
-    this.aclCache.release(node.acl);
-    this.untrackKind(path, node.ephemeralOwner);
+    if (parent === undefined || path === '/') return ErrorCode.NoNode;
+    const store = this.store;
+    store.removeChild(parent, path);
+    if (zxid > store.pzxid(parent)) store.setPzxid(parent, zxid);
+    const id = this.nodes.get(path);
+    if (id === undefined) return ErrorCode.NoNode;
+    this.forget(path, id);
     triggers.push({ path, type: EventType.NodeDeleted });
     triggers.push({ path: parentPath, type: EventType.NodeChildrenChanged });
     return 0;
+  }
+
+  private forget(path: string, id: number): void {
+    const owner = this.store.ephemeralOwner(id);
+    this.nodes.delete(path);
+    this.aclCache.releaseId(this.store.aclId(id));
+    this.store.free(id);
+    if (owner !== 0n) this.untrackKind(path, owner);
   }
 
   /**
@@ -421,7 +555,7 @@ export class DataTree {
    */
   private killSession(
     sessionId: bigint,
-    zxid: bigint,
+    zxid: number,
     paths2Delete: readonly string[],
     triggers: WatchTrigger[],
   ): void {
@@ -434,19 +568,27 @@ export class DataTree {
   }
 
   /** DataTree.setCversionPzxid: only ever moves cversion forward. */
-  private setCversionPzxid(path: string, newCversion: number, zxid: bigint): void {
-    const node = this.nodes.get(path);
-    if (!node) return;
-    if (newCversion === -1) newCversion = (node.cversion + 1) | 0;
-    if (newCversion > node.cversion) {
-      node.cversion = newCversion;
-      node.pzxid = zxid;
+  private setCversionPzxid(path: string, newCversion: number, zxid: number): void {
+    const id = this.nodes.get(path);
+    if (id === undefined) return;
+    const cversion = this.store.cversion(id);
+    if (newCversion === -1) newCversion = (cversion + 1) | 0;
+    if (newCversion > cversion) {
+      this.store.setCversion(id, newCversion);
+      this.store.setPzxid(id, zxid);
     }
   }
 
-  private addSystemNode(path: string, node: DataNode): void {
-    this.nodes.get(parentOf(path))?.addChild(path);
-    this.nodes.set(path, node);
+  /** System nodes start with an all-zero stat (new StatPersisted()) and no data. */
+  private addSystemNode(path: string, acl: readonly ACL[]): number {
+    const id = this.store.alloc();
+    this.store.setAclId(id, this.aclCache.acquireId(acl));
+    if (path !== '/') {
+      const parent = this.nodes.get(parentOf(path));
+      if (parent !== undefined) this.store.addChild(parent, path);
+    }
+    this.nodes.set(path, id);
+    return id;
   }
 
   private trackKind(path: string, ephemeralOwner: bigint): void {
@@ -488,9 +630,4 @@ export class DataTree {
       }
     }
   }
-}
-
-/** System nodes start with an all-zero stat (new StatPersisted()) and no data. */
-function systemNode(acl: readonly ACL[]): DataNode {
-  return new DataNode(EMPTY, acl, 0n, 0n, 0n, 0n, 0n, 0, 0, 0, 0n);
 }

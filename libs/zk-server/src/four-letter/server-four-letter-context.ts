@@ -33,9 +33,7 @@ export function serverFourLetterContext(
       return core.tree.nodeCount;
     },
     approximateDataSize() {
-      let size = 0;
-      core.tree.forEachNode((path, node) => (size += path.length + node.dataLength));
-      return size;
+      return core.tree.approximateDataSize();
     },
     get ephemeralsCount() {
       let n = 0;

@@ -19,7 +19,7 @@ import { PersistedStat } from '../data-tree/persisted-stat';
  *
  *   u32  magic    0x5a4b534e ("ZKSN")
  *   u32  version  1
- *   i64  zxid     the last txn reflected in the snapshot
+ *   i64  zxid     the last txn applied when the snapshot started (see below)
  *   i32  session count, then per session: i64 id, i32 timeout (ms)
  *   per node, parents before children:
  *        ustring path, buffer data, vector<ACL> acl, StatPersisted stat, i.e.
@@ -31,10 +31,14 @@ import { PersistedStat } from '../data-tree/persisted-stat';
  *   u32  crc      CRC-32 of every byte before it
  *   u32  end magic 0x5a4b5345 ("ZKSE")
  *
- * Unlike ZooKeeper's fuzzy snapshot (taken by a background thread while txns keep applying, and
- * fixed up by replaying overlapping txns), ours is an exact cut: the tree is serialized
- * synchronously in one turn of the event loop, so nothing can change under it; only the I/O is
- * asynchronous. ACLs are stored inline rather than through ZooKeeper's ReferenceCountedACLCache.
+ * Like ZooKeeper's, a snapshot of the live tree is fuzzy: it is encoded chunk by chunk while txns
+ * keep applying between chunks, so each node is stored as it was when the walk reached it, i.e.
+ * with the effect of any txn up to the end of the walk. Recovery replays every logged txn after
+ * the header's zxid over it; DataTree.processTxn makes that replay idempotent for the txns the
+ * snapshot already reflects (creates of existing nodes and deletes of missing ones are no-ops,
+ * cversion and pzxid only move forward, setData and setACL carry absolute versions). A snapshot
+ * is published only once the log is durable up to the last txn it may reflect (TxnSnapLog).
+ * ACLs are stored inline rather than through ZooKeeper's ReferenceCountedACLCache.
  *
  * Writing is atomic: temp file, fsync, rename, fsync of the directory. A reader that finds a
  * short file, a bad magic or a checksum mismatch rejects the file, and recovery falls back to
@@ -46,7 +50,8 @@ export const SNAPSHOT_END_MAGIC = 0x5a4b5345;
 export const SNAPSHOT_VERSION = 1;
 const HEADER_SIZE = 16;
 const TRAILER_SIZE = 8;
-const CHUNK_SIZE = 1024 * 1024;
+/** StatPersisted on disk: six longs and three ints. */
+const STAT_SIZE = 6 * 8 + 3 * 4;
 const TEMP_SUFFIX = '.tmp';
 
 /** zookeeper.jute StatPersisted: what a node's stat is on disk (no numChildren/dataLength). */
@@ -61,10 +66,11 @@ export interface PersistedNode {
 }
 
 /**
- * What a snapshot walks, parents before children, root first: either an iterable of nodes (e.g.
- * DataTree.walk()) or a forEachNode-style visitor.
+ * What a snapshot walks, parents before children, root first: a cursor over a live tree
+ * (DataTree), an iterable of nodes (e.g. DataTree.walk()) or a forEachNode-style visitor.
  */
 export type SnapshotNodeSource =
+  | { snapshotCursor(): SnapshotCursor }
   | Iterable<PersistedNode>
   | {
       forEachNode(cb: (path: string, node: Omit<PersistedNode, 'path'>) => void): void;
@@ -76,9 +82,9 @@ export interface SessionEntry {
   timeout: number;
 }
 
-/** A consistent cut of the server state, read synchronously by writeSnapshot. */
+/** What a snapshot holds: sessions are read at once, nodes as the writer walks them. */
 export interface SnapshotContent {
-  /** The last zxid applied to `nodes`. */
+  /** The last zxid applied to `nodes` when the snapshot starts. */
   zxid: bigint;
   nodes: SnapshotNodeSource;
   sessions: Iterable<SessionEntry>;
@@ -107,54 +113,285 @@ export class SnapshotFormatError extends Error {
 }
 
 /**
- * Serializes synchronously into ~1 MiB chunks (no giant contiguous buffer, no regrowth copies of
- * the whole tree), trailer included.
+ * What a snapshot can walk without allocating per node: DataTree.snapshotCursor(). The cursor
+ * moves with next() and exposes the current node's fields; zxids and times are exact integers
+ * (below 2^53), data is a latin1 string (one char per byte).
  */
+export interface SnapshotCursor {
+  next(): boolean;
+  readonly path: string;
+  readonly data: string;
+  readonly acl: readonly ACL[];
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: bigint;
+}
+
+/** Chunks a snapshot is written in: two are reused for the whole file (one filling, one writing). */
+const CHUNK_SIZE = 512 * 1024;
+const TWO_32 = 4294967296;
+
+/** Bytes a record takes besides its path, data and ACL vector: two lengths and the stat. */
+const RECORD_FIXED = 4 + 4 + STAT_SIZE;
+
+/** The ACL vector of a list, encoded once per distinct list. */
+function encodeAclList(acl: readonly ACL[]): Buffer {
+  const w = new JuteWriter(64);
+  writeACLList(w, acl);
+  return Buffer.from(w.toBuffer());
+}
+
+/**
+ * Encodes a snapshot into chunks, one fill() at a time: header and sessions first (taken when
+ * the encoder is made), then node records until the chunk is full, then the trailer. Between
+ * two fills the caller may let the event loop run (and the tree change: see SnapshotCursor).
+ */
+export class SnapshotEncoder {
+  private stage = 0; // 0 header, 1 sessions, 2 nodes, 3 trailer, 4 done
+  private readonly sessions: SessionEntry[];
+  private sessionIndex = 0;
+  private readonly cursor: SnapshotCursor | null;
+  private readonly iterator: Iterator<PersistedNode> | null;
+  private pendingNode: PersistedNode | null = null;
+  private pendingCursor = false;
+  private crc = 0;
+  private readonly aclBytes = new Map<readonly ACL[], Buffer>();
+  private views = new WeakMap<Buffer, DataView>();
+  /** Node records written so far. */
+  count = 0;
+  /** Bytes handed out so far. */
+  bytes = 0;
+
+  constructor(private readonly content: SnapshotContent) {
+    this.sessions = [...content.sessions];
+    const source = content.nodes;
+    if ('snapshotCursor' in source) {
+      this.cursor = source.snapshotCursor();
+      this.iterator = null;
+    } else if (Symbol.iterator in source) {
+      this.cursor = null;
+      this.iterator = source[Symbol.iterator]();
+    } else {
+      const nodes: PersistedNode[] = [];
+      source.forEachNode((path, node) => nodes.push({ path, ...node }));
+      this.cursor = null;
+      this.iterator = nodes[Symbol.iterator]();
+    }
+  }
+
+  get done(): boolean {
+    return this.stage === 4;
+  }
+
+  /**
+   * Encodes the next part of the snapshot into `buf` and returns it (a prefix view); empty once
+   * everything was handed out. A record too big for `buf` comes alone in a buffer of its own.
+   */
+  fill(buf: Buffer): Buffer {
+    let pos = 0;
+    if (this.stage === 0) {
+      buf.writeUInt32BE(SNAPSHOT_MAGIC, 0);
+      buf.writeUInt32BE(SNAPSHOT_VERSION, 4);
+      buf.writeBigInt64BE(this.content.zxid, 8);
+      buf.writeInt32BE(this.sessions.length, 16);
+      pos = HEADER_SIZE + 4;
+      this.stage = 1;
+    }
+    if (this.stage === 1) {
+      const sessions = this.sessions;
+      while (this.sessionIndex < sessions.length && pos + 12 <= buf.length) {
+        const s = sessions[this.sessionIndex++];
+        buf.writeBigInt64BE(s.id, pos);
+        buf.writeInt32BE(s.timeout, pos + 8);
+        pos += 12;
+      }
+      if (this.sessionIndex < sessions.length) return this.seal(buf, pos);
+      this.stage = 2;
+    }
+    if (this.stage === 2) {
+      const end = this.cursor ? this.fillFromCursor(buf, pos) : this.fillFromNodes(buf, pos);
+      if (end < 0) return this.oversized();
+      pos = end;
+      // Still walking: the chunk is full.
+      if (this.stage === 2) return this.seal(buf, pos);
+    }
+    if (this.stage === 3) {
+      if (pos + 16 > buf.length) return this.seal(buf, pos);
+      buf.writeInt32BE(-1, pos);
+      buf.writeInt32BE(this.count, pos + 4);
+      pos += 8;
+      this.crc = crc32(buf, 0, pos, this.crc);
+      buf.writeUInt32BE(this.crc, pos);
+      buf.writeUInt32BE(SNAPSHOT_END_MAGIC, pos + 4);
+      pos += TRAILER_SIZE;
+      this.stage = 4;
+      this.bytes += pos;
+      return buf.subarray(0, pos);
+    }
+    return buf.subarray(0, 0);
+  }
+
+  private seal(buf: Buffer, length: number): Buffer {
+    this.crc = crc32(buf, 0, length, this.crc);
+    this.bytes += length;
+    return buf.subarray(0, length);
+  }
+
+  private aclOf(acl: readonly ACL[]): Buffer {
+    let bytes = this.aclBytes.get(acl);
+    if (!bytes) {
+      // Lists from the tree are interned (few); other sources may hand out a list per node.
+      if (this.aclBytes.size >= 1024) this.aclBytes.clear();
+      bytes = encodeAclList(acl);
+      this.aclBytes.set(acl, bytes);
+    }
+    return bytes;
+  }
+
+  private view(buf: Buffer): DataView {
+    let v = this.views.get(buf);
+    if (!v) {
+      v = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      this.views.set(buf, v);
+    }
+    return v;
+  }
+
+  /**
+   * Writes cursor records from `pos` while they fit; returns the new end, or -1 when the next
+   * record does not fit even an empty chunk (it is then left pending for oversized()).
+   */
+  private fillFromCursor(buf: Buffer, start: number): number {
+    const c = this.cursor as SnapshotCursor;
+    const dv = this.view(buf);
+    let pos = start;
+    for (;;) {
+      if (!this.pendingCursor) {
+        if (!c.next()) {
+          this.stage = 3;
+          return pos;
+        }
+        this.pendingCursor = true;
+      }
+      const path = c.path;
+      const data = c.data;
+      const acl = this.aclOf(c.acl);
+      const need = RECORD_FIXED + path.length * 3 + data.length + acl.length;
+      if (pos + need > buf.length) return pos === 0 ? -1 : pos;
+      pos = writePath(buf, pos, path);
+      dv.setInt32(pos, data.length);
+      pos += 4;
+      if (data.length > 0) pos += buf.write(data, pos, data.length, 'latin1');
+      pos += acl.copy(buf, pos);
+      pos = putNumber(dv, pos, c.czxid);
+      pos = putNumber(dv, pos, c.mzxid);
+      pos = putNumber(dv, pos, c.ctime);
+      pos = putNumber(dv, pos, c.mtime);
+      dv.setInt32(pos, c.version);
+      dv.setInt32(pos + 4, c.cversion);
+      dv.setInt32(pos + 8, c.aversion);
+      dv.setBigInt64(pos + 12, c.ephemeralOwner);
+      pos = putNumber(dv, pos + 20, c.pzxid);
+      this.pendingCursor = false;
+      this.count++;
+    }
+  }
+
+  private fillFromNodes(buf: Buffer, start: number): number {
+    const it = this.iterator as Iterator<PersistedNode>;
+    const dv = this.view(buf);
+    let pos = start;
+    for (;;) {
+      if (!this.pendingNode) {
+        const step = it.next();
+        if (step.done) {
+          this.stage = 3;
+          return pos;
+        }
+        this.pendingNode = step.value;
+      }
+      const n = this.pendingNode;
+      const acl = this.aclOf(n.acl);
+      const need = RECORD_FIXED + n.path.length * 3 + n.data.length + acl.length;
+      if (pos + need > buf.length) return pos === 0 ? -1 : pos;
+      pos = writePath(buf, pos, n.path);
+      dv.setInt32(pos, n.data.length);
+      pos += 4;
+      pos += n.data.copy(buf, pos);
+      pos += acl.copy(buf, pos);
+      const s = n.stat;
+      dv.setBigInt64(pos, s.czxid);
+      dv.setBigInt64(pos + 8, s.mzxid);
+      dv.setBigInt64(pos + 16, s.ctime);
+      dv.setBigInt64(pos + 24, s.mtime);
+      dv.setInt32(pos + 32, s.version);
+      dv.setInt32(pos + 36, s.cversion);
+      dv.setInt32(pos + 40, s.aversion);
+      dv.setBigInt64(pos + 44, s.ephemeralOwner);
+      dv.setBigInt64(pos + 52, s.pzxid);
+      pos += STAT_SIZE;
+      this.pendingNode = null;
+      this.count++;
+    }
+  }
+
+  /** The pending record, alone in a buffer of its own size. */
+  private oversized(): Buffer {
+    let need = RECORD_FIXED;
+    if (this.cursor) {
+      const c = this.cursor;
+      need += c.path.length * 3 + c.data.length + this.aclOf(c.acl).length;
+    } else {
+      const n = this.pendingNode as PersistedNode;
+      need += n.path.length * 3 + n.data.length + this.aclOf(n.acl).length;
+    }
+    const big = Buffer.allocUnsafe(need);
+    const end = this.cursor ? this.fillFromCursor(big, 0) : this.fillFromNodes(big, 0);
+    return this.seal(big, end);
+  }
+}
+
+/** A path as a jute ustring: int length, then UTF-8 (ASCII paths without a native call). */
+function writePath(buf: Buffer, pos: number, path: string): number {
+  const n = path.length;
+  let ascii = n <= 128;
+  if (ascii) {
+    for (let i = 0; i < n; i++) {
+      const ch = path.charCodeAt(i);
+      if (ch >= 0x80) {
+        ascii = false;
+        break;
+      }
+      buf[pos + 4 + i] = ch;
+    }
+  }
+  const length = ascii ? n : buf.write(path, pos + 4, 'utf8');
+  buf.writeInt32BE(length, pos);
+  return pos + 4 + length;
+}
+
+/** An exact integer (|v| < 2^53) as a jute long. */
+function putNumber(dv: DataView, pos: number, v: number): number {
+  const hi = Math.floor(v / TWO_32);
+  dv.setInt32(pos, hi);
+  dv.setUint32(pos + 4, v - hi * TWO_32);
+  return pos + 8;
+}
+
+/** Serializes a whole snapshot synchronously, as a list of chunks (tests, tools). */
 export function serializeSnapshot(content: SnapshotContent): Buffer[] {
+  const encoder = new SnapshotEncoder(content);
   const chunks: Buffer[] = [];
-  let crc = 0;
-  let w = new JuteWriter(CHUNK_SIZE + 64 * 1024);
-  const cut = () => {
-    const b = w.toBuffer();
-    crc = crc32(b, 0, b.length, crc);
-    chunks.push(b);
-    w = new JuteWriter(CHUNK_SIZE + 64 * 1024);
-  };
-  const header = Buffer.alloc(HEADER_SIZE);
-  header.writeUInt32BE(SNAPSHOT_MAGIC, 0);
-  header.writeUInt32BE(SNAPSHOT_VERSION, 4);
-  header.writeBigInt64BE(content.zxid, 8);
-  w.writeBytes(header);
-  const sessions = [...content.sessions];
-  w.writeInt(sessions.length);
-  for (const s of sessions) {
-    w.writeLong(s.id).writeInt(s.timeout);
+  while (!encoder.done) {
+    const chunk = encoder.fill(Buffer.allocUnsafe(CHUNK_SIZE));
+    if (chunk.length > 0) chunks.push(chunk);
   }
-  let count = 0;
-  const put = (p: string, node: Omit<PersistedNode, 'path'>) => {
-    w.writeString(p).writeBuffer(node.data);
-    writeACLList(w, node.acl);
-    writePersistedStat(w, node.stat);
-    count++;
-    if (w.length >= CHUNK_SIZE) {
-      cut();
-    }
-  };
-  const source = content.nodes;
-  if (Symbol.iterator in source) {
-    for (const node of source) {
-      put(node.path, node);
-    }
-  } else {
-    source.forEachNode(put);
-  }
-  w.writeInt(-1).writeInt(count);
-  const body = w.toBuffer();
-  crc = crc32(body, 0, body.length, crc);
-  const trailer = Buffer.alloc(TRAILER_SIZE);
-  trailer.writeUInt32BE(crc, 0);
-  trailer.writeUInt32BE(SNAPSHOT_END_MAGIC, 4);
-  chunks.push(body, trailer);
   return chunks;
 }
 
@@ -256,9 +493,6 @@ function checkNodeRecords(body: Buffer, start: number): void {
   }
 }
 
-/** StatPersisted on disk: six longs and three ints. */
-const STAT_SIZE = 6 * 8 + 3 * 4;
-
 /**
  * Decodes the node records checked by checkNodeRecords (so by offsets, without re-checking
  * bounds). Consecutive nodes with byte-identical ACL lists (nearly all of them, in practice)
@@ -312,12 +546,6 @@ function* decodeNodes(body: Buffer, start: number, copyData: boolean): Generator
 
 const EMPTY_DATA = Buffer.alloc(0);
 
-function writePersistedStat(w: JuteWriter, s: PersistedNodeStat): void {
-  w.writeLong(s.czxid).writeLong(s.mzxid).writeLong(s.ctime).writeLong(s.mtime);
-  w.writeInt(s.version).writeInt(s.cversion).writeInt(s.aversion);
-  w.writeLong(s.ephemeralOwner).writeLong(s.pzxid);
-}
-
 export interface WriteSnapshotOptions {
   fs?: SyncFs;
   /**
@@ -335,6 +563,13 @@ export interface SnapshotWritten {
   nodes: number;
 }
 
+/**
+ * Writes a snapshot to `dir` atomically (temp file, fsync, rename, directory fsync), streaming
+ * it through two reused chunk buffers: one is filled while the other is being written, so the
+ * snapshot is never held in memory as a whole, and the event loop runs between chunks. The
+ * header (zxid, sessions) is taken at once; nodes are read as the walk reaches them, so with a
+ * live tree the file is a fuzzy snapshot (see SnapshotCursor, DataTree.snapshotCursor).
+ */
 export async function writeSnapshot(
   dir: string,
   content: SnapshotContent,
@@ -342,10 +577,7 @@ export async function writeSnapshot(
 ): Promise<SnapshotWritten> {
   const sfs = options.fs ?? nodeSyncFs;
   const zxid = content.zxid;
-  const chunks = serializeSnapshot(content);
-  const last = chunks[chunks.length - 2];
-  const nodes = last.readInt32BE(last.length - 4);
-  const bytes = chunks.reduce((n, c) => n + c.length, 0);
+  const encoder = new SnapshotEncoder(content);
   const file = makeSnapshotName(zxid);
   const temp = path.join(dir, file + TEMP_SUFFIX);
   await sfs.mkdir(dir);
@@ -353,7 +585,22 @@ export async function writeSnapshot(
   try {
     const fd = await sfs.open(temp, 'w');
     try {
-      await writeFully(sfs, fd, chunks, 0);
+      const buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+      let position = 0;
+      let writing: Promise<void> | null = null;
+      try {
+        for (let i = 0; ; i ^= 1) {
+          const chunk = encoder.fill(buffers[i]);
+          if (writing) await writing;
+          writing = null;
+          if (chunk.length === 0) break;
+          writing = writeFully(sfs, fd, [chunk], position);
+          position += chunk.length;
+        }
+      } finally {
+        // Never close the file under a write still in flight (e.g. the walk threw).
+        await writing?.catch(() => undefined);
+      }
       await sfs.fsync(fd);
     } finally {
       await sfs.close(fd);
@@ -367,7 +614,7 @@ export async function writeSnapshot(
       await sfs.unlink(temp).catch(() => undefined);
     }
   }
-  return { file, zxid, bytes, nodes };
+  return { file, zxid, bytes: encoder.bytes, nodes: encoder.count };
 }
 
 export interface InvalidSnapshot {

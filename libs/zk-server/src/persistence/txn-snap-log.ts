@@ -23,8 +23,9 @@ export interface TxnSnapLogOptions {
   /** Txns between snapshots (zookeeper.snapCount). Default 100000. */
   snapCount?: number;
   /**
-   * Called (synchronously) when a snapshot is due: must return a consistent cut of the state,
-   * i.e. the tree with every txn up to `zxid` applied and nothing more.
+   * Called (synchronously) when a snapshot is due: `zxid` must be the last txn applied to the
+   * tree at that moment, and `sessions` the sessions then. The nodes may keep changing while
+   * the snapshot is written (a fuzzy snapshot; replaying the log after `zxid` fixes it up).
    */
   snapshotSource?: () => SnapshotContent;
   /** Result of every automatic snapshot, or why it failed (it will be retried later). */
@@ -119,7 +120,8 @@ export class TxnSnapLog {
 
   /**
    * Rolls the log and writes `content` as a snapshot, published only once the log is durable up
-   * to the snapshot's zxid. Safe to call directly (e.g. on shutdown).
+   * to the last txn appended by the time the walk ends (a fuzzy snapshot may reflect any of
+   * them). Safe to call directly (e.g. on shutdown).
    */
   async snapshot(content: SnapshotContent): Promise<SnapshotWritten> {
     const log = this.log;
