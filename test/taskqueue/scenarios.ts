@@ -1,10 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { NodeExistsError } from '@app/zk-protocol';
+import { CreateMode, NodeExistsError, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
 import { ZooKeeperClient } from '@app/zk-client';
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskQueueClient, TaskView } from '@app/taskqueue';
+import { LeaderElection, ZooKeeperConnection } from '@app/coordination';
+import {
+  FenceError,
+  TaskQueueClient,
+  TaskView,
+  assignTransition,
+  commitBatch,
+  leaderFence,
+  readTask,
+  workerFence,
+} from '@app/taskqueue';
+import { expireSession } from '../support/expire-session';
 import { RoleProcess } from '../support/taskqueue/role-process';
 import { auditTree, duplicates } from '../support/taskqueue/tree-audit';
 import { delay, waitFor } from '../support/wait-for';
@@ -274,6 +284,43 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       for (const v of views)
         expect(v.history.filter((h) => h.event === 'assigned')).toHaveLength(1);
       expect(await stopAudit()).toEqual([]);
+    });
+
+    it("a deposed master's fenced multi is rejected whole", async () => {
+      const t = target();
+      cluster = await openCluster(t, 'fence');
+      const [task] = await cluster.client.submitMany([{ type: 'echo', payload: 1 }]);
+      await cluster.raw.create('/workers/w1', null, { mode: CreateMode.EPHEMERAL });
+      await cluster.raw.create('/assign/w1');
+      // A master's view: it won the election and read the task.
+      const mine = new ZooKeeperClient(cluster.connectString, {
+        sessionTimeout: t.sessionTimeoutMs,
+      });
+      await mine.connect();
+      const election = new LeaderElection(mine, { path: '/election', id: 'stale' });
+      await election.start();
+      expect(election.isLeader).toBe(true);
+      const stored = (await readTask(mine, task.id))!;
+      const assign = assignTransition(
+        { acl: OPEN_ACL_UNSAFE, now: Date.now() },
+        stored.record,
+        stored.version,
+        { workerId: 'w1', session: cluster.raw.sessionId.toString(16) },
+      );
+      const fence = leaderFence(election.nodePath!);
+      // Deposed: its session ends (as after a long pause), its election node goes with it.
+      await expireSession(cluster.connectString, mine.sessionId, mine.sessionPassword);
+      await waitFor(
+        'the election node to go',
+        async () => !(await cluster!.raw.exists(fence.path)),
+      );
+      // The same multi, sent by anyone still holding the stale decision, fails whole.
+      await expect(
+        commitBatch(cluster.raw, [{ ops: [workerFence('w1'), ...assign.ops], value: 1 }], [fence]),
+      ).rejects.toThrow(FenceError);
+      expect(await readTask(cluster.raw, task.id)).toMatchObject({ area: 'tasks' });
+      expect(await cluster.raw.getChildren('/assign/w1')).toEqual([]);
+      await mine.close();
     });
 
     it('retries, dead-lettering, timeouts, cancellation and idempotency keys', async () => {
