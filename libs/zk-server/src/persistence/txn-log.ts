@@ -2,7 +2,7 @@ import { JuteWriter } from '@app/zk-protocol';
 import * as path from 'path';
 import { Txn, TxnHeader } from '../txn/txn';
 import { makeLogName } from './file-names';
-import { SyncFs, nodeSyncFs, writeFully } from './sync-fs';
+import { SyncFs, nodeSyncFs, writeFully, writeFullyBlocking } from './sync-fs';
 import { writeTxn } from './txn-codec';
 import {
   LOG_HEADER_SIZE,
@@ -48,6 +48,15 @@ export interface TxnLogOptions {
    * requests read from sockets) join the first fsync.
    */
   schedule?: (run: () => void) => void;
+  /**
+   * A batch of at most this many txns is written and fdatasynced on the event loop's thread
+   * (when the SyncFs offers blocking calls and the batch needs no new file) instead of in the
+   * thread pool. Same durability, one fsync per batch either way; what it saves is the two
+   * thread-pool round trips per batch, which on a small machine cost about as much latency as
+   * the fsync itself. Bigger batches go to the thread pool, so that under load the next batch
+   * is prepared while the disk syncs. Default 64; 0 never blocks.
+   */
+  inlineSyncMaxTxns?: number;
 }
 
 export interface TxnLogStats {
@@ -81,6 +90,7 @@ interface Batch {
 }
 
 const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+const DEFAULT_INLINE_SYNC_MAX_TXNS = 64;
 const DEFAULT_PREALLOC = 1024 * 1024;
 const MIN_BATCH_BUFFER = 2048;
 const MAX_BATCH_BUFFER_HINT = 16 * 1024 * 1024;
@@ -102,6 +112,10 @@ export class TxnLog {
   private readonly maxFileSize: number;
   private readonly preAllocSize: number;
   private readonly schedule: (run: () => void) => void;
+  private readonly inlineSyncMaxTxns: number;
+  private readonly blockingFs: Required<
+    Pick<SyncFs, 'writevBlocking' | 'fdatasyncBlocking'>
+  > | null;
 
   private pending: Batch | null = null;
   private inFlight: Batch | null = null;
@@ -135,6 +149,15 @@ export class TxnLog {
     this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.preAllocSize = options.preAllocSize ?? DEFAULT_PREALLOC;
     this.schedule = options.schedule ?? ((run) => void setImmediate(run));
+    this.inlineSyncMaxTxns = options.inlineSyncMaxTxns ?? DEFAULT_INLINE_SYNC_MAX_TXNS;
+    const { writevBlocking, fdatasyncBlocking } = this.fs;
+    this.blockingFs =
+      writevBlocking && fdatasyncBlocking
+        ? {
+            writevBlocking: writevBlocking.bind(this.fs),
+            fdatasyncBlocking: fdatasyncBlocking.bind(this.fs),
+          }
+        : null;
     this.appendedZxid = options.lastZxid ?? -1n;
     this.syncedZxid = this.appendedZxid;
   }
@@ -297,7 +320,11 @@ export class TxnLog {
       this.pending = null;
       this.inFlight = batch;
       try {
-        await this.writeBatch(batch);
+        if (this.canWriteInline(batch)) {
+          this.writeBatchInline(batch);
+        } else {
+          await this.writeBatch(batch);
+        }
         if (batch.count > 0) {
           this.syncedZxid = batch.lastZxid;
         }
@@ -319,30 +346,46 @@ export class TxnLog {
     }
   }
 
+  private canWriteInline(batch: Batch): boolean {
+    return (
+      this.blockingFs !== null &&
+      batch.count > 0 &&
+      batch.count <= this.inlineSyncMaxTxns &&
+      this.fd !== null &&
+      !this.rollRequested &&
+      this.fileEnd < this.maxFileSize &&
+      // Extending the zero pre-allocation (a big write) is left to the thread pool.
+      (this.preAllocSize === 0 || this.fileEnd + batch.writer.length <= this.allocatedEnd)
+    );
+  }
+
+  /** writeBatch on the calling thread, into the open file (see inlineSyncMaxTxns). */
+  private writeBatchInline(batch: Batch): void {
+    const sfs = this.blockingFs as NonNullable<TxnLog['blockingFs']>;
+    const fd = this.fd as number;
+    const data = batch.writer.toBuffer();
+    const { buffers, start, end } = this.layout(data, null);
+    writeFullyBlocking(sfs, fd, buffers, start);
+    this.fileEnd = end;
+    sfs.fdatasyncBlocking(fd);
+    this.account(batch, data);
+  }
+
   private async writeBatch(batch: Batch): Promise<void> {
     if (batch.count === 0) {
       return;
     }
-    const buffers: Buffer[] = [];
     let created = false;
     // Taken before any await: a rollLog() made while this batch is being written is for the next.
     const roll = this.rollRequested;
     this.rollRequested = false;
     if (this.fd === null || roll || this.fileEnd >= this.maxFileSize) {
       await this.openFile(batch.firstZxid);
-      buffers.push(encodeLogHeader(batch.firstZxid));
       created = true;
     }
     const fd = this.fd as number;
     const data = batch.writer.toBuffer();
-    buffers.push(data);
-    const start = this.fileEnd;
-    const end = start + (created ? LOG_HEADER_SIZE : 0) + data.length;
-    if (this.preAllocSize > 0 && end > this.allocatedEnd) {
-      const newEnd = (Math.floor(end / this.preAllocSize) + 1) * this.preAllocSize;
-      zeroFill(newEnd - end, buffers);
-      this.allocatedEnd = newEnd;
-    }
+    const { buffers, start, end } = this.layout(data, created ? batch.firstZxid : null);
     await writeFully(this.fs, fd, buffers, start);
     this.fileEnd = end;
     await this.fs.fdatasync(fd);
@@ -350,6 +393,34 @@ export class TxnLog {
       // The new file's directory entry must be durable too before we claim its txns are.
       await this.fs.syncDir(this.dir);
     }
+    this.account(batch, data);
+  }
+
+  /**
+   * Where a batch's bytes go: at the end of the current file (after a new file's header when
+   * `headerZxid` is set), followed by zeros up to the next pre-allocation step when the data
+   * crosses the allocated end.
+   */
+  private layout(
+    data: Buffer,
+    headerZxid: bigint | null,
+  ): { buffers: Buffer[]; start: number; end: number } {
+    const buffers: Buffer[] = [];
+    if (headerZxid !== null) {
+      buffers.push(encodeLogHeader(headerZxid));
+    }
+    buffers.push(data);
+    const start = this.fileEnd;
+    const end = start + (headerZxid !== null ? LOG_HEADER_SIZE : 0) + data.length;
+    if (this.preAllocSize > 0 && end > this.allocatedEnd) {
+      const newEnd = (Math.floor(end / this.preAllocSize) + 1) * this.preAllocSize;
+      zeroFill(newEnd - end, buffers);
+      this.allocatedEnd = newEnd;
+    }
+    return { buffers, start, end };
+  }
+
+  private account(batch: Batch, data: Buffer): void {
     const c = this.counters;
     c.fsyncs++;
     c.txns += batch.count;

@@ -180,3 +180,32 @@ export class CountingFs implements SyncFs {
   mkdir = nodeSyncFs.mkdir;
   syncDir = nodeSyncFs.syncDir;
 }
+
+/**
+ * CountingFs with the blocking calls the txn log uses for small batches, counted and
+ * recorded in order with the moments appends resolve (see `events`).
+ */
+export class BlockingCountingFs extends CountingFs {
+  blockingWrites = 0;
+  blockingSyncs = 0;
+  failNextBlockingSync: Error | null = null;
+  readonly events: string[] = [];
+
+  writevBlocking = (fd: number, buffers: Buffer[], position: number): number => {
+    this.blockingWrites++;
+    this.events.push('write');
+    return fs.writevSync(fd, buffers, position);
+  };
+
+  fdatasyncBlocking = (fd: number): void => {
+    this.blockingSyncs++;
+    if (this.failNextBlockingSync) {
+      const err = this.failNextBlockingSync;
+      this.failNextBlockingSync = null;
+      this.events.push('sync failed');
+      throw err;
+    }
+    fs.fdatasyncSync(fd);
+    this.events.push('sync');
+  };
+}

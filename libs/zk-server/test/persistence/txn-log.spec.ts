@@ -5,6 +5,7 @@ import { recover } from '../../src/persistence/recovery';
 import { TxnLog, TxnLogError } from '../../src/persistence/txn-log';
 import { LOG_HEADER_SIZE } from '../../src/persistence/txn-log-format';
 import {
+  BlockingCountingFs,
   CountingFs,
   LoggedTxn,
   makeTempDir,
@@ -162,5 +163,83 @@ describe('TxnLog group commit', () => {
     expect(log.lastSyncedZxid).toBe(10n);
     expect(log.unsyncedTxns).toBe(0);
     await log.close();
+  });
+
+  describe('small batches on the event loop thread (blocking write + fdatasync)', () => {
+    /** A log whose first file already exists: new files always go through the thread pool. */
+    async function openLog(sfs: BlockingCountingFs, options = {}): Promise<TxnLog> {
+      const log = new TxnLog({ dir, fs: sfs, ...options });
+      await log.append(sampleTxn(1n).header, sampleTxn(1n).txn);
+      expect(sfs.fdatasyncs).toBe(1); // the new file: thread pool, then its directory
+      expect(sfs.blockingSyncs).toBe(0);
+      sfs.events.length = 0;
+      return log;
+    }
+
+    it('resolves a batch only after its blocking fdatasync, one write and one sync per batch', async () => {
+      const sfs = new BlockingCountingFs();
+      const log = await openLog(sfs);
+      const txns = sampleTxns(2, 11);
+      const done = txns.map((t) =>
+        log.append(t.header, t.txn).then(() => sfs.events.push(`resolved ${t.header.zxid}`)),
+      );
+      expect(sfs.events).toEqual([]); // nothing written in the appending turn
+      await Promise.all(done);
+      expect(sfs.events).toEqual([
+        'write',
+        'sync',
+        ...txns.map((t) => `resolved ${t.header.zxid}`),
+      ]);
+      expect(sfs.blockingWrites).toBe(1);
+      expect(sfs.blockingSyncs).toBe(1);
+      expect(sfs.fdatasyncs).toBe(1);
+      expect(log.stats).toMatchObject({ fsyncs: 2, txns: 11, lastBatchTxns: 10 });
+      await log.close();
+      expect(await replay(dir)).toEqual(sampleTxns(1, 11));
+    });
+
+    it('sends a batch bigger than inlineSyncMaxTxns to the thread pool', async () => {
+      const sfs = new BlockingCountingFs();
+      const log = await openLog(sfs, { inlineSyncMaxTxns: 5 });
+      await Promise.all(sampleTxns(2, 7).map((t) => log.append(t.header, t.txn)));
+      expect(sfs.blockingSyncs).toBe(0);
+      expect(sfs.fdatasyncs).toBe(2);
+      await Promise.all(sampleTxns(8, 12).map((t) => log.append(t.header, t.txn)));
+      expect(sfs.blockingSyncs).toBe(1);
+      expect(sfs.fdatasyncs).toBe(2);
+      await log.close();
+      expect(await replay(dir)).toEqual(sampleTxns(1, 12));
+    });
+
+    it('leaves rolls and pre-allocation to the thread pool', async () => {
+      const sfs = new BlockingCountingFs();
+      const log = await openLog(sfs, { preAllocSize: 4096 });
+      log.rollLog();
+      await log.append(sampleTxn(2n).header, sampleTxn(2n).txn);
+      expect(log.currentFile).toBe('log.2');
+      expect(sfs.blockingSyncs).toBe(0);
+      // ~100 bytes a txn: the 4 KiB allocated ahead runs out every few dozen batches.
+      for (const t of sampleTxns(3, 150)) await log.append(t.header, t.txn);
+      expect(sfs.blockingSyncs).toBeGreaterThan(100);
+      expect(sfs.fdatasyncs).toBeGreaterThan(2);
+      expect(sfs.blockingSyncs + sfs.fdatasyncs).toBe(150);
+      await log.close();
+      expect(await replay(dir)).toEqual(sampleTxns(1, 150));
+    });
+
+    it('rejects every waiting and later append when the blocking fdatasync fails', async () => {
+      const sfs = new BlockingCountingFs();
+      const log = await openLog(sfs);
+      const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      sfs.failNextBlockingSync = eio;
+      const a = log.append(sampleTxn(2n).header, sampleTxn(2n).txn);
+      const b = log.append(sampleTxn(3n).header, sampleTxn(3n).txn);
+      await expect(a).rejects.toBe(eio);
+      await expect(b).rejects.toBe(eio);
+      await expect(log.append(sampleTxn(4n).header, sampleTxn(4n).txn)).rejects.toBe(eio);
+      expect(log.lastSyncedZxid).toBe(1n);
+      expect(log.error).toBe(eio);
+      await expect(log.close()).rejects.toBe(eio);
+    });
   });
 });
