@@ -10,9 +10,9 @@ import {
 import { ClientState, ZooKeeperClient } from '@app/zk-client';
 import { CreateMode } from '@app/zk-protocol';
 import { AsyncQueue } from '../../../test/contract/async-queue';
+import { Blackout, CREATE_OPS, LossyTransports } from '../../../test/support/lossy-transport';
 import { delay, waitFor } from '../../../test/support/wait-for';
 import { RecipeContext, hexSession } from './recipe-context';
-import { Blackout, LostCreateReply } from './transports';
 
 /**
  * The recipe cases (election, locks, children cache, protected create), written once and run
@@ -47,23 +47,23 @@ function protectedCreateCases(ctx: RecipeContext): void {
   it('finds its own node after a lost create reply, in every mode', async () => {
     const admin = await ctx.client();
     const root = await ctx.root(admin);
-    const lost = new LostCreateReply();
+    const lost = new LossyTransports();
     const zk = await ctx.client({ transportFactory: lost.factory });
 
     // Ephemeral: ours because our session owns it (a plain retry would get NodeExists).
-    lost.arm();
+    lost.arm(CREATE_OPS);
     expect(await createProtected(zk, `${root}/eph`, 'e', { mode: CreateMode.EPHEMERAL })).toBe(
       `${root}/eph`,
     );
     expect((await admin.exists(`${root}/eph`))?.ephemeralOwner).toBe(zk.sessionId);
 
     // Persistent: ours because it holds exactly our data.
-    lost.arm();
+    lost.arm(CREATE_OPS);
     expect(await createProtected(zk, `${root}/p`, 'mine')).toBe(`${root}/p`);
 
     // Sequential: found again by its uuid, so no orphan second node.
     await admin.create(`${root}/seq`);
-    lost.arm();
+    lost.arm(CREATE_OPS);
     const path = await createProtected(zk, `${root}/seq/item-`, 's', {
       mode: CreateMode.EPHEMERAL_SEQUENTIAL,
     });
@@ -174,10 +174,10 @@ function electionCases(ctx: RecipeContext): void {
     const admin = await ctx.client();
     const path = `${await ctx.root(admin)}/election`;
     await admin.create(path);
-    const lost = new LostCreateReply();
+    const lost = new LossyTransports();
     const zk = await ctx.client({ transportFactory: lost.factory });
     const election = new LeaderElection(zk, { path, id: 'solo', data: 'payload' });
-    lost.arm();
+    lost.arm(CREATE_OPS);
     await election.start();
     expect(lost.lost).toBe(1);
 

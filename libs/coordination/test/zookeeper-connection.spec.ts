@@ -10,10 +10,10 @@ import { ZkServer } from '@app/zk-server';
 import { AsyncQueue } from '../../../test/contract/async-queue';
 import { expireSession } from '../../../test/support/expire-session';
 import { freePort } from '../../../test/support/free-port';
+import { Blackout } from '../../../test/support/lossy-transport';
 import { delay } from '../../../test/support/wait-for';
 import { startEmbeddedServer } from './embedded-server';
 import { RECIPE_SESSION_TIMEOUT } from './recipe-context';
-import { Blackout } from './transports';
 
 let server: ZkServer;
 const connections: ZooKeeperConnection[] = [];

@@ -1,29 +1,18 @@
 import { Subscription, firstValueFrom, skip } from 'rxjs';
 import { CreateMode, NoWatcherError, WatcherType } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
 import { ClusterEvent } from '@app/taskqueue';
 import { waitFor } from '../../../../test/support/wait-for';
-import { Namespace, startServer } from './support';
+import { Namespace } from './support';
 
-let server: ZkServer;
-let ns: Namespace;
 let seen: ClusterEvent[];
 let sub: Subscription | undefined;
 
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+// Declared before the namespace's hooks, so it runs before the namespace closes.
+afterEach(() => sub?.unsubscribe());
+const ns = Namespace.perTest();
 beforeEach(async () => {
-  ns = await Namespace.open(server);
   await ns.client.submit('warm-up', null); // lays the tree out before we listen
   seen = [];
-});
-afterEach(async () => {
-  sub?.unsubscribe();
-  await ns?.close();
 });
 
 /** Subscribes, and waits until the recursive watch is set (a probe worker is seen). */

@@ -1,5 +1,4 @@
 import { CreateMode } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
 import {
   TaskNotFoundError,
   TaskQueueError,
@@ -7,24 +6,10 @@ import {
   WaitTimeoutError,
   paths,
 } from '@app/taskqueue';
-import { LossyTransports } from './lossy-transport';
-import { Namespace, startServer } from './support';
+import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
+import { Namespace } from './support';
 
-let server: ZkServer;
-let ns: Namespace;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  ns = await Namespace.open(server);
-});
-afterEach(async () => {
-  await ns?.close();
-});
+const ns = Namespace.perTest();
 
 describe('cancel', () => {
   it('cancels a queued task', async () => {
@@ -66,10 +51,10 @@ describe('cancel', () => {
 
   it('reads back when the reply to its multi is lost', async () => {
     const lossy = new LossyTransports();
-    const other = await Namespace.open(server, { transportFactory: lossy.factory });
+    const other = await Namespace.open(ns.server, { transportFactory: lossy.factory });
     try {
       const t = await other.client.submit('echo', 1);
-      lossy.arm('reply-lost');
+      lossy.arm(WIRE_OP.multi);
       const view = await other.client.cancel(t.id);
       expect(lossy.lost).toBe(1);
       expect(view.state).toBe('cancelled');

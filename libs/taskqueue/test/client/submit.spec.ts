@@ -1,4 +1,3 @@
-import { ZkServer } from '@app/zk-server';
 import {
   InvalidTaskError,
   LIMITS,
@@ -6,24 +5,10 @@ import {
   ROOTS,
   TaskNotFoundError,
 } from '@app/taskqueue';
-import { LossyTransports } from './lossy-transport';
-import { Namespace, startServer } from './support';
+import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
+import { Namespace } from './support';
 
-let server: ZkServer;
-let ns: Namespace;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  ns = await Namespace.open(server);
-});
-afterEach(async () => {
-  await ns?.close();
-});
+const ns = Namespace.perTest();
 
 /** The zxid of a write of our own: the difference of two is the number of txns between. */
 async function zxid(): Promise<bigint> {
@@ -151,18 +136,18 @@ describe('connection loss', () => {
 
   beforeEach(async () => {
     lossy = new LossyTransports();
-    lossyNs = await Namespace.open(server, { transportFactory: lossy.factory });
+    lossyNs = await Namespace.open(ns.server, { transportFactory: lossy.factory });
     await lossyNs.client.submit('warm-up', null); // lays out the tree first
   });
   afterEach(async () => {
     await lossyNs?.close();
   });
 
-  it.each(['reply-lost', 'unsent'] as const)(
-    'reads back after a lost multi (%s) and neither loses nor duplicates a task',
+  it.each(['reply', 'request'] as const)(
+    'reads back after a multi whose %s was lost and neither loses nor duplicates a task',
     async (mode) => {
       const items = Array.from({ length: 2500 }, (_, i) => ({ type: 'n', payload: i }));
-      lossy.arm(mode, 1); // the second of three multis
+      lossy.arm(WIRE_OP.multi, mode, 1); // the second of three multis
       const views = await lossyNs.client.submitMany(items);
       expect(lossy.lost).toBe(1);
       expect(views.map((v) => v.payload)).toEqual(items.map((_, i) => i));
@@ -172,7 +157,7 @@ describe('connection loss', () => {
   );
 
   it('keeps an idempotent submission single when its reply is lost', async () => {
-    lossy.arm('reply-lost');
+    lossy.arm(WIRE_OP.multi);
     const view = await lossyNs.client.submit('echo', 1, { idempotencyKey: 'once' });
     expect(lossy.lost).toBe(1);
     const again = await lossyNs.client.submit('echo', 1, { idempotencyKey: 'once' });

@@ -35,47 +35,71 @@ let namespaces = 0;
  * it and a raw client for playing master and workers by hand. `close()` ends them all.
  */
 export class Namespace {
+  server!: ZkServer;
+  connectString!: string;
+  connection!: ZooKeeperConnection;
+  client!: TaskQueueClient;
+  /** Plays the master (and the worker's multis) with the core transitions. */
+  zk!: ZooKeeperClient;
   readonly workers = new Map<string, ZooKeeperClient>();
 
-  private constructor(
-    readonly server: ZkServer,
-    readonly connectString: string,
-    readonly connection: ZooKeeperConnection,
-    readonly client: TaskQueueClient,
-    /** Plays the master (and the worker's multis) with the core transitions. */
-    readonly zk: ZooKeeperClient,
-  ) {}
+  private constructor() {}
 
+  /**
+   * Registers the spec file's hooks: one embedded server for the file (`ns.server`), and a
+   * fresh namespace on it for each test.
+   */
+  static perTest(): Namespace {
+    const ns = new Namespace();
+    beforeAll(async () => {
+      ns.server = await startServer();
+    });
+    afterAll(async () => {
+      await ns.server?.stop();
+    });
+    beforeEach(() => ns.init());
+    afterEach(() => ns.close());
+    return ns;
+  }
+
+  /** Another namespace on `server`, e.g. over other transports; the caller closes it. */
   static async open(
     server: ZkServer,
     opts: { transportFactory?: TransportFactory } = {},
   ): Promise<Namespace> {
+    const ns = new Namespace();
+    ns.server = server;
+    await ns.init(opts);
+    return ns;
+  }
+
+  private async init(opts: { transportFactory?: TransportFactory } = {}): Promise<void> {
     const root = `/ns-${process.pid}-${++namespaces}`;
-    const admin = new ZooKeeperClient(server.connectString);
+    const admin = new ZooKeeperClient(this.server.connectString);
     await admin.connect();
     await admin.create(root).catch((err: unknown) => {
       if (!(err instanceof NodeExistsError)) throw err;
     });
     await admin.close();
-    const connectString = `${server.connectString}${root}`;
-    const connection = new ZooKeeperConnection({
-      connectString,
+    this.connectString = `${this.server.connectString}${root}`;
+    this.connection = new ZooKeeperConnection({
+      connectString: this.connectString,
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
       clientFactory: (cs, options) =>
         new ZooKeeperClient(cs, { ...options, transportFactory: opts.transportFactory }),
     });
-    await connection.connect();
-    const zk = new ZooKeeperClient(connectString, { sessionTimeout: SESSION_TIMEOUT_MS });
-    await zk.connect();
-    const client = new TaskQueueClient({ connection });
-    return new Namespace(server, connectString, connection, client, zk);
+    await this.connection.connect();
+    this.zk = new ZooKeeperClient(this.connectString, { sessionTimeout: SESSION_TIMEOUT_MS });
+    await this.zk.connect();
+    this.client = new TaskQueueClient({ connection: this.connection });
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    this.client?.close();
     for (const w of this.workers.values()) await w.close();
-    await this.zk.close();
-    await this.connection.close();
+    this.workers.clear();
+    await this.zk?.close();
+    await this.connection?.close();
   }
 
   /** Expires the client's current session, the way kazoo's harness does. */

@@ -1,23 +1,8 @@
-import { ZkServer } from '@app/zk-server';
 import { paths } from '@app/taskqueue';
-import { TestCluster, startServer } from './support/cluster';
-import { delay, waitFor } from './support/wait';
+import { TestCluster } from './support/cluster';
+import { delay, waitFor } from '../../../../test/support/wait-for';
 
-let server: ZkServer;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  cluster = await TestCluster.create(server);
-});
-afterEach(async () => {
-  await cluster.close();
-});
+const cluster = TestCluster.perTest();
 
 describe('Master: assignment', () => {
   it('gives workers tasks up to their concurrency, least loaded first, only their types', async () => {

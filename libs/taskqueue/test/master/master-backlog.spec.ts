@@ -1,18 +1,7 @@
-import { ZkServer } from '@app/zk-server';
-import { TestCluster, startServer } from './support/cluster';
-import { waitFor } from './support/wait';
+import { TestCluster } from './support/cluster';
+import { waitFor } from '../../../../test/support/wait-for';
 
-let server: ZkServer;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  server = await startServer();
-  cluster = await TestCluster.create(server);
-});
-afterAll(async () => {
-  await cluster?.close();
-  await server?.stop();
-});
+const cluster = TestCluster.perFile();
 
 const BACKLOG = 10_000;
 
@@ -22,16 +11,20 @@ describe('Master: a large backlog', () => {
     const master = await cluster.master('m1');
     const started = Date.now();
     await master.start();
-    await waitFor('backlog indexed', () => master.stats().queueDepth === BACKLOG, 10000);
+    await waitFor('backlog indexed', () => master.stats().queueDepth === BACKLOG, {
+      timeoutMs: 10000,
+    });
     const indexedMs = Date.now() - started;
 
     // Workers arrive; the first assignments must not wait for the whole backlog to be read.
     const workers = [];
     for (let i = 0; i < 4; i++) workers.push(await cluster.worker(`w${i}`, { concurrency: 2500 }));
     const joined = Date.now();
-    await waitFor('first assignments', async () => master.stats().assigned > 0, 5000);
+    await waitFor('first assignments', async () => master.stats().assigned > 0, {
+      timeoutMs: 5000,
+    });
     const firstMs = Date.now() - joined;
-    await waitFor('all assigned', () => master.stats().assigned === BACKLOG, 20000);
+    await waitFor('all assigned', () => master.stats().assigned === BACKLOG, { timeoutMs: 20000 });
 
     const assigned = (await Promise.all(workers.map((w) => w.assignments()))).flat().sort();
     expect(assigned).toEqual([...ids].sort());

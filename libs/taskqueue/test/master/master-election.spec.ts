@@ -1,5 +1,4 @@
 import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
 import {
   FenceError,
   ROOTS,
@@ -10,26 +9,11 @@ import {
   paths,
   workerFence,
 } from '@app/taskqueue';
-import { expireSession } from './support/expire-session';
-import { FakeWorker, TestCluster, startServer } from './support/cluster';
-import { Blackout, LostMultiReply } from './support/lossy-transport';
-import { waitFor } from './support/wait';
+import { FakeWorker, TestCluster } from './support/cluster';
+import { Blackout, LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
+import { waitFor } from '../../../../test/support/wait-for';
 
-let server: ZkServer;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  cluster = await TestCluster.create(server);
-});
-afterEach(async () => {
-  await cluster.close();
-});
+const cluster = TestCluster.perTest();
 
 /**
  * Completes whatever is assigned to `worker` until stopped, recording every completion, so a
@@ -93,7 +77,7 @@ describe('Master: election and failover', () => {
     b.leadership$.subscribe((l) => leadership.push(l));
     await a.stop();
     expect(a.isLeader).toBe(false);
-    await waitFor('b leads', () => b.isLeader, 3000);
+    await waitFor('b leads', () => b.isLeader, { timeoutMs: 3000 });
     expect(leadership).toEqual([false, true]);
     await cluster.submit('echo', 3);
     await waitFor('b assigns', async () => (await w.assignments()).length === 5);
@@ -111,10 +95,10 @@ describe('Master: election and failover', () => {
     const ids = await cluster.submit('echo', 40);
     await waitFor('some tasks done', async () => (await statusCount()) >= 5);
 
-    await expireSession(cluster.connectString, cluster.clientOf(a));
+    await cluster.expire(a);
     await waitFor('b leads', () => b.isLeader && !a.isLeader);
     await cluster.submit('echo', 10);
-    await waitFor('all done', async () => (await statusCount()) === 50, 15000);
+    await waitFor('all done', async () => (await statusCount()) === 50, { timeoutMs: 15000 });
     for (const w of workers) await w.stop();
 
     const done = [...workers[0].done, ...workers[1].done].sort();
@@ -135,7 +119,7 @@ describe('Master: election and failover', () => {
     await b.start();
     const oldNode = (await cluster.electionNodeOf('a'))!;
     expect(oldNode).toBeDefined();
-    await expireSession(cluster.connectString, cluster.clientOf(a));
+    await cluster.expire(a);
     await waitFor('b leads', () => b.isLeader);
     await b.stop(); // nobody assigns: the task stays where it is unless the zombie's multi lands
 
@@ -187,13 +171,13 @@ describe('Master: election and failover', () => {
   });
 
   it('a lost reply of an assignment multi is read back after the reconnect, not re-applied', async () => {
-    const lossy = new LostMultiReply();
+    const lossy = new LossyTransports();
     const w = await cluster.worker('w', { concurrency: 20 });
     const m = await cluster.master('m', {}, { transportFactory: lossy.factory });
     await m.start();
     await waitFor('leader', () => m.isLeader);
     await waitFor('takeover done', async () => m.stats().workers === 1);
-    lossy.arm();
+    lossy.arm(WIRE_OP.multi);
     const ids = await cluster.submit('echo', 10);
     await waitFor('all assigned', async () => (await w.assignments()).length === 10);
     expect(lossy.lost).toBe(1);
@@ -209,7 +193,7 @@ describe('Master: election and failover', () => {
     const m = await cluster.master('m', {}, { transportFactory: blackout.factory });
     await m.start();
     await waitFor('takeover done', () => m.stats().workers === 1);
-    blackout.cut();
+    blackout.deafen();
     const ids = await cluster.submit('echo', 3); // created while the master hears nothing
     await waitFor('assigned after the reconnect', async () => (await w.assignments()).length === 3);
     expect(await w.assignments()).toEqual(ids.sort());

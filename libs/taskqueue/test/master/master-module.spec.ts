@@ -1,30 +1,18 @@
 import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ZkServer } from '@app/zk-server';
 import { ZooKeeperModule } from '@app/coordination';
 import { MASTER_OPTIONS, Master, MasterModule, ROOTS } from '@app/taskqueue';
-import { TestCluster, startServer } from './support/cluster';
-import { waitFor } from './support/wait';
+import { TestCluster } from './support/cluster';
+import { waitFor } from '../../../../test/support/wait-for';
 
 // MasterModule in a real Nest application context, with ZooKeeperModule.
 
-let server: ZkServer;
-let cluster: TestCluster;
 const apps: INestApplicationContext[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  cluster = await TestCluster.create(server);
-});
+// Declared before the cluster's hooks, so the apps close first.
 afterEach(async () => {
   for (const app of apps.splice(0)) await app.close().catch(() => undefined);
-  await cluster.close();
 });
+const cluster = TestCluster.perTest();
 
 const SETTINGS = 'SETTINGS';
 

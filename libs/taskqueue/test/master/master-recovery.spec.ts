@@ -1,5 +1,4 @@
 import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
 import {
   TaskRecord,
   assignTransition,
@@ -9,24 +8,10 @@ import {
   paths,
   submitTransition,
 } from '@app/taskqueue';
-import { TestCluster, startServer } from './support/cluster';
-import { delay, waitFor } from './support/wait';
+import { TestCluster } from './support/cluster';
+import { delay, waitFor } from '../../../../test/support/wait-for';
 
-let server: ZkServer;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  cluster = await TestCluster.create(server);
-});
-afterEach(async () => {
-  await cluster.close();
-});
+const cluster = TestCluster.perTest();
 
 const events = (record: TaskRecord) => record.history.map((h) => h.event);
 

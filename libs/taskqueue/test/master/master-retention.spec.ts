@@ -1,5 +1,4 @@
 import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
 import {
   ROOTS,
   TaskRecord,
@@ -9,24 +8,10 @@ import {
   newTaskRecord,
   paths,
 } from '@app/taskqueue';
-import { TestCluster, startServer } from './support/cluster';
-import { waitFor } from './support/wait';
+import { TestCluster } from './support/cluster';
+import { waitFor } from '../../../../test/support/wait-for';
 
-let server: ZkServer;
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  cluster = await TestCluster.create(server);
-});
-afterEach(async () => {
-  await cluster.close();
-});
+const cluster = TestCluster.perTest();
 
 const DAY = 24 * 3600 * 1000;
 

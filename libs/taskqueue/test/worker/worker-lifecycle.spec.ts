@@ -1,9 +1,10 @@
 import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { expireSession } from '../../../../test/support/expire-session';
+import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { delay, waitFor } from '../../../../test/support/wait-for';
 import { CompletionBatcher } from '../../src/worker/completion-batcher';
 import { SILENT_LOGGER } from '../../src/worker/worker-options';
-import { Cluster, ctx, expire, gate } from './support/cluster';
-import { LossyTransport, WIRE_OP } from './support/lossy-transport';
+import { Cluster, ctx, gate } from './support/cluster';
 import {
   TaskAbortError,
   commitBatch,
@@ -12,11 +13,7 @@ import {
   recoverTransition,
 } from '@app/taskqueue';
 
-const cluster = new Cluster();
-
-beforeAll(() => cluster.start());
-afterEach(() => cluster.cleanup());
-afterAll(() => cluster.stop());
+const cluster = Cluster.perTest();
 
 /** A handler that runs until the test opens `release` (or its signal fires, if `honour`). */
 function blocking(honour: boolean) {
@@ -121,7 +118,8 @@ describe('Worker: sessions', () => {
     const id = await cluster.submitAndAssign('exp-1', 'job', null);
     await waitFor('start', () => h.started.length === 1);
 
-    await expire(cluster.server.connectString, connection.client);
+    const victim = connection.client;
+    await expireSession(cluster.server.connectString, victim.sessionId, victim.sessionPassword);
     await waitFor('the handler to be aborted', () => h.reasons.length === 1, { timeoutMs: 5000 });
     expect(h.reasons[0]).toBeInstanceOf(TaskAbortError);
     expect(h.reasons[0]).toMatchObject({ kind: 'session-lost' });
@@ -177,7 +175,7 @@ describe('Worker: sessions', () => {
 
 describe('Worker: lost replies', () => {
   async function lossyWorker(id: string) {
-    const lossy = new LossyTransport();
+    const lossy = new LossyTransports();
     const connection = cluster.connection({ transportFactory: lossy.factory });
     const h = blocking(false);
     const landings: unknown[] = [];

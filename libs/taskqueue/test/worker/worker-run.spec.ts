@@ -11,11 +11,7 @@ import {
   recoverTransition,
 } from '@app/taskqueue';
 
-const cluster = new Cluster();
-
-beforeAll(() => cluster.start());
-afterEach(() => cluster.cleanup());
-afterAll(() => cluster.stop());
+const cluster = Cluster.perTest();
 
 describe('Worker: running tasks', () => {
   it('registers an ephemeral /workers/<id> with its capacity, and /assign/<id>', async () => {

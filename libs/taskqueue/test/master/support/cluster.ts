@@ -1,4 +1,4 @@
-import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { CreateMode, KeeperState, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
 import { ClientOptions, ZooKeeperClient } from '@app/zk-client';
 import { ZkServer } from '@app/zk-server';
 import { ZooKeeperConnection } from '@app/coordination';
@@ -21,7 +21,8 @@ import {
   readTask,
   submitTransition,
 } from '@app/taskqueue';
-import { waitFor } from './wait';
+import { expireSession } from '../../../../../test/support/expire-session';
+import { waitFor } from '../../../../../test/support/wait-for';
 
 /** Set TQ_MASTER_LOG=1 to see what the masters log. */
 export const testLogger: MasterLogger | undefined = process.env.TQ_MASTER_LOG
@@ -33,42 +34,66 @@ export const testLogger: MasterLogger | undefined = process.env.TQ_MASTER_LOG
     }
   : undefined;
 
-/** One embedded server per spec file: tick 100 ms, sessions of up to 10 s. */
-export async function startServer(): Promise<ZkServer> {
-  const server = new ZkServer({ port: 0, tickTime: 100, maxSessionTimeout: 10_000 });
-  await server.start();
-  return server;
-}
-
 let chroots = 0;
 
 /**
- * One test's world: its own chroot on the shared server, an admin client to arrange and
- * inspect the tree, and every master, worker and connection it made (closed by close()).
+ * A spec file's world: one embedded server (tick 100 ms, sessions of up to 10 s), and for each
+ * test its own chroot on it, an admin client to arrange and inspect the tree, and every master,
+ * worker and connection the test made (closed after it).
  */
 export class TestCluster {
+  server!: ZkServer;
+  connectString!: string;
+  admin!: ZooKeeperClient;
   readonly masters: Master[] = [];
   readonly workers: FakeWorker[] = [];
   private readonly connections: ZooKeeperConnection[] = [];
   private readonly connectionOf = new Map<Master, ZooKeeperConnection>();
 
-  private constructor(
-    readonly server: ZkServer,
-    readonly connectString: string,
-    readonly admin: ZooKeeperClient,
-  ) {}
+  /** Registers the spec file's hooks: one server for the file, a fresh chroot for each test. */
+  static perTest(): TestCluster {
+    const cluster = new TestCluster();
+    beforeAll(() => cluster.startServer());
+    afterAll(() => cluster.stopServer());
+    beforeEach(() => cluster.open());
+    afterEach(() => cluster.close());
+    return cluster;
+  }
 
-  static async create(server: ZkServer): Promise<TestCluster> {
+  /** Registers the spec file's hooks: one server and one chroot for all its tests. */
+  static perFile(): TestCluster {
+    const cluster = new TestCluster();
+    beforeAll(async () => {
+      await cluster.startServer();
+      await cluster.open();
+    });
+    afterAll(async () => {
+      await cluster.close();
+      await cluster.stopServer();
+    });
+    return cluster;
+  }
+
+  private async startServer(): Promise<void> {
+    this.server = new ZkServer({ port: 0, tickTime: 100, maxSessionTimeout: 10_000 });
+    await this.server.start();
+  }
+
+  private async stopServer(): Promise<void> {
+    await this.server?.stop();
+  }
+
+  /** A fresh chroot with the layout, and the admin client on it. */
+  private async open(): Promise<void> {
     const root = `/m${process.pid}-${++chroots}`;
-    const top = new ZooKeeperClient(server.connectString);
+    const top = new ZooKeeperClient(this.server.connectString);
     await top.connect();
     await top.create(root);
     await top.close();
-    const connectString = `${server.connectString}${root}`;
-    const admin = new ZooKeeperClient(connectString, { sessionTimeout: 5000 });
-    await admin.connect();
-    await ensureLayout(admin);
-    return new TestCluster(server, connectString, admin);
+    this.connectString = `${this.server.connectString}${root}`;
+    this.admin = new ZooKeeperClient(this.connectString, { sessionTimeout: 5000 });
+    await this.admin.connect();
+    await ensureLayout(this.admin);
   }
 
   async connection(clientOptions: Partial<ClientOptions> = {}): Promise<ZooKeeperConnection> {
@@ -100,6 +125,24 @@ export class TestCluster {
     const connection = this.connectionOf.get(master);
     if (connection === undefined) throw new Error('not a master of this cluster');
     return connection.client;
+  }
+
+  /**
+   * Expires the current session of a master made by master() (see expireSession), and waits
+   * until the master's client has itself seen it expire.
+   */
+  async expire(master: Master): Promise<void> {
+    const victim = this.clientOf(master);
+    let expired = false;
+    const sub = victim.state$.subscribe((s) => {
+      if (s === KeeperState.Expired) expired = true;
+    });
+    try {
+      await expireSession(this.connectString, victim.sessionId, victim.sessionPassword);
+      await waitFor('the master to see its session expire', () => expired, { timeoutMs: 10000 });
+    } finally {
+      sub.unsubscribe();
+    }
   }
 
   /** The election node of the candidate with this id (from the node's JSON data). */
@@ -174,11 +217,13 @@ export class TestCluster {
     });
   }
 
-  async close(): Promise<void> {
-    for (const m of this.masters) await m.stop().catch(() => undefined);
-    for (const w of this.workers) await w.close().catch(() => undefined);
-    for (const c of this.connections) await c.close().catch(() => undefined);
-    await this.admin.close().catch(() => undefined);
+  /** Closes everything the test made. */
+  private async close(): Promise<void> {
+    for (const m of this.masters.splice(0)) await m.stop().catch(() => undefined);
+    for (const w of this.workers.splice(0)) await w.close().catch(() => undefined);
+    for (const c of this.connections.splice(0)) await c.close().catch(() => undefined);
+    this.connectionOf.clear();
+    await this.admin?.close().catch(() => undefined);
   }
 }
 

@@ -33,6 +33,18 @@ export class Cluster {
   private readonly workers: Worker[] = [];
   private readonly clients: ZooKeeperClient[] = [];
 
+  /**
+   * Registers the spec file's hooks: the server starts before its tests and stops after them,
+   * and what a test opened is closed after it.
+   */
+  static perTest(): Cluster {
+    const cluster = new Cluster();
+    beforeAll(() => cluster.start());
+    afterEach(() => cluster.cleanup());
+    afterAll(() => cluster.stop());
+    return cluster;
+  }
+
   async start(): Promise<void> {
     this.server = new ZkServer({ port: 0, tickTime: 100 });
     await this.server.start();
@@ -147,19 +159,4 @@ export function gate<T = void>(): { promise: Promise<T>; open(value: T): void } 
   let open!: (value: T) => void;
   const promise = new Promise<T>((resolve) => (open = resolve));
   return { promise, open };
-}
-
-/**
- * Ends a live session on purpose: a second client attaches to it (same id and password) and
- * closes it. The server drops the first client's socket when the second attaches, and tells it
- * Expired when it reconnects.
- */
-export async function expire(connectString: string, victim: ZooKeeperClient): Promise<void> {
-  const twin = new ZooKeeperClient(connectString, {
-    sessionId: victim.sessionId,
-    sessionPassword: victim.sessionPassword,
-    sessionTimeout: 2000,
-  });
-  await twin.connect();
-  await twin.close();
 }
