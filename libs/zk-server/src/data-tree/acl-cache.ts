@@ -19,6 +19,8 @@ export class AclCache {
   /** Entries by id; ids of dropped lists are reused. */
   private readonly byId: Array<Entry | undefined> = [];
   private readonly freeIds: number[] = [];
+  /** The list last acquired by content: requests mostly repeat it (a fresh array each time). */
+  private last: Entry | null = null;
 
   /** The id of the shared copy of `acl`, counting one more user. */
   acquireId(acl: readonly ACL[]): number {
@@ -26,6 +28,11 @@ export class AclCache {
     if (known) {
       known.refs++;
       return known.id;
+    }
+    const last = this.last;
+    if (last !== null && last.refs > 0 && sameList(last.acl, acl)) {
+      last.refs++;
+      return last.id;
     }
     const key = aclKey(acl);
     let entry = this.byKey.get(key);
@@ -40,6 +47,7 @@ export class AclCache {
       this.byId[id] = entry;
     }
     entry.refs++;
+    this.last = entry;
     return entry.id;
   }
 
@@ -73,6 +81,7 @@ export class AclCache {
 
   /** Forgets every list (a tree being rebuilt by restore). */
   clear(): void {
+    this.last = null;
     this.byKey.clear();
     this.byList.clear();
     this.byId.length = 0;
@@ -90,4 +99,14 @@ function aclKey(acl: readonly ACL[]): string {
   let key = '';
   for (const a of acl) key += `${a.perms}\u0000${a.id.scheme}\u0000${a.id.id}\u0000`;
   return key;
+}
+
+function sameList(a: readonly ACL[], b: readonly ACL[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.perms !== y.perms || x.id.scheme !== y.id.scheme || x.id.id !== y.id.id) return false;
+  }
+  return true;
 }

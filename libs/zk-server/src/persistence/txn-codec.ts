@@ -43,12 +43,28 @@ export function writeTxn(w: JuteWriter, header: TxnHeader, txn: Txn): void {
   if (header.type !== txn.type && !(header.type === OpCode.create2 && txn.type === OpCode.create)) {
     throw new JuteEncodeError(`TxnHeader.type ${header.type} does not match txn type ${txn.type}`);
   }
-  w.writeLong(header.clientId);
+  writeLong(w, header.clientId);
   w.writeInt(header.cxid);
-  w.writeLong(header.zxid);
-  w.writeLong(header.time);
+  writeLong(w, header.zxid);
+  writeLong(w, header.time);
   w.writeInt(header.type);
   writeTxnBody(w, txn);
+}
+
+const TWO_32 = 4294967296;
+
+/**
+ * A jute long, as two ints when it is below 2^53 (zxids, times, most session ids): the same
+ * bytes as JuteWriter.writeLong without the bigint arithmetic of Buffer.writeBigInt64BE.
+ */
+function writeLong(w: JuteWriter, value: bigint): void {
+  const n = Number(value);
+  if (Number.isSafeInteger(n)) {
+    const hi = Math.floor(n / TWO_32);
+    w.writeInt(hi).writeInt((n - hi * TWO_32) | 0);
+  } else {
+    w.writeLong(value);
+  }
 }
 
 /** Encodes one txn record to a fresh buffer (tests, tools; the log encodes in place). */
@@ -90,7 +106,8 @@ function writeTxnBody(w: JuteWriter, txn: Txn): void {
     case OpCode.createTTL:
       w.writeString(txn.path).writeBuffer(txn.data);
       writeACLList(w, txn.acl);
-      w.writeInt(txn.parentCVersion).writeLong(txn.ttl);
+      w.writeInt(txn.parentCVersion);
+      writeLong(w, txn.ttl);
       return;
     case OpCode.delete:
     case OpCode.deleteContainer:

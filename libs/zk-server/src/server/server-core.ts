@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KeeperState, OpCode, WatcherEvent } from '@app/zk-protocol';
 import { DataTree } from '../data-tree/data-tree';
+import { WatchTrigger } from '../data-tree/watch-trigger';
 import { Session } from '../sessions/session';
 import { SessionTracker } from '../sessions/session-tracker';
 import { Txn, TxnHeader } from '../txn/txn';
@@ -98,14 +99,7 @@ export class ServerCore {
     const result = this.tree.processTxn(header, txn);
     if (txn.type === OpCode.closeSession) this.sessions.removeSession(clientId);
     const notifications: PendingNotification[] = [];
-    for (const trigger of result.triggers) {
-      const event: WatcherEvent = {
-        type: trigger.type,
-        state: KeeperState.SyncConnected,
-        path: trigger.path,
-      };
-      for (const cnxn of this.watches.trigger(trigger)) notifications.push({ cnxn, event });
-    }
+    if (this.watches.hasWatches) this.notify(result.triggers, notifications);
     let durable: Promise<void>;
     try {
       durable = this.log.append(header, txn);
@@ -113,6 +107,18 @@ export class ServerCore {
       durable = Promise.reject(err);
     }
     return { header, result, notifications, durable };
+  }
+
+  /** Who is told about each trigger, as notifications (consumes one-time watches). */
+  private notify(triggers: readonly WatchTrigger[], out: PendingNotification[]): void {
+    for (const trigger of triggers) {
+      const event: WatcherEvent = {
+        type: trigger.type,
+        state: KeeperState.SyncConnected,
+        path: trigger.path,
+      };
+      for (const cnxn of this.watches.trigger(trigger)) out.push({ cnxn, event });
+    }
   }
 
   /**

@@ -37,6 +37,11 @@ export class DataTreeWatches<W> {
     this.child = new WatchManager(options);
   }
 
+  /** False while no watch of any kind is registered: triggers can be skipped. */
+  get hasWatches(): boolean {
+    return !this.data.isEmpty || !this.child.isEmpty;
+  }
+
   /** getData / exists with watch=true (exists registers even when the node is missing). */
   addDataWatch(path: string, watcher: W): boolean {
     return this.data.addWatch(path, watcher, WatcherMode.Standard);

@@ -28,6 +28,11 @@ export class WatchManager<W> {
 
   constructor(private readonly options: WatchManagerOptions<W> = {}) {}
 
+  /** True while no watch is registered (a trigger then tells nobody). */
+  get isEmpty(): boolean {
+    return this.watchTable.size === 0;
+  }
+
   /** Registers a watch; false if the watcher already had this mode there (or is stale). */
   addWatch(path: string, watcher: W, mode: WatcherMode = WatcherMode.Standard): boolean {
     if (this.options.isStale?.(watcher)) return false;
