@@ -4,8 +4,6 @@ import { clientEphemeralOwner } from './ephemeral-type';
 import { NodeStore } from './node-store';
 import { PersistedStat } from './persisted-stat';
 
-const EMPTY = Buffer.alloc(0);
-
 /**
  * One znode (DataNode.java) as callers see it: a read-only view of the node's row in the tree's
  * NodeStore (the tree keeps no object per node). A view is cheap and meant to be read at once:
@@ -62,11 +60,11 @@ export class DataNode implements PersistedStat {
 
   /** The node's data, as a fresh Buffer on every read. */
   get data(): Buffer {
-    return dataBuffer(this.store.data(this.id));
+    return this.store.data(this.id);
   }
 
   get dataLength(): number {
-    return this.store.data(this.id).length;
+    return this.store.dataLength(this.id);
   }
 
   get numChildren(): number {
@@ -110,11 +108,6 @@ export class DataNode implements PersistedStat {
   }
 }
 
-/** A node's latin1 data string as a fresh Buffer. */
-export function dataBuffer(data: string): Buffer {
-  return data.length === 0 ? EMPTY : Buffer.from(data, 'latin1');
-}
-
 /** Names of the children of node `id`, in insertion order. */
 export function childNames(store: NodeStore, id: number): string[] {
   const children = store.children(id);
@@ -146,7 +139,7 @@ export function statOf(store: NodeStore, id: number): Stat {
     cversion: (store.cversion(id) * 2 - numChildren) | 0,
     aversion: store.aversion(id),
     ephemeralOwner: owner === 0n ? owner : clientEphemeralOwner(owner),
-    dataLength: store.data(id).length,
+    dataLength: store.dataLength(id),
     numChildren,
     pzxid: pz === cz ? czxid : pz === mz ? mzxid : BigInt(pz),
   };

@@ -9,7 +9,7 @@ import {
 } from '@app/zk-protocol';
 import { Txn, TxnHeader } from '../txn/txn';
 import { AclCache } from './acl-cache';
-import { DataNode, childNames, dataBuffer, statOf } from './data-node';
+import { DataNode, childNames, statOf } from './data-node';
 import {
   CONTAINER_EPHEMERAL_OWNER,
   EphemeralKind,
@@ -38,8 +38,7 @@ export interface SnapshotNode {
 /**
  * A walk over the live tree that allocates nothing per node, for the snapshot writer: next()
  * moves to the next node (parent before children, root first, children in insertion order) and
- * the getters read that node's fields (zxids and times as exact numbers, data as a latin1
- * string). Like DataTree.serializeNode, a node's children are listed when the node is visited,
+ * the getters read that node's fields (zxids and times as exact numbers; data is copied out). Like DataTree.serializeNode, a node's children are listed when the node is visited,
  * so the walk may be paused between turns of the event loop while txns keep applying: it then
  * holds each node at most once, as it is when visited, never a child without its parent, and
  * skips nodes deleted before their turn (a "fuzzy" snapshot, as ZooKeeper's; see
@@ -77,8 +76,17 @@ export class NodeCursor {
     return false;
   }
 
-  /** The data as a latin1 string (one char per byte). */
-  get data(): string {
+  get dataLength(): number {
+    return this.store.dataLength(this.current);
+  }
+
+  /** Copies the data into `target` at `at`; returns the number of bytes copied. */
+  copyData(target: Buffer, at: number): number {
+    return this.store.copyData(this.current, target, at);
+  }
+
+  /** The data as a fresh Buffer. */
+  dataBuffer(): Buffer {
     return this.store.data(this.current);
   }
 
@@ -194,7 +202,7 @@ export class DataTree {
         s.ephemeralOwner,
       );
       store.setAclId(id, aclId);
-      store.setData(id, n.data.length === 0 ? '' : n.data.toString('latin1'));
+      if (n.data.length > 0) store.setData(id, n.data);
       if (parent >= 0) store.addChild(parent, n.path);
       tree.nodes.set(n.path, id);
       if (n.path !== '/') tree.trackKind(n.path, s.ephemeralOwner);
@@ -221,7 +229,7 @@ export class DataTree {
   getData(path: string): { data: Buffer; stat: Stat } | undefined {
     const id = this.nodes.get(path);
     if (id === undefined) return undefined;
-    return { data: dataBuffer(this.store.data(id)), stat: statOf(this.store, id) };
+    return { data: this.store.data(id), stat: statOf(this.store, id) };
   }
 
   getChildren(path: string): { children: string[]; stat: Stat } | undefined {
@@ -267,7 +275,7 @@ export class DataTree {
   /** Sum of path lengths and data lengths (DataTree.approximateDataSize). */
   approximateDataSize(): number {
     let size = 0;
-    for (const [path, id] of this.nodes) size += path.length + this.store.data(id).length;
+    for (const [path, id] of this.nodes) size += path.length + this.store.dataLength(id);
     return size;
   }
 
@@ -334,7 +342,7 @@ export class DataTree {
     while (cursor.next()) {
       yield {
         path: cursor.path,
-        data: dataBuffer(cursor.data),
+        data: cursor.dataBuffer(),
         acl: cursor.acl,
         stat: {
           czxid: BigInt(cursor.czxid),
@@ -413,7 +421,7 @@ export class DataTree {
           return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
         }
         const store = this.store;
-        store.setData(id, txn.data.length === 0 ? '' : txn.data.toString('latin1'));
+        store.setData(id, txn.data);
         store.setModified(id, zxid, time, txn.version);
         triggers.push({ path: txn.path, type: EventType.NodeDataChanged });
         return { type: txn.type, err: 0, path: txn.path, stat: statOf(store, id), triggers };
@@ -516,7 +524,7 @@ export class DataTree {
     const id = store.alloc();
     store.init(id, zxid, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner);
     store.setAclId(id, this.aclCache.acquireId(acl));
-    if (data.length > 0) store.setData(id, data.toString('latin1'));
+    if (data.length > 0) store.setData(id, data);
     store.addChild(parent, path);
     this.nodes.set(path, id);
     if (ephemeralOwner !== 0n) this.trackKind(path, ephemeralOwner);

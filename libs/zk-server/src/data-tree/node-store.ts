@@ -1,13 +1,15 @@
 /**
  * The fields of every znode, stored by node id in columns rather than one object per node: a
  * tree may hold millions of nodes, and a JS object per node (16+ bytes of header, 8 bytes per
- * field, a boxed number or bigint per zxid and time) cost about twice what the columns do.
+ * field, a boxed number or bigint per zxid and time, a string or Buffer for the data) costs
+ * about twice what the columns do, all of it on the garbage-collected heap.
  *
  * - zxids and times are doubles in Float64Arrays: exact integers up to 2^53 (zxids are a
  *   counter, times are ms since the epoch); they become bigints only at the Stat/wire edge.
- * - version, cversion, aversion and the id of the node's interned ACL list are Int32Arrays.
- * - data is a latin1 string (one char per byte, 16 bytes of header, no Buffer object) in a
- *   plain array per page.
+ * - version, cversion, aversion, the id of the node's interned ACL list and where its data is
+ *   are Int32Arrays.
+ * - data bytes live outside the JS heap in a DataArena (slabs of size classes); only data
+ *   bigger than the largest class gets a Buffer of its own.
  * - ephemeralOwner is non-zero for few nodes: kept in a Map by id, absent means 0.
  * - children (full paths, the same strings that key the tree's map) exist for few nodes too:
  *   a Map by id of the parent, absent when it has none.
@@ -27,11 +29,16 @@ const PZXID = 2;
 const CTIME = 3;
 const MTIME = 4;
 
-const I32_FIELDS = 4;
+const I32_FIELDS = 6;
 const VERSION = 0;
 const CVERSION = 1;
 const AVERSION = 2;
 const ACL_ID = 3;
+/** The data's length, which gives its size class in the arena (see dataClass), and slot. */
+const DATA_LENGTH = 4;
+const DATA_SLOT = 5;
+
+const EMPTY = Buffer.alloc(0);
 
 /** A bigint zxid/time as the double the store keeps; throws beyond 2^53 rather than round. */
 export function exactNumber(value: bigint, what: string): number {
@@ -43,7 +50,9 @@ export function exactNumber(value: bigint, what: string): number {
 export class NodeStore {
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
-  private readonly bytes: string[][] = [];
+  private readonly arena = new DataArena();
+  /** Data too big for the arena's classes. */
+  private readonly bigData = new Map<number, Buffer>();
   private readonly owners = new Map<number, bigint>();
   private readonly kids = new Map<number, Set<string>>();
   private readonly freeIds: number[] = [];
@@ -59,7 +68,6 @@ export class NodeStore {
       if (id >>> PAGE_BITS === this.f64.length) {
         this.f64.push(new Float64Array(PAGE_SIZE * F64_FIELDS));
         this.i32.push(new Int32Array(PAGE_SIZE * I32_FIELDS));
-        this.bytes.push(new Array<string>(PAGE_SIZE).fill(''));
       }
     }
     return id;
@@ -67,11 +75,11 @@ export class NodeStore {
 
   /** Forgets a node; its id may be handed out again. */
   free(id: number): void {
+    this.releaseData(id);
     const page = id >>> PAGE_BITS;
     const slot = id & PAGE_MASK;
     this.f64[page].fill(0, slot * F64_FIELDS, slot * F64_FIELDS + F64_FIELDS);
     this.i32[page].fill(0, slot * I32_FIELDS, slot * I32_FIELDS + I32_FIELDS);
-    this.bytes[page][slot] = '';
     this.owners.delete(id);
     this.kids.delete(id);
     this.freeIds.push(id);
@@ -145,9 +153,30 @@ export class NodeStore {
     return this.owners.size === 0 ? 0n : (this.owners.get(id) ?? 0n);
   }
 
-  /** The data as a latin1 string ('' when empty). */
-  data(id: number): string {
-    return this.bytes[id >>> PAGE_BITS][id & PAGE_MASK];
+  dataLength(id: number): number {
+    return this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + DATA_LENGTH];
+  }
+
+  /** The data, as a fresh Buffer (the store's bytes may move or be reused). */
+  data(id: number): Buffer {
+    const n = this.i32[id >>> PAGE_BITS];
+    const ni = (id & PAGE_MASK) * I32_FIELDS;
+    const length = n[ni + DATA_LENGTH];
+    if (length === 0) return EMPTY;
+    const out = Buffer.allocUnsafe(length);
+    this.copyData(id, out, 0);
+    return out;
+  }
+
+  /** Copies the data into `target` at `at`; returns the number of bytes copied. */
+  copyData(id: number, target: Buffer, at: number): number {
+    const n = this.i32[id >>> PAGE_BITS];
+    const ni = (id & PAGE_MASK) * I32_FIELDS;
+    const length = n[ni + DATA_LENGTH];
+    const cls = dataClass(length);
+    if (cls === 0) return 0;
+    if (cls < 0) return (this.bigData.get(id) as Buffer).copy(target, at);
+    return this.arena.copyOut(cls, n[ni + DATA_SLOT], length, target, at);
   }
 
   children(id: number): Set<string> | undefined {
@@ -158,8 +187,25 @@ export class NodeStore {
     return this.kids.get(id)?.size ?? 0;
   }
 
-  setData(id: number, data: string): void {
-    this.bytes[id >>> PAGE_BITS][id & PAGE_MASK] = data;
+  /** Replaces the data with a copy of `data`. */
+  setData(id: number, data: Buffer): void {
+    this.releaseData(id);
+    const n = this.i32[id >>> PAGE_BITS];
+    const ni = (id & PAGE_MASK) * I32_FIELDS;
+    const length = data.length;
+    n[ni + DATA_LENGTH] = length;
+    const cls = dataClass(length);
+    if (cls > 0) n[ni + DATA_SLOT] = this.arena.store(cls, data);
+    else if (cls < 0) this.bigData.set(id, Buffer.from(data));
+  }
+
+  private releaseData(id: number): void {
+    const n = this.i32[id >>> PAGE_BITS];
+    const ni = (id & PAGE_MASK) * I32_FIELDS;
+    const cls = dataClass(n[ni + DATA_LENGTH]);
+    if (cls > 0) this.arena.release(cls, n[ni + DATA_SLOT]);
+    else if (cls < 0) this.bigData.delete(id);
+    n[ni + DATA_LENGTH] = 0;
   }
 
   setAclId(id: number, aclId: number): void {
@@ -211,10 +257,148 @@ export class NodeStore {
   clear(): void {
     this.f64.length = 0;
     this.i32.length = 0;
-    this.bytes.length = 0;
+    this.arena.clear();
+    this.bigData.clear();
     this.owners.clear();
     this.kids.clear();
     this.freeIds.length = 0;
     this.next = 0;
+  }
+}
+
+/**
+ * Size classes of the arena: multiples of 8 bytes up to 256, then steps of about 1/8 (so a
+ * slot wastes at most 7 bytes, or about 12%), up to MAX_CLASS_SIZE. Class 0 means no data.
+ */
+const CLASS_SIZES: number[] = [0];
+for (let size = 8; size <= 256; size += 8) CLASS_SIZES.push(size);
+for (let size = 256; size < 64 * 1024;) {
+  size = Math.ceil((size * 1.125) / 8) * 8;
+  CLASS_SIZES.push(size);
+}
+const MAX_CLASS_SIZE = CLASS_SIZES[CLASS_SIZES.length - 1];
+
+/** The arena class of data of this length: 0 for none, -1 for a Buffer of its own. */
+function dataClass(length: number): number {
+  if (length <= 256) return (length + 7) >>> 3;
+  if (length > MAX_CLASS_SIZE) return -1;
+  let lo = 33;
+  let hi = CLASS_SIZES.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (CLASS_SIZES[mid] >= length) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Bytes of one slab; a class whose slots are bigger gets slabs of 16 slots. */
+const SLAB_BYTES = 256 * 1024;
+
+interface SizeClass {
+  size: number;
+  slotsPerSlab: number;
+  /** null: a slab given back (every slot was free). */
+  slabs: Array<Buffer | null>;
+  /** Slots in use, per slab. */
+  live: number[];
+  /** Slots ever handed out from the end; freed ones are reused first. */
+  next: number;
+  free: number[];
+  /** Indexes of slabs given back, to be allocated again before new ones. */
+  released: number[];
+  /** Free slots after the last sweep; the next sweep waits until there are twice as many. */
+  sweptAt: number;
+}
+
+/**
+ * Node data outside the JS heap (the collector never scans or moves it, and it costs no more
+ * than its bytes and the rounding of its slot): a slab allocator with one free list per size
+ * class. A slot is a number; data never moves once stored; freed slots are reused by the next
+ * data of the same class, and a slab whose slots are all free is given back to the system
+ * (swept when the free list has doubled since the last sweep, so sweeping is amortized).
+ */
+export class DataArena {
+  private readonly classes: Array<SizeClass | undefined> = [];
+
+  /** Copies `data` (1..MAX_CLASS_SIZE bytes, of class `cls`) into a free slot; returns it. */
+  store(cls: number, data: Buffer): number {
+    const c = this.classes[cls] ?? this.makeClass(cls);
+    const per = c.slotsPerSlab;
+    if (c.free.length === 0 && c.released.length > 0) {
+      const k = c.released.pop() as number;
+      c.slabs[k] = Buffer.allocUnsafeSlow(per * c.size);
+      for (let s = (k + 1) * per - 1; s >= k * per; s--) c.free.push(s);
+    }
+    const slot = c.free.length > 0 ? (c.free.pop() as number) : c.next++;
+    const k = Math.floor(slot / per);
+    if (k === c.slabs.length) {
+      c.slabs.push(Buffer.allocUnsafeSlow(per * c.size));
+      c.live.push(0);
+    }
+    c.live[k]++;
+    data.copy(c.slabs[k] as Buffer, (slot - k * per) * c.size);
+    return slot;
+  }
+
+  copyOut(cls: number, slot: number, length: number, target: Buffer, at: number): number {
+    const c = this.classes[cls] as SizeClass;
+    const k = Math.floor(slot / c.slotsPerSlab);
+    const from = (slot - k * c.slotsPerSlab) * c.size;
+    return (c.slabs[k] as Buffer).copy(target, at, from, from + length);
+  }
+
+  release(cls: number, slot: number): void {
+    const c = this.classes[cls] as SizeClass;
+    const k = Math.floor(slot / c.slotsPerSlab);
+    c.free.push(slot);
+    if (--c.live[k] === 0 && c.free.length >= 2 * c.sweptAt && c.free.length >= c.slotsPerSlab) {
+      this.sweep(c);
+    }
+  }
+
+  /** Bytes of slabs held (for tests and stats). */
+  get bytes(): number {
+    let n = 0;
+    for (const c of this.classes) {
+      if (c) for (const slab of c.slabs) n += slab?.length ?? 0;
+    }
+    return n;
+  }
+
+  clear(): void {
+    this.classes.length = 0;
+  }
+
+  /** Gives back every empty slab (but the one still being filled from the end). */
+  private sweep(c: SizeClass): void {
+    const per = c.slotsPerSlab;
+    const filling = c.next % per === 0 ? -1 : Math.floor(c.next / per);
+    let dropped = false;
+    for (let k = 0; k < c.slabs.length; k++) {
+      if (c.live[k] === 0 && c.slabs[k] !== null && k !== filling) {
+        c.slabs[k] = null;
+        c.released.push(k);
+        dropped = true;
+      }
+    }
+    if (dropped) c.free = c.free.filter((s) => c.slabs[Math.floor(s / per)] !== null);
+    c.sweptAt = c.free.length;
+  }
+
+  private makeClass(cls: number): SizeClass {
+    const size = CLASS_SIZES[cls];
+    const c: SizeClass = {
+      size,
+      slotsPerSlab: Math.max(16, Math.floor(SLAB_BYTES / size)),
+      slabs: [],
+      live: [],
+      next: 0,
+      free: [],
+      released: [],
+      sweptAt: 0,
+    };
+    this.classes[cls] = c;
+    return c;
   }
 }

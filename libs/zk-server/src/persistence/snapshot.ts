@@ -115,12 +115,13 @@ export class SnapshotFormatError extends Error {
 /**
  * What a snapshot can walk without allocating per node: DataTree.snapshotCursor(). The cursor
  * moves with next() and exposes the current node's fields; zxids and times are exact integers
- * (below 2^53), data is a latin1 string (one char per byte).
+ * (below 2^53), data is copied straight into the chunk.
  */
 export interface SnapshotCursor {
   next(): boolean;
   readonly path: string;
-  readonly data: string;
+  readonly dataLength: number;
+  copyData(target: Buffer, at: number): number;
   readonly acl: readonly ACL[];
   readonly czxid: number;
   readonly mzxid: number;
@@ -280,14 +281,14 @@ export class SnapshotEncoder {
         this.pendingCursor = true;
       }
       const path = c.path;
-      const data = c.data;
+      const dataLength = c.dataLength;
       const acl = this.aclOf(c.acl);
-      const need = RECORD_FIXED + path.length * 3 + data.length + acl.length;
+      const need = RECORD_FIXED + path.length * 3 + dataLength + acl.length;
       if (pos + need > buf.length) return pos === 0 ? -1 : pos;
       pos = writePath(buf, pos, path);
-      dv.setInt32(pos, data.length);
+      dv.setInt32(pos, dataLength);
       pos += 4;
-      if (data.length > 0) pos += buf.write(data, pos, data.length, 'latin1');
+      if (dataLength > 0) pos += c.copyData(buf, pos);
       pos += acl.copy(buf, pos);
       pos = putNumber(dv, pos, c.czxid);
       pos = putNumber(dv, pos, c.mzxid);
@@ -346,7 +347,7 @@ export class SnapshotEncoder {
     let need = RECORD_FIXED;
     if (this.cursor) {
       const c = this.cursor;
-      need += c.path.length * 3 + c.data.length + this.aclOf(c.acl).length;
+      need += c.path.length * 3 + c.dataLength + this.aclOf(c.acl).length;
     } else {
       const n = this.pendingNode as PersistedNode;
       need += n.path.length * 3 + n.data.length + this.aclOf(n.acl).length;

@@ -1,0 +1,89 @@
+import { DataArena, NodeStore, exactNumber } from '../../src/data-tree/node-store';
+
+const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
+
+describe('NodeStore', () => {
+  it('keeps every field of many nodes across pages, and reuses freed ids', () => {
+    const store = new NodeStore();
+    const ids: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const id = store.alloc();
+      store.init(id, i, i + 1, i + 2, 1e12 + i, 1e12 + i + 1, i % 7, i % 11, -1, i % 3 ? 0n : -5n);
+      store.setAclId(id, i % 5);
+      store.setData(id, bytes(i % 300, i & 0xff));
+      ids.push(id);
+    }
+    for (let i = 0; i < 20000; i += 997) {
+      const id = ids[i];
+      expect([store.czxid(id), store.mzxid(id), store.pzxid(id)]).toEqual([i, i + 1, i + 2]);
+      expect([store.ctime(id), store.mtime(id)]).toEqual([1e12 + i, 1e12 + i + 1]);
+      expect([store.version(id), store.cversion(id), store.aversion(id)]).toEqual([
+        i % 7,
+        i % 11,
+        -1,
+      ]);
+      expect(store.aclId(id)).toBe(i % 5);
+      expect(store.ephemeralOwner(id)).toBe(i % 3 ? 0n : -5n);
+      expect(store.data(id)).toEqual(bytes(i % 300, i & 0xff));
+      expect(store.dataLength(id)).toBe(i % 300);
+    }
+    store.free(ids[5]);
+    const again = store.alloc();
+    expect(again).toBe(ids[5]);
+    expect(store.dataLength(again)).toBe(0);
+    expect(store.ephemeralOwner(again)).toBe(0n);
+    expect(store.czxid(again)).toBe(0);
+  });
+
+  it('stores data of every size, a copy, and replaces it', () => {
+    const store = new NodeStore();
+    const id = store.alloc();
+    for (const n of [0, 1, 7, 8, 9, 255, 256, 257, 5000, 70000, 1024 * 1024]) {
+      const data = bytes(n, n & 0xff);
+      store.setData(id, data);
+      data.fill(1);
+      const out = store.data(id);
+      expect(out.length).toBe(n);
+      expect(out.equals(bytes(n, n & 0xff))).toBe(true);
+      const target = Buffer.alloc(n + 3);
+      expect(store.copyData(id, target, 3)).toBe(n);
+      expect(target.subarray(3).equals(out)).toBe(true);
+    }
+  });
+
+  it('refuses zxids and times beyond 2^53 rather than rounding them', () => {
+    expect(exactNumber(2n ** 53n - 1n, 'zxid')).toBe(2 ** 53 - 1);
+    expect(() => exactNumber(2n ** 53n + 1n, 'zxid')).toThrow(RangeError);
+  });
+});
+
+describe('DataArena', () => {
+  it('reuses freed slots of a class and gives back slabs that are all free', () => {
+    const arena = new DataArena();
+    const cls = 13; // 104-byte slots
+    const slots: number[] = [];
+    for (let i = 0; i < 20000; i++) slots.push(arena.store(cls, bytes(100, i & 0xff)));
+    const full = arena.bytes;
+    expect(full).toBeGreaterThanOrEqual(20000 * 104);
+    expect(full).toBeLessThan(20000 * 104 + 2 * 256 * 1024);
+    // Free every other slot: no slab is empty, nothing given back, slots reused.
+    for (let i = 0; i < slots.length; i += 2) arena.release(cls, slots[i]);
+    expect(arena.bytes).toBe(full);
+    const reused = arena.store(cls, bytes(100, 0xee));
+    expect(slots).toContain(reused);
+    // Free the rest: the slabs go back, except the one still being filled.
+    for (let i = 1; i < slots.length; i += 2) arena.release(cls, slots[i]);
+    arena.release(cls, reused);
+    expect(arena.bytes).toBeLessThan(full / 4);
+    // And are allocated again, with correct contents.
+    const again: number[] = [];
+    for (let i = 0; i < 20000; i++) again.push(arena.store(cls, bytes(100, (i * 7) & 0xff)));
+    expect(new Set(again).size).toBe(20000);
+    const out = Buffer.alloc(100);
+    for (let i = 0; i < 20000; i += 333) {
+      arena.copyOut(cls, again[i], 100, out, 0);
+      expect(out.equals(bytes(100, (i * 7) & 0xff))).toBe(true);
+    }
+    expect(arena.bytes).toBeLessThanOrEqual(full + 256 * 1024);
+  });
+});
