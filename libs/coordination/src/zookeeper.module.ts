@@ -11,10 +11,9 @@ import {
 import { ZOOKEEPER_OPTIONS } from './zookeeper.constants';
 
 // Nest 12 ships as ES modules only, and this library is loaded outside Nest too (the task
-// queue's processes, test runners that cannot require() ESM, such as jest on Node < 24.9). So
-// the Nest layer has no runtime import of Nest at all: type imports, factory providers with
-// explicit `inject` instead of decorated classes, and an undecorated module class (a dynamic
-// module carries all its metadata itself).
+// queue's processes). So the Nest layer has no runtime import of Nest at all: type imports,
+// factory providers with explicit `inject` instead of decorated classes, and an undecorated
+// module class (a dynamic module carries all its metadata itself).
 
 const SHARED_PROVIDERS: Provider[] = [
   {

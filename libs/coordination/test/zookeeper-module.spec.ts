@@ -1,29 +1,91 @@
+import {
+  Controller,
+  DynamicModule,
+  Get,
+  Inject,
+  Injectable,
+  type INestApplication,
+  Module,
+} from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import request from 'supertest';
+import {
+  ConnectionEvent,
+  ZOOKEEPER_OPTIONS,
+  ZooKeeperConnection,
+  ZooKeeperHealthIndicator,
+  ZooKeeperModule,
+  ZooKeeperModuleOptions,
+} from '@app/coordination';
 import { ZooKeeperClient } from '@app/zk-client';
+import { CreateMode } from '@app/zk-protocol';
 import { ZkServer } from '@app/zk-server';
 import { expireSession } from '../../../test/support/expire-session';
 import { waitFor } from '../../../test/support/wait-for';
 import { startEmbeddedServer } from './embedded-server';
-import { NestAppProcess } from './nest/nest-app-process';
 
-// ZooKeeperModule in a real Nest application (Test.createTestingModule, TerminusModule and a
-// HealthCheckService endpoint), run in a child process: see nest/zookeeper-app.ts for why.
+// ZooKeeperModule in a real Nest application: Test.createTestingModule, TerminusModule and a
+// HealthCheckService endpoint served over HTTP.
 
-interface AppInfo {
-  sessionId: string;
-  password: string;
-  injectedSessionId: string;
-  injectedIsCurrent: boolean;
-  connected: boolean;
-  options: { connectString: string; auth?: unknown };
-  whoAmI: Array<{ authScheme: string; user: string }>;
-  featureSharesConnection: boolean | null;
-  sessions: string[];
-  events: string[];
+type AppMode = 'forRoot' | 'forRootAsync';
+
+const SETTINGS = 'ZK_SETTINGS';
+
+@Controller('health')
+class HealthController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(ZooKeeperHealthIndicator) private readonly zk: ZooKeeperHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.zk.isHealthy('zookeeper', { timeoutMs: 500 })]);
+  }
 }
 
+/** Injects the connection without importing ZooKeeperModule: works only if that is global. */
+@Injectable()
+class FeatureService {
+  constructor(@Inject(ZooKeeperConnection) readonly connection: ZooKeeperConnection) {}
+}
+
+@Module({ providers: [FeatureService], exports: [FeatureService] })
+class FeatureModule {}
+
+/** Stands in for a ConfigModule: the async factory reads its settings from here. */
+@Module({})
+class SettingsModule {
+  static of(zk: string): DynamicModule {
+    return {
+      module: SettingsModule,
+      providers: [{ provide: SETTINGS, useValue: { zk } }],
+      exports: [SETTINGS],
+    };
+  }
+}
+
+function zookeeperModule(mode: AppMode, connectString: string): DynamicModule {
+  if (mode === 'forRoot') {
+    return ZooKeeperModule.forRoot({ connectString, sessionTimeoutMs: 4000, auth: 'alice:secret' });
+  }
+  return ZooKeeperModule.forRootAsync({
+    isGlobal: true,
+    imports: [SettingsModule.of(connectString)],
+    inject: [SETTINGS],
+    useFactory: async (settings: { zk: string }): Promise<ZooKeeperModuleOptions> => ({
+      connectString: settings.zk,
+      sessionTimeoutMs: 4000,
+    }),
+  });
+}
+
+const hex = (n: bigint): string => `0x${n.toString(16)}`;
+
 let server: ZkServer;
-const apps: NestAppProcess[] = [];
+const apps: INestApplication[] = [];
 const clients: ZooKeeperClient[] = [];
 
 beforeEach(async () => {
@@ -31,15 +93,57 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const app of apps.splice(0)) app.kill();
+  for (const app of apps.splice(0)) await app.close().catch(() => undefined);
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await server.stop();
 });
 
-async function startApp(mode: 'forRoot' | 'forRootAsync'): Promise<NestAppProcess> {
-  const app = await NestAppProcess.start(mode, server.connectString);
+/** The application, listening on a loopback port, with what its connection reported. */
+async function startApp(mode: AppMode) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TerminusModule,
+      zookeeperModule(mode, server.connectString),
+      ...(mode === 'forRootAsync' ? [FeatureModule] : []),
+    ],
+    controllers: [HealthController],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
   apps.push(app);
-  return app;
+
+  // Recorded from the start, before init() opens the first session.
+  const connection = app.get(ZooKeeperConnection);
+  const sessions: string[] = [];
+  const events: string[] = [];
+  connection.sessions$.subscribe((c) => sessions.push(hex(c.sessionId)));
+  connection.events$.subscribe((e: ConnectionEvent) => events.push(e.type));
+
+  await app.listen(0, '127.0.0.1');
+  const injected = app.get(ZooKeeperClient);
+
+  const info = async () => {
+    const current = connection.client;
+    const options = app.get<ZooKeeperModuleOptions>(ZOOKEEPER_OPTIONS);
+    return {
+      sessionId: hex(current.sessionId),
+      password: current.sessionPassword.toString('hex'),
+      injectedSessionId: hex(injected.sessionId),
+      injectedIsCurrent: injected === current,
+      connected: connection.isConnected(),
+      options: { connectString: options.connectString, auth: options.auth },
+      whoAmI: await current.whoAmI(),
+      featureSharesConnection:
+        mode === 'forRootAsync' ? app.get(FeatureService).connection === connection : null,
+      sessions: [...sessions],
+      events: [...events],
+    };
+  };
+  const close = async () => {
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+    return { state: injected.state, listening: app.getHttpServer().listening };
+  };
+  return { http: app.getHttpServer(), injected, info, close };
 }
 
 async function observer(): Promise<ZooKeeperClient> {
@@ -52,7 +156,7 @@ async function observer(): Promise<ZooKeeperClient> {
 describe('ZooKeeperModule in a Nest application', () => {
   it('forRoot: connected before start, healthy, and app.close() ends the session', async () => {
     const app = await startApp('forRoot');
-    const info = await app.call<AppInfo>('info');
+    const info = await app.info();
     expect(info.connected).toBe(true);
     expect(info.injectedIsCurrent).toBe(true);
     expect(info.options).toEqual({ connectString: server.connectString, auth: 'alice:secret' });
@@ -61,7 +165,7 @@ describe('ZooKeeperModule in a Nest application', () => {
     // Opened while Nest built the module graph, before anyone subscribed: sessions$ replays it.
     expect(info.sessions).toEqual([info.sessionId]);
 
-    const health = await request(app.url).get('/health').expect(200);
+    const health = await request(app.http).get('/health').expect(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.details.zookeeper).toMatchObject({
       status: 'up',
@@ -71,19 +175,18 @@ describe('ZooKeeperModule in a Nest application', () => {
     });
     expect(typeof health.body.details.zookeeper.rttMs).toBe('number');
 
-    const path = await app.call<string>('createEphemeral', { path: '/module-eph' });
+    const path = await app.injected.create('/module-eph', 'x', { mode: CreateMode.EPHEMERAL });
     const other = await observer();
     expect(await other.exists(path)).not.toBeNull();
-    const closed = await app.call<{ state: string }>('close');
-    expect(closed.state).toBe('CLOSED');
+    const closed = await app.close();
+    expect(closed).toEqual({ state: 'CLOSED', listening: false });
     // Gone at once, not after the 4 s session timeout.
     expect(await other.exists(path)).toBeNull();
-    expect(await app.exit()).toBe(0);
   }, 60000);
 
   it('forRootAsync (global): survives an expiry with a new session on sessions$', async () => {
     const app = await startApp('forRootAsync');
-    const first = await app.call<AppInfo>('info');
+    const first = await app.info();
     expect(first.options.connectString).toBe(server.connectString);
     expect(first.featureSharesConnection).toBe(true);
     expect(first.sessions).toEqual([first.sessionId]);
@@ -96,7 +199,7 @@ describe('ZooKeeperModule in a Nest application', () => {
     const second = await waitFor(
       'a new session in the app',
       async () => {
-        const info = await app.call<AppInfo>('info');
+        const info = await app.info();
         return info.sessions.length === 2 && info.connected ? info : undefined;
       },
       { timeoutMs: 20000 },
@@ -110,18 +213,17 @@ describe('ZooKeeperModule in a Nest application', () => {
     expect(second.injectedIsCurrent).toBe(false);
 
     // The indicator follows the connection, so the new session is what it reports.
-    const health = await request(app.url).get('/health').expect(200);
+    const health = await request(app.http).get('/health').expect(200);
     expect(health.body.details.zookeeper.sessionId).toBe(second.sessionId);
-    await app.call('close');
-    expect(await app.exit()).toBe(0);
+    expect((await app.close()).listening).toBe(false);
   }, 60000);
 
   it('the health endpoint answers 503 once the server is gone', async () => {
     const app = await startApp('forRoot');
-    await request(app.url).get('/health').expect(200);
+    await request(app.http).get('/health').expect(200);
     await server.stop();
     const res = await waitFor('503 from /health', async () => {
-      const r = await request(app.url).get('/health');
+      const r = await request(app.http).get('/health');
       return r.status === 503 ? r : undefined;
     });
     expect(res.body.status).toBe('error');

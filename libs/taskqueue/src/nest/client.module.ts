@@ -9,9 +9,9 @@ import { ZooKeeperConnection } from '@app/coordination';
 import { TaskQueueClient } from '../client/task-queue-client';
 import { TaskQueueClientOptions } from '../client/client-options';
 
-// Nest 12 ships as ES modules only, and this library also runs where they cannot be
-// require()d (jest on Node < 24.9, plain scripts): as in ZooKeeperModule, the Nest layer has
-// type imports only, factory providers with explicit `inject`, and an undecorated module class.
+// Nest 12 ships as ES modules only, and this library is also loaded outside Nest (plain
+// scripts, the task queue's processes): as in ZooKeeperModule, the Nest layer has type imports
+// only, factory providers with explicit `inject`, and an undecorated module class.
 
 /** Everything but the connection, which is ZooKeeperModule's ZooKeeperConnection. */
 export type TaskQueueClientModuleOptions = Omit<TaskQueueClientOptions, 'connection'>;

@@ -9,10 +9,10 @@ import { ZooKeeperConnection } from '@app/coordination';
 import { Master } from '../master/master';
 import { MasterOptions } from '../master/master-options';
 
-// Nest 12 is ESM-only, and this library also loads where ESM cannot be require()d (jest on
-// Node < 24.9, plain CommonJS processes), so, as in ZooKeeperModule, there is no runtime import
-// of Nest here: type imports, factory providers with explicit `inject`, and an undecorated
-// module class (a dynamic module carries its metadata itself).
+// Nest 12 is ESM-only, and this library is also loaded outside Nest (plain CommonJS
+// processes), so, as in ZooKeeperModule, there is no runtime import of Nest here: type imports,
+// factory providers with explicit `inject`, and an undecorated module class (a dynamic module
+// carries its metadata itself).
 
 /** Master options without the connection: the module injects ZooKeeperModule's. */
 export type MasterModuleOptions = Omit<MasterOptions, 'connection'>;

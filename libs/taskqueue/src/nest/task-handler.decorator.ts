@@ -17,7 +17,7 @@ export const TASK_HANDLER_METADATA = 'shepherd:task-handler';
  *
  * The metadata is what Nest's SetMetadata(TASK_HANDLER_METADATA, type) writes on a method (on
  * the function itself), written here without importing Nest at runtime: Nest 12 is ESM-only,
- * and this library must load where ESM cannot be require()d (jest on Node < 24.9).
+ * and this library is also loaded outside Nest.
  */
 export function TaskHandler(type: string): MethodDecorator {
   if (type !== '*' && !TASK_TYPE_PATTERN.test(type))

@@ -1,34 +1,95 @@
-import { fork } from 'child_process';
-import { join } from 'path';
+import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ZooKeeperModule } from '@app/coordination';
 import { ZooKeeperClient } from '@app/zk-client';
 import { ZkServer } from '@app/zk-server';
-import { paths } from '@app/taskqueue';
-import type { ClientAppMode, ClientAppReport } from './nest/client-app';
+import {
+  TASKQUEUE_CLIENT_OPTIONS,
+  TaskQueueClient,
+  TaskQueueClientModule,
+  TaskQueueClientModuleOptions,
+  paths,
+} from '@app/taskqueue';
 import { startServer } from './support';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
-const APP = join(__dirname, 'nest', 'client-app.ts');
+type Mode = 'forRoot' | 'forRootAsync';
 
-/** Runs the Nest apps of nest/client-app.ts in a child process (see there for why). */
-function runApps(modes: ClientAppMode[], connectString: string): Promise<ClientAppReport[]> {
-  const child = fork(APP, modes, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ZK_CONNECT: connectString },
-    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let report: ClientAppReport[] | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('message', (m: ClientAppReport[]) => (report = m));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0 && report) resolve(report);
-      else reject(new Error(`the Nest app exited with ${code}\n${stderr}`));
-    });
-  });
+const SETTINGS = 'SETTINGS';
+
+/** Stands in for a ConfigModule. */
+@Module({})
+class SettingsModule {
+  static of(zk: string): DynamicModule {
+    return {
+      module: SettingsModule,
+      providers: [{ provide: SETTINGS, useValue: { zk } }],
+      exports: [SETTINGS],
+    };
+  }
+}
+
+@Injectable()
+class Producer {
+  constructor(@Inject(TaskQueueClient) readonly client: TaskQueueClient) {}
+}
+
+const noop = (): void => undefined;
+const logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** Each mode's application uses the chroot /<mode>. */
+function modules(mode: Mode, connectString: string): DynamicModule[] {
+  if (mode === 'forRoot')
+    return [
+      ZooKeeperModule.forRoot({ connectString, sessionTimeoutMs: 4000, isGlobal: true }),
+      TaskQueueClientModule.forRoot(),
+    ];
+  const settings = SettingsModule.of(connectString);
+  return [
+    ZooKeeperModule.forRootAsync({
+      isGlobal: true,
+      imports: [settings],
+      inject: [SETTINGS],
+      useFactory: (s: { zk: string }) => ({ connectString: s.zk, sessionTimeoutMs: 4000 }),
+    }),
+    TaskQueueClientModule.forRootAsync({
+      imports: [settings],
+      inject: [SETTINGS],
+      useFactory: async (): Promise<TaskQueueClientModuleOptions> => ({ logger }),
+    }),
+  ];
+}
+
+/** Runs the application of one mode: submits and reads a task, then closes with a wait pending. */
+async function run(mode: Mode, connectString: string) {
+  const moduleRef = await Test.createTestingModule({
+    imports: modules(mode, `${connectString}/${mode}`),
+    providers: [Producer],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+
+  const producer = app.get(Producer);
+  const submitted = await producer.client.submit('echo', { from: 'nest', mode });
+  const got = await producer.client.get(submitted.id);
+  const pendingWait = producer.client.wait(submitted.id, 60_000).then(
+    () => 'resolved',
+    (err: Error) => err.name,
+  );
+  const options = app.get<TaskQueueClientModuleOptions>(TASKQUEUE_CLIENT_OPTIONS);
+  const report = {
+    mode,
+    id: got.id,
+    state: got.state,
+    payload: got.payload,
+    /** The provider injected into a feature is the module's one. */
+    sameClient: app.get(TaskQueueClient) === producer.client,
+    loggerFromFactory: options.logger === logger,
+    /** How a wait pending at app.close() ended. */
+    pendingWait: '',
+  };
+  await app.close();
+  report.pendingWait = await pendingWait;
+  return report;
 }
 
 let server: ZkServer;
@@ -48,7 +109,8 @@ describe('TaskQueueClientModule', () => {
   it('forRoot and forRootAsync provide a client over ZooKeeperModule, closed with the app', async () => {
     const modes = ['forRoot', 'forRootAsync'] as const;
     for (const mode of modes) await zk.create(`/${mode}`);
-    const reports = await runApps([...modes], server.connectString);
+    const reports = [];
+    for (const mode of modes) reports.push(await run(mode, server.connectString));
     expect(reports.map((r) => r.mode)).toEqual(modes);
     for (const report of reports) {
       expect(report).toEqual({
