@@ -1,14 +1,101 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ShepherdModule } from './shepherd.module';
+import { existsSync } from 'fs';
+import { extname, resolve } from 'path';
+import { ConfigError } from '@app/app-kit';
+import { banner, plural } from './banner';
+import { LauncherEnv, loadLauncherEnv } from './launcher-env';
+import { ClusterEntries, LocalCluster } from './local-cluster';
 
-// Placeholder entry for `npm start` until the coordinator, master, worker and
-// client apps exist (later issues): boots Nest, reports what is built, exits.
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(ShepherdModule, { logger: ['error'] });
-  const info = app.get(ShepherdModule).describe();
-  process.stdout.write(`${info}\n`);
-  await app.close();
+const EXIT_INVALID_CONFIG = 2;
+const EXIT_FAILURE = 1;
+/** A second signal this soon after the first is the same one, delivered twice. */
+const SIGNAL_ECHO_MS = 500;
+
+/**
+ * The other apps' entries, found beside this one: dist/apps/<app>/src/main.js after a build,
+ * apps/<app>/src/main.ts when this file runs under ts-node.
+ */
+function siblingEntries(): ClusterEntries {
+  const entry = (app: string): string =>
+    resolve(__dirname, '..', '..', app, 'src', `main${extname(__filename)}`);
+  const client = entry('client');
+  return {
+    coordinator: entry('coordinator'),
+    master: entry('master'),
+    worker: entry('worker'),
+    client: existsSync(client) ? client : undefined,
+  };
 }
 
-void bootstrap();
+function loadEnvOrExit(): LauncherEnv {
+  try {
+    return loadLauncherEnv();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`shepherd: ${err.message}\n`);
+    process.exit(EXIT_INVALID_CONFIG);
+  }
+}
+
+/**
+ * `npm start`: a local cluster (the embedded coordinator, MASTERS masters, WORKERS workers and
+ * the client app) as child processes, their logs in one stream. Ctrl-C or SIGTERM stops them
+ * in order and exits 0; a second Ctrl-C kills them at once.
+ */
+async function main(): Promise<void> {
+  const env = loadEnvOrExit();
+  const entries = siblingEntries();
+  const cluster = new LocalCluster({
+    entries,
+    // The same Node options as ours: ts-node's hooks when run from source, none when built.
+    nodeArgs: process.execArgv,
+    zkPort: env.ZK_PORT,
+    port: env.PORT,
+    masters: env.MASTERS,
+    workers: env.WORKERS,
+    dataDir: env.DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    apiToken: env.API_TOKEN,
+    zkAuth: env.ZK_AUTH,
+    sessionTimeoutMs: env.ZK_SESSION_TIMEOUT_MS,
+  });
+
+  let stopping = false;
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // One Ctrl-C can arrive twice: from the terminal, and forwarded by `npm start`.
+      if (Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
+      cluster.say(`${signal} again: killing everything`);
+      cluster.kill();
+      process.exit(EXIT_FAILURE);
+    }
+    stopping = true;
+    firstSignalAt = Date.now();
+    cluster.say(`${signal}: stopping the cluster (again to kill it at once)`);
+    void cluster.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+
+  if (!entries.client) cluster.say('warning: the client app is not built; starting without it');
+  cluster.say(
+    `starting the coordinator, ${plural(env.MASTERS, 'master')}, ${plural(env.WORKERS, 'worker')}`,
+  );
+  try {
+    const addresses = await cluster.start();
+    // Unprefixed, so the URLs and the curl line copy cleanly.
+    const text = banner({
+      addresses,
+      masters: env.MASTERS,
+      workers: env.WORKERS,
+      apiToken: env.API_TOKEN,
+      zkAuth: env.ZK_AUTH,
+    });
+    process.stdout.write(`\n${text}\n\n`);
+  } catch (err) {
+    if (stopping) return; // the signal handler exits once everything is down
+    cluster.say(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(EXIT_FAILURE);
+  }
+}
+
+void main();
