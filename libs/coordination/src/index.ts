@@ -20,6 +20,7 @@ export {
   type ZooKeeperHealthOptions,
 } from './zookeeper-health.indicator';
 export { ensurePath } from './ensure-path';
+export { waitUntilDeleted } from './node-deletion';
 export {
   PROTECTED_PREFIX,
   createProtected,

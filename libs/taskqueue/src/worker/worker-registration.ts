@@ -1,8 +1,8 @@
 import { ZooKeeperClient, isRetryable } from '@app/zk-client';
 import { ACL, CreateMode, NodeExistsError } from '@app/zk-protocol';
+import { waitUntilDeleted } from '@app/coordination';
 import { paths } from '../layout/paths';
 import { retryingRead } from './read-back';
-import { waitForDeletion } from './wait-for-deletion';
 import { WorkerLogger } from './worker-options';
 
 /** The JSON a worker keeps in /workers/<id>: what the master needs to assign to it. */
@@ -63,6 +63,6 @@ export async function claimWorkerNode(
       { workerId: info.id, owner: stat.ephemeralOwner.toString(16) },
       'another incarnation of this worker is still registered; waiting for its node to go',
     );
-    await waitForDeletion(client, path, signal);
+    await waitUntilDeleted(client, path, signal);
   }
 }
