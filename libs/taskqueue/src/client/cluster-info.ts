@@ -2,28 +2,23 @@ import { KeeperError, NoNodeError } from '@app/zk-protocol';
 import { ReadResult, ZooKeeperClient } from '@app/zk-client';
 import { BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
+import {
+  CandidateRegistration,
+  WorkerRegistration,
+  parseCandidateRegistration,
+  parseWorkerRegistration,
+} from '../model/registration';
 import { isTaskId } from '../model/task-id';
 
 /** A live worker as it registered itself, with the tasks it holds now. */
-export interface WorkerView {
-  id: string;
-  host?: string;
-  pid?: number;
-  concurrency: number;
-  types: string[];
-  since?: number;
-  draining: boolean;
+export interface WorkerView extends WorkerRegistration {
   /** Ids under /assign/<id>: assigned or running. */
   running: string[];
 }
 
-export interface MasterCandidateView {
-  id: string;
+export interface MasterCandidateView extends CandidateRegistration {
   /** The candidate's election znode (the leader's is what its multis are fenced on). */
   node: string;
-  host?: string;
-  pid?: number;
-  since?: number;
 }
 
 export interface MastersView {
@@ -42,53 +37,14 @@ export interface QueueCounts {
 /** Reads per multiRead for the small per-worker and per-candidate nodes. */
 const READS_PER_MULTI = 64;
 
-function parseJson(data: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(data.toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** A /workers/<id> node's data (JSON written by the worker); tolerant of missing fields. */
+/** A /workers/<id> node's data, as shown: a worker that wrote no concurrency shows 1. */
 export function parseWorkerView(id: string, data: Buffer, running: string[]): WorkerView {
-  const j = parseJson(data) ?? {};
-  const info: WorkerView = {
-    id,
-    concurrency: num(j.concurrency) ?? 1,
-    types: Array.isArray(j.types) ? j.types.filter((t): t is string => typeof t === 'string') : [],
-    draining: j.draining === true,
-    running,
-  };
-  const host = str(j.host);
-  const pid = num(j.pid);
-  const since = num(j.since);
-  if (host !== undefined) info.host = host;
-  if (pid !== undefined) info.pid = pid;
-  if (since !== undefined) info.since = since;
-  return info;
+  return { ...parseWorkerRegistration(id, data, (written) => written ?? 1), running };
 }
 
-/**
- * An election node's data: JSON with an `id` (what the master writes), or else the bytes as
- * the id (the election recipe's default when no data is given).
- */
+/** An election node's data (see parseCandidateRegistration), with the node's path. */
 export function parseCandidate(node: string, data: Buffer): MasterCandidateView {
-  const j = parseJson(data);
-  const candidate: MasterCandidateView = { id: str(j?.id) ?? data.toString('utf8'), node };
-  const host = str(j?.host);
-  const pid = num(j?.pid);
-  const since = num(j?.since);
-  if (host !== undefined) candidate.host = host;
-  if (pid !== undefined) candidate.pid = pid;
-  if (since !== undefined) candidate.since = since;
-  return candidate;
+  return { ...parseCandidateRegistration(data), node };
 }
 
 /** The sequence number ZooKeeper appended to a sequential node's name (its last 10 digits). */

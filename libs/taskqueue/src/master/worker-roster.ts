@@ -1,47 +1,21 @@
+import { WorkerRegistration, parseWorkerRegistration } from '../model/registration';
 import { WorkerLoad } from './assignment-policy';
-
-/** A worker's registration: the JSON of its ephemeral /workers/<id> node. */
-export interface WorkerInfo {
-  id: string;
-  host?: string;
-  pid?: number;
-  concurrency: number;
-  types: string[];
-  since?: number;
-  draining: boolean;
-}
 
 /**
  * Reads a /workers node's data. A node the master cannot understand gets concurrency 0: it is
  * tracked (its assignments are recovered when it goes) but never given work.
  */
-export function parseWorkerInfo(id: string, data: Buffer): WorkerInfo {
-  let raw: Record<string, unknown> = {};
-  try {
-    const value: unknown = JSON.parse(data.toString('utf8'));
-    if (value !== null && typeof value === 'object') raw = value as Record<string, unknown>;
-  } catch {
-    // unreadable: no work for it
-  }
-  const concurrency =
-    typeof raw.concurrency === 'number' && Number.isInteger(raw.concurrency) && raw.concurrency > 0
-      ? raw.concurrency
-      : 0;
-  const types = Array.isArray(raw.types)
-    ? raw.types.filter((t): t is string => typeof t === 'string')
-    : [];
-  const info: WorkerInfo = { id, concurrency, types, draining: raw.draining === true };
-  if (typeof raw.host === 'string') info.host = raw.host;
-  if (typeof raw.pid === 'number') info.pid = raw.pid;
-  if (typeof raw.since === 'number') info.since = raw.since;
-  return info;
+export function parseWorkerInfo(id: string, data: Buffer): WorkerRegistration {
+  return parseWorkerRegistration(id, data, (written) =>
+    written !== undefined && Number.isInteger(written) && written > 0 ? written : 0,
+  );
 }
 
 /** What the leader knows of one worker id: its live incarnation (if any) and its assignments. */
 export interface RosterEntry {
   id: string;
   /** Registration of the live incarnation; undefined while /workers/<id> is absent. */
-  info?: WorkerInfo;
+  info?: WorkerRegistration;
   /** Session (hex) owning /workers/<id>: the incarnation assignments must name. */
   session?: string;
   /**
