@@ -1,13 +1,13 @@
-import type {
-  DynamicModule,
-  InjectionToken,
-  ModuleMetadata,
-  OptionalFactoryDependency,
-  Provider,
-} from '@nestjs/common';
+import type { DynamicModule, Provider } from '@nestjs/common';
 import { ZooKeeperConnection } from '@app/coordination';
 import { TaskQueueClient } from '../client/task-queue-client';
 import { TaskQueueClientOptions } from '../client/client-options';
+import {
+  AsyncModuleOptions,
+  RootModuleOptions,
+  withAsyncOptions,
+  withOptions,
+} from './options-module';
 
 // Nest 12 ships as ES modules only, and this library is also loaded outside Nest (plain
 // scripts, the task queue's processes): as in ZooKeeperModule, the Nest layer has type imports
@@ -16,13 +16,7 @@ import { TaskQueueClientOptions } from '../client/client-options';
 /** Everything but the connection, which is ZooKeeperModule's ZooKeeperConnection. */
 export type TaskQueueClientModuleOptions = Omit<TaskQueueClientOptions, 'connection'>;
 
-export interface TaskQueueClientModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  isGlobal?: boolean;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useFactory: (
-    ...args: never[]
-  ) => TaskQueueClientModuleOptions | Promise<TaskQueueClientModuleOptions>;
-}
+export type TaskQueueClientModuleAsyncOptions = AsyncModuleOptions<TaskQueueClientModuleOptions>;
 
 export const TASKQUEUE_CLIENT_OPTIONS = 'TASKQUEUE_CLIENT_OPTIONS';
 
@@ -61,34 +55,15 @@ const PROVIDERS: Provider[] = [
  *   TaskQueueClientModule.forRoot(),
  */
 export class TaskQueueClientModule {
-  static forRoot(
-    options: TaskQueueClientModuleOptions &
-      Pick<ModuleMetadata, 'imports'> & { isGlobal?: boolean } = {},
-  ): DynamicModule {
-    const { isGlobal, imports, ...clientOptions } = options;
-    return {
-      module: TaskQueueClientModule,
-      global: isGlobal ?? false,
-      imports: imports ?? [],
-      providers: [{ provide: TASKQUEUE_CLIENT_OPTIONS, useValue: clientOptions }, ...PROVIDERS],
-      exports: [TaskQueueClient],
-    };
+  static forRoot(options: RootModuleOptions<TaskQueueClientModuleOptions> = {}): DynamicModule {
+    return withOptions(clientModule(), TASKQUEUE_CLIENT_OPTIONS, options);
   }
 
   static forRootAsync(options: TaskQueueClientModuleAsyncOptions): DynamicModule {
-    return {
-      module: TaskQueueClientModule,
-      global: options.isGlobal ?? false,
-      imports: options.imports ?? [],
-      providers: [
-        {
-          provide: TASKQUEUE_CLIENT_OPTIONS,
-          useFactory: options.useFactory,
-          inject: options.inject ?? [],
-        },
-        ...PROVIDERS,
-      ],
-      exports: [TaskQueueClient],
-    };
+    return withAsyncOptions(clientModule(), TASKQUEUE_CLIENT_OPTIONS, options);
   }
+}
+
+function clientModule(): DynamicModule {
+  return { module: TaskQueueClientModule, providers: PROVIDERS, exports: [TaskQueueClient] };
 }

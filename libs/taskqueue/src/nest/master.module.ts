@@ -1,13 +1,8 @@
-import type {
-  DynamicModule,
-  InjectionToken,
-  ModuleMetadata,
-  OptionalFactoryDependency,
-  Provider,
-} from '@nestjs/common';
+import type { DynamicModule, ModuleMetadata, Provider } from '@nestjs/common';
 import { ZooKeeperConnection } from '@app/coordination';
 import { Master } from '../master/master';
 import { MasterOptions } from '../master/master-options';
+import { AsyncModuleOptions, withAsyncOptions, withOptions } from './options-module';
 
 // Nest 12 is ESM-only, and this library is also loaded outside Nest (plain CommonJS
 // processes), so, as in ZooKeeperModule, there is no runtime import of Nest here: type imports,
@@ -17,10 +12,7 @@ import { MasterOptions } from '../master/master-options';
 /** Master options without the connection: the module injects ZooKeeperModule's. */
 export type MasterModuleOptions = Omit<MasterOptions, 'connection'>;
 
-export interface MasterModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useFactory: (...args: never[]) => MasterModuleOptions | Promise<MasterModuleOptions>;
-}
+export type MasterModuleAsyncOptions = Omit<AsyncModuleOptions<MasterModuleOptions>, 'isGlobal'>;
 
 /** Injection token of the options given to MasterModule.forRoot / forRootAsync. */
 export const MASTER_OPTIONS = Symbol('MASTER_OPTIONS');
@@ -67,24 +59,14 @@ const PROVIDERS: Provider[] = [
  */
 export class MasterModule {
   static forRoot(options: MasterModuleOptions & Pick<ModuleMetadata, 'imports'>): DynamicModule {
-    const { imports, ...masterOptions } = options;
-    return {
-      module: MasterModule,
-      imports: imports ?? [],
-      providers: [{ provide: MASTER_OPTIONS, useValue: masterOptions }, ...PROVIDERS],
-      exports: [Master],
-    };
+    return withOptions(masterModule(), MASTER_OPTIONS, options);
   }
 
   static forRootAsync(options: MasterModuleAsyncOptions): DynamicModule {
-    return {
-      module: MasterModule,
-      imports: options.imports ?? [],
-      providers: [
-        { provide: MASTER_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-        ...PROVIDERS,
-      ],
-      exports: [Master],
-    };
+    return withAsyncOptions(masterModule(), MASTER_OPTIONS, options);
   }
+}
+
+function masterModule(): DynamicModule {
+  return { module: MasterModule, providers: PROVIDERS, exports: [Master] };
 }

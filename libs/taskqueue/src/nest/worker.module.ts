@@ -1,17 +1,19 @@
 import type {
   BeforeApplicationShutdown,
   DynamicModule,
-  InjectionToken,
-  ModuleMetadata,
   OnApplicationBootstrap,
-  OptionalFactoryDependency,
-  Provider,
 } from '@nestjs/common';
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ZooKeeperConnection } from '@app/coordination';
 import { Worker } from '../worker/worker';
 import { TaskHandlerFn } from '../worker/task-handler';
 import { WorkerOptions } from '../worker/worker-options';
+import {
+  AsyncModuleOptions,
+  RootModuleOptions,
+  withAsyncOptions,
+  withOptions,
+} from './options-module';
 import { taskHandlerType } from './task-handler.decorator';
 
 // Nest 12 is ESM-only, and this library is also loaded outside Nest. So, as in
@@ -30,12 +32,7 @@ function nestCore(): typeof import('@nestjs/core') {
  */
 export type WorkerModuleOptions = Omit<WorkerOptions, 'connection'>;
 
-export interface WorkerModuleAsyncOptions {
-  imports?: ModuleMetadata['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => WorkerModuleOptions | Promise<WorkerModuleOptions>;
-  isGlobal?: boolean;
-}
+export type WorkerModuleAsyncOptions = AsyncModuleOptions<WorkerModuleOptions>;
 
 export const TASKQUEUE_WORKER_OPTIONS = Symbol('TASKQUEUE_WORKER_OPTIONS');
 
@@ -80,18 +77,12 @@ export class TaskHandlerExplorer implements OnApplicationBootstrap, BeforeApplic
   }
 }
 
-function moduleFor(
-  optionsProvider: Provider,
-  imports: NonNullable<ModuleMetadata['imports']>,
-  isGlobal: boolean | undefined,
-): DynamicModule {
+function workerModule(): DynamicModule {
   const { DiscoveryModule, DiscoveryService, MetadataScanner } = nestCore();
   return {
     module: WorkerModule,
-    global: isGlobal ?? false,
-    imports: [DiscoveryModule, ...imports],
+    imports: [DiscoveryModule],
     providers: [
-      optionsProvider,
       {
         provide: Worker,
         inject: [ZooKeeperConnection, TASKQUEUE_WORKER_OPTIONS],
@@ -119,26 +110,11 @@ function moduleFor(
  *   WorkerModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ ... }) })
  */
 export class WorkerModule {
-  static forRoot(
-    options: WorkerModuleOptions & { isGlobal?: boolean; imports?: ModuleMetadata['imports'] } = {},
-  ): DynamicModule {
-    const { isGlobal, imports, ...workerOptions } = options;
-    return moduleFor(
-      { provide: TASKQUEUE_WORKER_OPTIONS, useValue: workerOptions },
-      imports ?? [],
-      isGlobal,
-    );
+  static forRoot(options: RootModuleOptions<WorkerModuleOptions> = {}): DynamicModule {
+    return withOptions(workerModule(), TASKQUEUE_WORKER_OPTIONS, options);
   }
 
   static forRootAsync(options: WorkerModuleAsyncOptions): DynamicModule {
-    return moduleFor(
-      {
-        provide: TASKQUEUE_WORKER_OPTIONS,
-        inject: options.inject ?? [],
-        useFactory: options.useFactory as (...args: unknown[]) => unknown,
-      },
-      options.imports ?? [],
-      options.isGlobal,
-    );
+    return withAsyncOptions(workerModule(), TASKQUEUE_WORKER_OPTIONS, options);
   }
 }
