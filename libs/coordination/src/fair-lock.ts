@@ -1,9 +1,9 @@
 import { Subscription } from 'rxjs';
 import { ZooKeeperClient, withRetry } from '@app/zk-client';
-import { CreateMode, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import { CreateMode, NoNodeError } from '@app/zk-protocol';
 import { childPath, ensurePath, nameOf } from './ensure-path';
 import { AcquireOptions, acquireDeadline } from './lock-acquire';
-import { waitUntilDeleted } from './node-deletion';
+import { deleteOwnNode, waitUntilDeleted } from './node-deletion';
 import { createProtected, sortBySequence } from './protected-create';
 import { isSessionEnd } from './session-state';
 
@@ -69,7 +69,7 @@ export class FairLock {
         }
       } catch (err) {
         this.node = undefined;
-        await this.deleteNode(node).catch(() => undefined);
+        await deleteOwnNode(this.client, node).catch(() => undefined);
         throw err;
       }
       this.setHeld(true);
@@ -84,7 +84,7 @@ export class FairLock {
     if (node === undefined || !this.held) return;
     this.node = undefined;
     this.setHeld(false);
-    await this.deleteNode(node);
+    await deleteOwnNode(this.client, node);
   }
 
   /** The node just before ours, or undefined if ours is first (we hold the lock). */
@@ -95,18 +95,6 @@ export class FairLock {
     // Our ephemeral is gone while the session lives: someone deleted it. We are out of the queue.
     if (index < 0) throw new NoNodeError(node);
     return index === 0 ? undefined : childPath(this.path, queue[index - 1]);
-  }
-
-  private async deleteNode(node: string): Promise<void> {
-    await withRetry(async () => {
-      try {
-        await this.client.delete(node);
-      } catch (err) {
-        // Already gone, or gone with the session.
-        if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
-        throw err;
-      }
-    });
   }
 
   private setHeld(held: boolean): void {

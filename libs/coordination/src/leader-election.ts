@@ -2,6 +2,7 @@ import { BehaviorSubject, Observable, Subscription, distinctUntilChanged, filter
 import { Watcher, ZooKeeperClient, isConnected, isRetryable, withRetry } from '@app/zk-client';
 import { CreateMode, EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
 import { childPath, ensurePath, nameOf } from './ensure-path';
+import { deleteOwnNode } from './node-deletion';
 import { createProtected, sequenceOf, sortBySequence } from './protected-create';
 import { isSessionEnd, isSessionLive } from './session-state';
 
@@ -147,15 +148,7 @@ export class LeaderElection {
     const node = this.node;
     if (node === undefined) return;
     this.leave();
-    await withRetry(async () => {
-      try {
-        await this.client.delete(node);
-      } catch (err) {
-        // Already gone, or gone with the session.
-        if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
-        throw err;
-      }
-    });
+    await deleteOwnNode(this.client, node);
   }
 
   /** resign(), then complete leadership$. Final. */

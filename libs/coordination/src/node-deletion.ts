@@ -1,5 +1,5 @@
-import { Watcher, ZooKeeperClient, isRetryable } from '@app/zk-client';
-import { EventType, SessionExpiredError, WatcherType } from '@app/zk-protocol';
+import { Watcher, ZooKeeperClient, isRetryable, withRetry } from '@app/zk-client';
+import { EventType, NoNodeError, SessionExpiredError, WatcherType } from '@app/zk-protocol';
 import { Subscription } from 'rxjs';
 import { isSessionEnd, isSessionLive } from './session-state';
 
@@ -56,5 +56,20 @@ export function waitUntilDeleted(
     }
     signal.addEventListener('abort', onAbort, { once: true });
     void check();
+  });
+}
+
+/**
+ * Deletes a node of our session's (any version), retrying through ConnectionLoss. A node that
+ * is already gone, or went with the session, is what we wanted.
+ */
+export async function deleteOwnNode(client: ZooKeeperClient, path: string): Promise<void> {
+  await withRetry(async () => {
+    try {
+      await client.delete(path);
+    } catch (err) {
+      if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
+      throw err;
+    }
   });
 }
