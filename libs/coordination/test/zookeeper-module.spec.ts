@@ -22,6 +22,7 @@ import { ZooKeeperClient } from '@app/zk-client';
 import { CreateMode } from '@app/zk-protocol';
 import { ZkServer } from '@app/zk-server';
 import { expireSession } from '../../../test/support/expire-session';
+import { SettingsModule } from '../../../test/support/settings-module';
 import { waitFor } from '../../../test/support/wait-for';
 import { startEmbeddedServer } from './embedded-server';
 
@@ -55,25 +56,13 @@ class FeatureService {
 @Module({ providers: [FeatureService], exports: [FeatureService] })
 class FeatureModule {}
 
-/** Stands in for a ConfigModule: the async factory reads its settings from here. */
-@Module({})
-class SettingsModule {
-  static of(zk: string): DynamicModule {
-    return {
-      module: SettingsModule,
-      providers: [{ provide: SETTINGS, useValue: { zk } }],
-      exports: [SETTINGS],
-    };
-  }
-}
-
 function zookeeperModule(mode: AppMode, connectString: string): DynamicModule {
   if (mode === 'forRoot') {
     return ZooKeeperModule.forRoot({ connectString, sessionTimeoutMs: 4000, auth: 'alice:secret' });
   }
   return ZooKeeperModule.forRootAsync({
     isGlobal: true,
-    imports: [SettingsModule.of(connectString)],
+    imports: [SettingsModule.of(SETTINGS, { zk: connectString })],
     inject: [SETTINGS],
     useFactory: async (settings: { zk: string }): Promise<ZooKeeperModuleOptions> => ({
       connectString: settings.zk,

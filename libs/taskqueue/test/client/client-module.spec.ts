@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ZooKeeperModule } from '@app/coordination';
 import { ZooKeeperClient } from '@app/zk-client';
@@ -10,23 +10,12 @@ import {
   TaskQueueClientModuleOptions,
   paths,
 } from '@app/taskqueue';
+import { SettingsModule } from '../../../../test/support/settings-module';
 import { startServer } from './support';
 
 type Mode = 'forRoot' | 'forRootAsync';
 
 const SETTINGS = 'SETTINGS';
-
-/** Stands in for a ConfigModule. */
-@Module({})
-class SettingsModule {
-  static of(zk: string): DynamicModule {
-    return {
-      module: SettingsModule,
-      providers: [{ provide: SETTINGS, useValue: { zk } }],
-      exports: [SETTINGS],
-    };
-  }
-}
 
 @Injectable()
 class Producer {
@@ -43,7 +32,7 @@ function modules(mode: Mode, connectString: string): DynamicModule[] {
       ZooKeeperModule.forRoot({ connectString, sessionTimeoutMs: 4000, isGlobal: true }),
       TaskQueueClientModule.forRoot(),
     ];
-  const settings = SettingsModule.of(connectString);
+  const settings = SettingsModule.of(SETTINGS, { zk: connectString });
   return [
     ZooKeeperModule.forRootAsync({
       isGlobal: true,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ZooKeeperModule } from '@app/coordination';
 import { MASTER_OPTIONS, Master, MasterModule, ROOTS } from '@app/taskqueue';
 import { TestCluster } from './support/cluster';
+import { SettingsModule } from '../../../../test/support/settings-module';
 import { waitFor } from '../../../../test/support/wait-for';
 
 // MasterModule in a real Nest application context, with ZooKeeperModule.
@@ -15,12 +16,6 @@ afterEach(async () => {
 const cluster = TestCluster.perTest();
 
 const SETTINGS = 'SETTINGS';
-
-@Module({
-  providers: [{ provide: SETTINGS, useValue: { masterId: 'nest-async' } }],
-  exports: [SETTINGS],
-})
-class SettingsModule {}
 
 /** A feature provider that injects the Master, as an application would. */
 @Injectable()
@@ -74,7 +69,7 @@ describe('MasterModule', () => {
   it('forRootAsync: options from a factory with imports and inject', async () => {
     const app = await startApp(
       MasterModule.forRootAsync({
-        imports: [SettingsModule],
+        imports: [SettingsModule.of(SETTINGS, { masterId: 'nest-async' })],
         inject: [SETTINGS],
         useFactory: (settings: { masterId: string }) => ({ id: settings.masterId }),
       }),
