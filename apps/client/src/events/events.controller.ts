@@ -1,0 +1,57 @@
+import { Controller, Inject, type MessageEvent, Sse } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Observable, interval, map, merge, takeUntil } from 'rxjs';
+import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
+import { AcceptsQueryToken } from '../http/api-access';
+import { ShepherdApi } from '../http/shepherd-api.decorator';
+import { ClusterEventFeed } from './cluster-event-feed';
+import { HEARTBEAT, toSseMessage } from './sse-message';
+
+const EVENT_NAMES = [
+  'task.queued',
+  'task.assigned',
+  'task.started',
+  'task.progress',
+  'task.completed',
+  'task.failed',
+  'task.reassigned',
+  'task.dead',
+  'task.cancelled',
+  'worker.joined',
+  'worker.left',
+  'master.elected',
+].join(', ');
+
+@ApiTags('events')
+@ShepherdApi()
+@Controller()
+export class EventsController {
+  constructor(
+    @Inject(ClusterEventFeed) private readonly feed: ClusterEventFeed,
+    @Inject(CLIENT_APP_OPTIONS) private readonly options: ResolvedClientAppOptions,
+  ) {}
+
+  @Sse('events')
+  @AcceptsQueryToken()
+  @ApiOperation({
+    summary: 'Cluster events as server-sent events',
+    description: `One event per change seen, named by its type (${EVENT_NAMES}); its data is the event as JSON. A comment line every 15 s keeps the connection open. Events are not replayed: task histories are the durable account.`,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    type: String,
+    description: 'The API token, for clients that cannot send headers (EventSource)',
+  })
+  @ApiOkResponse({ description: 'text/event-stream' })
+  events(): Observable<MessageEvent> {
+    return merge(
+      this.feed.events$.pipe(map(toSseMessage)),
+      interval(this.options.sseHeartbeatMs).pipe(
+        map(() => HEARTBEAT),
+        takeUntil(this.feed.closed$),
+      ),
+    );
+  }
+}

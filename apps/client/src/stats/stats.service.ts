@@ -1,0 +1,59 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Subscription } from 'rxjs';
+import { TaskQueueClient } from '@app/taskqueue';
+import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
+import { ClusterEventFeed } from '../events/cluster-event-feed';
+import { isoTime } from '../iso-time';
+import { ClusterSnapshot, ClusterSnapshotReader } from './cluster-snapshot';
+import { StatsTracker } from './stats-tracker';
+import type { StatsResponse } from './stats.schema';
+
+/** Thin Nest layer: the event feed into a StatsTracker, plus the snapshot reader. */
+@Injectable()
+export class StatsService implements OnModuleInit, OnModuleDestroy {
+  readonly tracker = new StatsTracker();
+  private readonly reader: ClusterSnapshotReader;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(TaskQueueClient) tasks: TaskQueueClient,
+    @Inject(ClusterEventFeed) private readonly feed: ClusterEventFeed,
+    @Inject(CLIENT_APP_OPTIONS) options: ResolvedClientAppOptions,
+  ) {
+    this.reader = new ClusterSnapshotReader(tasks, options.statsCacheMs);
+  }
+
+  onModuleInit(): void {
+    this.subscription = this.feed.events$.subscribe((event) => this.tracker.observe(event));
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** Counts from the tree (shared for a moment between callers). */
+  cluster(): Promise<ClusterSnapshot> {
+    return this.reader.read();
+  }
+
+  /** The last snapshot read, without reading (for /metrics while ZooKeeper is away). */
+  lastCluster(): ClusterSnapshot | undefined {
+    return this.reader.last;
+  }
+
+  async stats(): Promise<StatsResponse> {
+    const cluster = await this.cluster();
+    const window = this.tracker.window();
+    return {
+      at: isoTime(Date.now()),
+      counts: cluster.counts,
+      since: isoTime(this.tracker.startedAt),
+      finishedSinceStart: this.tracker.finished(),
+      workers: cluster.workers,
+      masters: cluster.masters,
+      leader: cluster.leader,
+      throughput: window.throughput,
+      latency: window.latency,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import type { HistoryEntry, TaskPage, TaskView } from '@app/taskqueue';
+import { isoTime } from '../iso-time';
+import type { HistoryEntryResponse, TaskPageResponse, TaskResponse } from './task.schema';
+
+function historyEntry(h: HistoryEntry): HistoryEntryResponse {
+  return {
+    at: isoTime(h.at),
+    event: h.event,
+    ...(h.worker !== undefined && { worker: h.worker }),
+    ...(h.detail !== undefined && { detail: h.detail }),
+  };
+}
+
+/**
+ * A task as the REST API answers it: the core's view with ISO timestamps, `worker` always
+ * present (null before the first assignment), optional fields absent when unset, in the order
+ * a reader wants them.
+ */
+export function toTaskResponse(v: TaskView): TaskResponse {
+  return {
+    id: v.id,
+    type: v.type,
+    state: v.state,
+    worker: v.worker ?? null,
+    attempts: v.attempts,
+    maxAttempts: v.maxAttempts,
+    history: v.history.map(historyEntry),
+    ...(v.result !== undefined && { result: v.result }),
+    ...(v.error !== undefined && { error: { ...v.error } }),
+    ...(v.progress !== undefined && { progress: v.progress }),
+    payload: v.payload,
+    createdAt: isoTime(v.createdAt),
+    updatedAt: isoTime(v.updatedAt),
+    ...(v.notBefore !== undefined && { notBefore: isoTime(v.notBefore) }),
+    ...(v.startedAt !== undefined && { startedAt: isoTime(v.startedAt) }),
+    ...(v.finishedAt !== undefined && { finishedAt: isoTime(v.finishedAt) }),
+    ...(v.idempotencyKey !== undefined && { idempotencyKey: v.idempotencyKey }),
+  };
+}
+
+export function toTaskPageResponse(page: TaskPage<TaskView>): TaskPageResponse {
+  return {
+    items: page.items.map(toTaskResponse),
+    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { ServerResponse } from 'http';
+import { TaskQueueClient, WaitTimeoutError, type TaskView } from '@app/taskqueue';
+import { ShepherdApi } from '../http/shepherd-api.decorator';
+import { GetTaskQuery } from './get-task.query';
+import { ListTasksQuery, listQueryOf } from './list-tasks.query';
+import { SubmitBatchDto } from './submit-batch.dto';
+import { SubmitTaskDto, submitOptionsOf } from './submit-task.dto';
+import { toTaskPageResponse, toTaskResponse } from './task-representation';
+import { BatchResponse, TaskPageResponse, TaskResponse } from './task.schema';
+
+/** Thin: every call is one TaskQueueClient call; its errors are mapped by TaskErrorFilter. */
+@ApiTags('tasks')
+@ShepherdApi()
+@Controller('tasks')
+export class TasksController {
+  constructor(@Inject(TaskQueueClient) private readonly tasks: TaskQueueClient) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Queue a task' })
+  @ApiAcceptedResponse({ type: TaskResponse, description: 'Queued; Location names the task' })
+  @ApiBadRequestResponse({ description: 'Unknown fields, wrong types, a bad type name' })
+  @ApiPayloadTooLargeResponse({ description: 'The payload is over 512 KiB as JSON' })
+  async submit(
+    @Body() dto: SubmitTaskDto,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<TaskResponse> {
+    const view = await this.tasks.submit(dto.type, dto.payload, submitOptionsOf(dto));
+    res.setHeader('Location', `/tasks/${view.id}`);
+    return toTaskResponse(view);
+  }
+
+  @Post('batch')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Queue up to 1,000 tasks at once: all are checked before any is queued',
+  })
+  @ApiAcceptedResponse({ type: BatchResponse })
+  @ApiBadRequestResponse({ description: 'An invalid item (none is queued)' })
+  @ApiPayloadTooLargeResponse({ description: "An item's payload is over 512 KiB as JSON" })
+  async submitBatch(@Body() dto: SubmitBatchDto): Promise<BatchResponse> {
+    const views = await this.tasks.submitMany(
+      dto.tasks.map((t) => ({ type: t.type, payload: t.payload, options: submitOptionsOf(t) })),
+    );
+    return { ids: views.map((v) => v.id) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'A page of tasks, newest first' })
+  @ApiOkResponse({ type: TaskPageResponse })
+  @ApiBadRequestResponse({ description: 'A bad state, type, limit or cursor' })
+  async list(@Query() query: ListTasksQuery): Promise<TaskPageResponse> {
+    return toTaskPageResponse(await this.tasks.list(listQueryOf(query)));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A task, with its history; ?wait=S waits for it to finish' })
+  @ApiOkResponse({ type: TaskResponse })
+  @ApiNotFoundResponse({ description: 'No such task (or a malformed id)' })
+  async get(@Param('id') id: string, @Query() query: GetTaskQuery): Promise<TaskResponse> {
+    const waitMs = Math.round((query.wait ?? 0) * 1000);
+    return toTaskResponse(
+      waitMs > 0 ? await this.waitOrCurrent(id, waitMs) : await this.tasks.get(id),
+    );
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a queued, assigned or running task' })
+  @ApiOkResponse({ type: TaskResponse, description: 'Cancelled' })
+  @ApiNotFoundResponse({ description: 'No such task' })
+  @ApiConflictResponse({ description: 'The task is already done, failed, dead or cancelled' })
+  async cancel(@Param('id') id: string): Promise<TaskResponse> {
+    return toTaskResponse(await this.tasks.cancel(id));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Queue a dead or failed task again, its attempts reset' })
+  @ApiAcceptedResponse({ type: TaskResponse })
+  @ApiNotFoundResponse({ description: 'No such task' })
+  @ApiConflictResponse({ description: 'The task is neither dead nor failed' })
+  async retry(@Param('id') id: string): Promise<TaskResponse> {
+    return toTaskResponse(await this.tasks.redrive(id));
+  }
+
+  /** The finished task, or, when it has not finished in time, the task as it is now. */
+  private async waitOrCurrent(id: string, waitMs: number): Promise<TaskView> {
+    try {
+      return await this.tasks.wait(id, waitMs);
+    } catch (err) {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      return this.tasks.get(id);
+    }
+  }
+}

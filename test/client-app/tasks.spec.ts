@@ -1,0 +1,375 @@
+import request from 'supertest';
+import { ZkServer } from '@app/zk-server';
+import { ClientAppHarness, startZkServer } from './support/client-app-harness';
+import { waitFor } from '../support/wait-for';
+
+// The /tasks endpoints end to end: the real client app (createClientApp) on an embedded
+// ZooKeeper, with a master and a worker (echo, sleep, fail) in this process.
+
+let server: ZkServer;
+let h: ClientAppHarness;
+
+beforeAll(async () => {
+  server = await startZkServer();
+  h = await ClientAppHarness.start(server);
+});
+afterAll(async () => {
+  await h?.stop();
+  await server?.stop();
+});
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const api = () => request(h.http);
+
+async function submit(body: object): Promise<Record<string, unknown> & { id: string }> {
+  const res = await api().post('/tasks').send(body).expect(202);
+  return res.body as Record<string, unknown> & { id: string };
+}
+
+async function stateOf(id: string): Promise<string> {
+  return ((await api().get(`/tasks/${id}`).expect(200)).body as { state: string }).state;
+}
+
+describe('POST /tasks', () => {
+  it('answers 202 with the task and a Location header, and the task runs', async () => {
+    const res = await api()
+      .post('/tasks')
+      .send({ type: 'echo', payload: { hello: ['world', 1, null] } })
+      .expect(202)
+      .expect('Content-Type', /json/);
+    const task = res.body as Record<string, unknown> & { id: string };
+    expect(task.id).toMatch(/^task-[0-9a-z]{17}$/);
+    expect(res.headers.location).toBe(`/tasks/${task.id}`);
+    expect(task).toEqual({
+      id: task.id,
+      type: 'echo',
+      state: 'queued',
+      worker: null,
+      attempts: 0,
+      maxAttempts: 3,
+      history: [{ at: expect.stringMatching(ISO), event: 'queued' }],
+      payload: { hello: ['world', 1, null] },
+      createdAt: expect.stringMatching(ISO),
+      updatedAt: expect.stringMatching(ISO),
+    });
+
+    const done = (await api().get(`${res.headers.location}?wait=10`).expect(200)).body;
+    expect(done).toMatchObject({
+      id: task.id,
+      state: 'done',
+      worker: 'w1',
+      attempts: 1,
+      result: { hello: ['world', 1, null] },
+      startedAt: expect.stringMatching(ISO),
+      finishedAt: expect.stringMatching(ISO),
+    });
+    expect(done.history.map((e: { event: string }) => e.event)).toEqual([
+      'queued',
+      'assigned',
+      'started',
+      'completed',
+    ]);
+    expect(done.history[1]).toMatchObject({ worker: 'w1', at: expect.stringMatching(ISO) });
+  });
+
+  it('takes the options, and answers the first task again for a used idempotency key', async () => {
+    const body = {
+      type: 'echo',
+      payload: 'x',
+      maxAttempts: 5,
+      timeoutMs: 60_000,
+      delayMs: 60_000,
+      backoffMs: 10,
+      idempotencyKey: `key-${Date.now()}`,
+    };
+    const first = await submit(body);
+    expect(first).toMatchObject({
+      maxAttempts: 5,
+      state: 'queued',
+      notBefore: expect.stringMatching(ISO),
+      idempotencyKey: body.idempotencyKey,
+    });
+    const again = await submit(body);
+    expect(again.id).toBe(first.id);
+    await api().delete(`/tasks/${first.id}`).expect(200);
+  });
+
+  it('takes a task without a payload (null)', async () => {
+    const task = await submit({ type: 'echo' });
+    expect(task.payload).toBeNull();
+  });
+
+  it.each([
+    ['an unknown field', { type: 'echo', color: 'red' }, 'property color should not exist'],
+    ['a type that is not a string', { type: 5 }, 'type must be a string'],
+    ['a missing type', { payload: 1 }, 'type must be a string'],
+    ['a type with a space', { type: 'e cho' }, 'type must match [A-Za-z0-9._:-]{1,64}'],
+    ['a type of 65 characters', { type: 'a'.repeat(65) }, 'type must match [A-Za-z0-9._:-]{1,64}'],
+    [
+      'maxAttempts as a string',
+      { type: 'echo', maxAttempts: '3' },
+      'maxAttempts must be an integer number',
+    ],
+    [
+      'maxAttempts out of range',
+      { type: 'echo', maxAttempts: 0 },
+      'maxAttempts must not be less than 1',
+    ],
+    ['a fractional delay', { type: 'echo', delayMs: 1.5 }, 'delayMs must be an integer number'],
+    [
+      'an empty idempotency key',
+      { type: 'echo', idempotencyKey: '' },
+      'idempotencyKey must be longer than or equal to 1 characters',
+    ],
+  ])('answers 400 for %s', async (_what, body, message) => {
+    const res = await api().post('/tasks').send(body).expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message).toContain(message);
+  });
+
+  it('answers 400 for malformed JSON, which never reaches the handler', async () => {
+    const before = await api().get('/stats').expect(200);
+    const res = await api()
+      .post('/tasks')
+      .set('Content-Type', 'application/json')
+      .send('{"type": "echo",')
+      .expect(400);
+    expect(res.body.message).toMatch(/^malformed JSON body: /);
+    const after = await api().get('/stats').expect(200);
+    expect(after.body.counts.queued).toBe(before.body.counts.queued);
+  });
+
+  it('answers 400 for a body that is not an object', async () => {
+    await api()
+      .post('/tasks')
+      .send([{ type: 'echo' }])
+      .expect(400);
+    await api().post('/tasks').set('Content-Type', 'application/json').send('"echo"').expect(400);
+    await api().post('/tasks').set('Content-Type', 'text/plain').send('echo').expect(400);
+  });
+
+  it('answers 413 for a payload over 512 KiB', async () => {
+    const res = await api()
+      .post('/tasks')
+      .send({ type: 'echo', payload: 'x'.repeat(512 * 1024) })
+      .expect(413);
+    expect(res.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'payload is 524290 bytes; the limit is 524288 bytes',
+    });
+  });
+
+  it('answers 413 for a body over 16 MiB', async () => {
+    const res = await api()
+      .post('/tasks')
+      .send({ type: 'echo', payload: 'x'.repeat(16 * 1024 * 1024) })
+      .expect(413);
+    expect(res.body.message).toBe('request body is larger than the 16 MiB limit');
+  });
+
+  it('takes a payload just under the limit (a body over express’s default 100 KB)', async () => {
+    const task = await submit({ type: 'echo', payload: 'x'.repeat(512 * 1024 - 2) });
+    expect((task.payload as string).length).toBe(512 * 1024 - 2);
+  });
+});
+
+describe('POST /tasks/batch', () => {
+  it('answers 202 with the ids in order, and every task runs', async () => {
+    const tasks = [1, 2, 3].map((n) => ({ type: 'echo', payload: { n } }));
+    const res = await api().post('/tasks/batch').send({ tasks }).expect(202);
+    expect(res.body).toEqual({ ids: [expect.any(String), expect.any(String), expect.any(String)] });
+    const ids = res.body.ids as string[];
+    expect([...ids].sort()).toEqual(ids);
+    for (const [i, id] of ids.entries()) {
+      const done = (await api().get(`/tasks/${id}?wait=10`).expect(200)).body;
+      expect(done).toMatchObject({ state: 'done', result: { n: i + 1 } });
+    }
+  });
+
+  it('answers 400 for an invalid item, and queues none of them', async () => {
+    const before = (await api().get('/tasks?limit=1000').expect(200)).body.items.length;
+    const res = await api()
+      .post('/tasks/batch')
+      .send({ tasks: [{ type: 'echo' }, { type: 'bad type' }, { type: 'echo', extra: 1 }] })
+      .expect(400);
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        'tasks.1.type must match [A-Za-z0-9._:-]{1,64}',
+        'tasks.2.property extra should not exist',
+      ]),
+    );
+    const after = (await api().get('/tasks?limit=1000').expect(200)).body.items.length;
+    expect(after).toBe(before);
+  });
+
+  it('answers 400 for more than 1,000 tasks, none, or no array', async () => {
+    const many = Array.from({ length: 1001 }, () => ({ type: 'echo' }));
+    const res = await api().post('/tasks/batch').send({ tasks: many }).expect(400);
+    expect(res.body.message).toContain('tasks must contain no more than 1000 elements');
+    await api().post('/tasks/batch').send({ tasks: [] }).expect(400);
+    await api()
+      .post('/tasks/batch')
+      .send({ tasks: { type: 'echo' } })
+      .expect(400);
+    await api().post('/tasks/batch').send({}).expect(400);
+  });
+
+  it('answers 413 when one item’s payload is over 512 KiB', async () => {
+    const res = await api()
+      .post('/tasks/batch')
+      .send({ tasks: [{ type: 'echo' }, { type: 'echo', payload: 'x'.repeat(600 * 1024) }] })
+      .expect(413);
+    expect(res.body.message).toMatch(/^items\[1\]: payload is \d+ bytes/);
+  });
+
+  it('takes 1,000 tasks in one call', async () => {
+    const tasks = Array.from({ length: 1000 }, (_, n) => ({ type: 'echo', payload: { n } }));
+    const res = await api().post('/tasks/batch').send({ tasks }).expect(202);
+    expect(res.body.ids).toHaveLength(1000);
+    expect(new Set(res.body.ids).size).toBe(1000);
+  });
+});
+
+describe('GET /tasks/:id', () => {
+  it('answers 404 for an unknown id and for a malformed one', async () => {
+    const unknown = await api().get('/tasks/task-000000000aaaaaaaa').expect(404);
+    expect(unknown.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'task task-000000000aaaaaaaa not found',
+    });
+    await api().get('/tasks/nope').expect(404);
+    await api().get('/tasks/task-000000000aaaaaaaa?wait=1').expect(404);
+  });
+
+  it('answers the task as it is when ?wait runs out', async () => {
+    const task = await submit({ type: 'sleep', payload: { ms: 3000 } });
+    const started = Date.now();
+    const res = await api().get(`/tasks/${task.id}?wait=0.5`).expect(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(['queued', 'assigned', 'running']).toContain(res.body.state);
+    await api().delete(`/tasks/${task.id}`).expect(200);
+  });
+
+  it.each([['61'], ['-1'], ['soon'], ['1e400']])('answers 400 for ?wait=%s', async (wait) => {
+    const task = await submit({ type: 'echo' });
+    const res = await api().get(`/tasks/${task.id}?wait=${wait}`).expect(400);
+    expect(res.body.message).toEqual([expect.stringMatching(/^wait must /)]);
+  });
+
+  it('takes an empty ?wait= as no wait', async () => {
+    const task = await submit({ type: 'echo', delayMs: 60_000 });
+    await api().get(`/tasks/${task.id}?wait=`).expect(200);
+    await api().delete(`/tasks/${task.id}`).expect(200);
+  });
+
+  it('answers 400 for an unknown query parameter', async () => {
+    const task = await submit({ type: 'echo' });
+    const res = await api().get(`/tasks/${task.id}?timeout=3`).expect(400);
+    expect(res.body.message).toContain('property timeout should not exist');
+  });
+});
+
+describe('GET /tasks', () => {
+  it('pages newest first, filtered by state and type', async () => {
+    const type = `page-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await submit({ type, payload: i, delayMs: 60_000 })).id);
+
+    const first = (await api().get(`/tasks?type=${type}&limit=2`).expect(200)).body;
+    expect(first.items.map((t: { id: string }) => t.id)).toEqual([ids[4], ids[3]]);
+    expect(first.nextCursor).toBe(ids[3]);
+    const second = (
+      await api().get(`/tasks?type=${type}&limit=2&cursor=${first.nextCursor}`).expect(200)
+    ).body;
+    expect(second.items.map((t: { id: string }) => t.id)).toEqual([ids[2], ids[1]]);
+    const last = (
+      await api().get(`/tasks?type=${type}&limit=2&cursor=${second.nextCursor}`).expect(200)
+    ).body;
+    expect(last.items.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
+    expect(last.nextCursor).toBeUndefined();
+
+    await api().delete(`/tasks/${ids[0]}`).expect(200);
+    const queued = (await api().get(`/tasks?type=${type}&state=queued`).expect(200)).body;
+    expect(queued.items).toHaveLength(4);
+    const cancelled = (await api().get(`/tasks?type=${type}&state=cancelled`).expect(200)).body;
+    expect(cancelled.items.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
+    for (const id of ids.slice(1)) await api().delete(`/tasks/${id}`).expect(200);
+  });
+
+  it.each([
+    [
+      'state=lost',
+      'state must be one of: queued, assigned, running, done, failed, dead, cancelled',
+    ],
+    ['limit=0', 'limit must not be less than 1'],
+    ['limit=1001', 'limit must not be greater than 1000'],
+    ['limit=ten', 'limit must be an integer from 1 to 1000'],
+    ['type=no%20spaces', 'type must match [A-Za-z0-9._:-]{1,64}'],
+    ['cursor=nope', 'cursor must be a task id (the nextCursor of a previous page)'],
+    ['order=asc', 'property order should not exist'],
+  ])('answers 400 for ?%s', async (query, message) => {
+    const res = await api().get(`/tasks?${query}`).expect(400);
+    expect(([] as string[]).concat(res.body.message)).toContain(message);
+  });
+});
+
+describe('DELETE /tasks/:id', () => {
+  it('cancels a queued task (200), then answers 409 as it is terminal', async () => {
+    const task = await submit({ type: 'echo', delayMs: 60_000 });
+    const res = await api().delete(`/tasks/${task.id}`).expect(200);
+    expect(res.body).toMatchObject({ id: task.id, state: 'cancelled' });
+    expect(res.body.history.at(-1)).toMatchObject({ event: 'cancelled' });
+    const again = await api().delete(`/tasks/${task.id}`).expect(409);
+    expect(again.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: `cannot cancel task ${task.id}: it is cancelled`,
+    });
+  });
+
+  it('cancels a running task; its handler is aborted', async () => {
+    const task = await submit({ type: 'sleep', payload: { ms: 30_000 } });
+    await waitFor('the sleep to run', async () => (await stateOf(task.id)) === 'running');
+    const res = await api().delete(`/tasks/${task.id}`).expect(200);
+    expect(res.body).toMatchObject({ state: 'cancelled', worker: 'w1' });
+    await waitFor('w1 to let go of it', async () => {
+      const [w1] = (await api().get('/workers').expect(200)).body;
+      return !w1.running.includes(task.id);
+    });
+  });
+
+  it('answers 409 for a done task and 404 for an unknown one', async () => {
+    const task = await submit({ type: 'echo' });
+    await api().get(`/tasks/${task.id}?wait=10`).expect(200);
+    await api().delete(`/tasks/${task.id}`).expect(409);
+    await api().delete('/tasks/task-000000000aaaaaaaa').expect(404);
+    await api().delete('/tasks/bogus').expect(404);
+  });
+});
+
+describe('POST /tasks/:id/retry', () => {
+  it('queues a dead task again (202), attempts reset; 409 for one that is not dead or failed', async () => {
+    const task = await submit({ type: 'fail', payload: { times: 99 }, maxAttempts: 1 });
+    const dead = (await api().get(`/tasks/${task.id}?wait=10`).expect(200)).body;
+    expect(dead).toMatchObject({ state: 'dead', attempts: 1, error: { message: 'fail #1' } });
+
+    const res = await api().post(`/tasks/${task.id}/retry`).expect(202);
+    expect(res.body).toMatchObject({ id: task.id, state: 'queued', attempts: 0 });
+    expect(res.body.history.at(-1)).toMatchObject({ event: 'redriven' });
+
+    const queued = await submit({ type: 'echo', delayMs: 60_000 });
+    const conflict = await api().post(`/tasks/${queued.id}/retry`).expect(409);
+    expect(conflict.body.message).toBe(`cannot redrive task ${queued.id}: it is queued`);
+    await api().delete(`/tasks/${queued.id}`).expect(200);
+    await api().post('/tasks/task-000000000aaaaaaaa/retry').expect(404);
+  });
+
+  it('runs a task that failed an attempt again, up to its maxAttempts', async () => {
+    const task = await submit({ type: 'fail', payload: { times: 1 }, backoffMs: 0 });
+    const done = (await api().get(`/tasks/${task.id}?wait=15`).expect(200)).body;
+    expect(done).toMatchObject({ state: 'done', attempts: 2, result: { attempt: 2 } });
+    expect(done.history.map((e: { event: string }) => e.event)).toContain('retry-scheduled');
+  });
+});
