@@ -1,6 +1,6 @@
 import { paths } from '../layout/paths';
 import { TaskRecord, withHistory } from '../model/task-record';
-import { Transition, TransitionContext, createRecordOp, deleteOp } from './transition';
+import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
 
 export interface AssignTarget {
   workerId: string;
@@ -37,10 +37,10 @@ export function assignTransition(
       detail: `attempt ${attempts} of ${record.options.maxAttempts}`,
     }),
   };
-  const path = paths.assignment(target.workerId, record.id);
-  return {
-    ops: [createRecordOp(ctx, path, next), deleteOp(paths.task(record.id), taskVersion)],
-    record: next,
-    path,
-  };
+  return moveTransition(
+    ctx,
+    next,
+    paths.assignment(target.workerId, record.id),
+    deleteOp(paths.task(record.id), taskVersion),
+  );
 }

@@ -2,7 +2,7 @@ import { paths } from '../layout/paths';
 import { retryDelayMs } from '../model/backoff';
 import { TaskError, TaskRecord, withHistory } from '../model/task-record';
 import { assignmentPath } from './run-updates';
-import { Transition, TransitionContext, createRecordOp, deleteOp } from './transition';
+import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
 
 /**
  * Worker: the handler returned. One multi writes the terminal record and removes the
@@ -29,12 +29,12 @@ export function completeTransition(
       worker: record.worker,
     }),
   };
-  const path = paths.status(record.id);
-  return {
-    ops: [createRecordOp(ctx, path, next), deleteOp(assignmentPath(record), assignVersion)],
-    record: next,
-    path,
-  };
+  return moveTransition(
+    ctx,
+    next,
+    paths.status(record.id),
+    deleteOp(assignmentPath(record), assignVersion),
+  );
 }
 
 export interface FailureKind {
@@ -67,8 +67,7 @@ export function failTransition(
   const base = { ...record, error, progress: undefined, updatedAt: ctx.now };
   if (kind.nonRetryable) {
     const next: TaskRecord = { ...base, state: 'failed', finishedAt: ctx.now, history };
-    const path = paths.status(record.id);
-    return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+    return moveTransition(ctx, next, paths.status(record.id), from);
   }
   if (record.attempts >= record.options.maxAttempts) return toDead(ctx, base, history, from);
   const delay = retryDelayMs(record.options.backoffMs, record.attempts);
@@ -83,8 +82,7 @@ export function failTransition(
     notBefore: delay > 0 ? ctx.now + delay : undefined,
     history,
   };
-  const path = paths.task(record.id);
-  return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+  return moveTransition(ctx, next, paths.task(record.id), from);
 }
 
 /** The attempts are spent: /dead keeps the task for inspection and redrive. */
@@ -104,6 +102,5 @@ export function toDead(
       detail: `${base.attempts} of ${base.options.maxAttempts} attempts used`,
     }),
   };
-  const path = paths.dead(base.id);
-  return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+  return moveTransition(ctx, next, paths.dead(base.id), from);
 }

@@ -2,7 +2,7 @@ import { paths } from '../layout/paths';
 import { TaskRecord, withHistory } from '../model/task-record';
 import { assignmentPath } from './run-updates';
 import { toDead } from './finish';
-import { Transition, TransitionContext, createRecordOp, deleteOp } from './transition';
+import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
 
 /**
  * Worker, shutting down: hand a task it will not finish back to /tasks, so the master reassigns
@@ -28,12 +28,12 @@ export function handBackTransition(
       detail: reason,
     }),
   };
-  const path = paths.task(record.id);
-  return {
-    ops: [createRecordOp(ctx, path, next), deleteOp(assignmentPath(record), assignVersion)],
-    record: next,
-    path,
-  };
+  return moveTransition(
+    ctx,
+    next,
+    paths.task(record.id),
+    deleteOp(assignmentPath(record), assignVersion),
+  );
 }
 
 /**
@@ -64,6 +64,5 @@ export function recoverTransition(
   };
   if (record.attempts >= record.options.maxAttempts) return toDead(ctx, base, history, from);
   const next: TaskRecord = { ...base, state: 'queued', history };
-  const path = paths.task(record.id);
-  return { ops: [createRecordOp(ctx, path, next), from], record: next, path };
+  return moveTransition(ctx, next, paths.task(record.id), from);
 }

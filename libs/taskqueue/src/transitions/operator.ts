@@ -1,6 +1,6 @@
 import { paths } from '../layout/paths';
 import { TaskRecord, withHistory } from '../model/task-record';
-import { Transition, TransitionContext, createRecordOp, deleteOp, keyHash } from './transition';
+import { Transition, TransitionContext, deleteOp, keyHash, moveTransition } from './transition';
 
 /**
  * Client: cancel a queued, assigned or running task. The record moves to /status as cancelled,
@@ -26,12 +26,7 @@ export function cancelTransition(
       detail: reason,
     }),
   };
-  const path = paths.status(record.id);
-  return {
-    ops: [createRecordOp(ctx, path, next), deleteOp(fromPath, version)],
-    record: next,
-    path,
-  };
+  return moveTransition(ctx, next, paths.status(record.id), deleteOp(fromPath, version));
 }
 
 /**
@@ -56,12 +51,7 @@ export function redriveTransition(
     updatedAt: ctx.now,
     history: withHistory(record.history, { at: ctx.now, event: 'redriven', detail: record.state }),
   };
-  const path = paths.task(record.id);
-  return {
-    ops: [createRecordOp(ctx, path, next), deleteOp(fromPath, version)],
-    record: next,
-    path,
-  };
+  return moveTransition(ctx, next, paths.task(record.id), deleteOp(fromPath, version));
 }
 
 /**

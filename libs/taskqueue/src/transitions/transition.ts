@@ -28,6 +28,16 @@ export function createRecordOp(ctx: TransitionContext, path: string, record: Tas
   return createOp(ctx, path, encodeRecord(record));
 }
 
+/** The task moves to another area: `record` is created at `path`, where it was is deleted. */
+export function moveTransition(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  path: string,
+  deleteFrom: TransactionOp,
+): Transition {
+  return { ops: [createRecordOp(ctx, path, record), deleteFrom], record, path };
+}
+
 export function deleteOp(path: string, version = -1): TransactionOp {
   return { type: 'delete', path, version };
 }
