@@ -16,4 +16,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['@app/*/*', '**/libs/*/src/*'] }],
     },
   },
+  {
+    // CommonJS tooling in JavaScript (the jest transform).
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
