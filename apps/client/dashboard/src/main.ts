@@ -1,0 +1,213 @@
+import { Api, ApiError } from './api.js';
+import { byId } from './dom.js';
+import { EventInbox } from './event-inbox.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import { LiveEvents } from './live-events.js';
+import { MastersView } from './masters-view.js';
+import { QueueView } from './queue-view.js';
+import { RecentTasks } from './recent-tasks.js';
+import { StatsHistory } from './stats-history.js';
+import { StatusBar } from './status-bar.js';
+import { SubmitForm } from './submit-form.js';
+import { TaskDetails } from './task-details.js';
+import { TasksView } from './tasks-view.js';
+import { TokenStore } from './token-store.js';
+import { WorkerBoard } from './worker-board.js';
+import { WorkersView } from './workers-view.js';
+import type {
+  ClusterEvent,
+  MastersView as Masters,
+  StatsView,
+  TaskPage,
+  TaskView,
+  WorkerView,
+} from './wire.js';
+
+/**
+ * The dashboard: state lives in small models (RecentTasks, WorkerBoard, StatsHistory), fed by
+ * the event stream and by polls; the views draw from the models at most once per animation
+ * frame, and only the parts that changed. Every list is capped, so the cost of a frame does not
+ * grow with the backlog or with the event rate.
+ */
+
+const POLL_MS = 2000;
+const RECENT_ROWS = 100;
+const INITIAL_PAGE = 50;
+
+/** Script time per frame for applying events; more while hidden, where nothing is drawn. */
+const EVENT_BUDGET_MS = 6;
+const HIDDEN_EVENT_BUDGET_MS = 50;
+
+type Part = 'events' | 'tasks' | 'workers' | 'masters' | 'queue';
+
+const tokens = new TokenStore();
+const api = new Api(tokens);
+const tasks = new RecentTasks(RECENT_ROWS);
+const workers = new WorkerBoard();
+const stats = new StatsHistory();
+const inbox = new EventInbox();
+let masters: Masters | undefined;
+
+const status = new StatusBar(
+  byId('link'),
+  byId('rate'),
+  byId('banner'),
+  byId<HTMLFormElement>('token-form'),
+  tokens,
+  () => restart(),
+);
+const workersView = new WorkersView(byId('workers'), byId('workers-count'));
+const mastersView = new MastersView(byId('masters'));
+const queueView = new QueueView(
+  byId('depths'),
+  byId('queue-summary'),
+  byId<HTMLCanvasElement>('chart'),
+);
+const details = new TaskDetails(
+  (id) => api.get<TaskView>(`/tasks/${encodeURIComponent(id)}`),
+  (_id, detail) => {
+    if (detail.view) tasks.upsertView(detail.view);
+    frame.mark('tasks');
+  },
+);
+const tasksView = new TasksView(byId('tasks'), byId('tasks-count'), {
+  toggle(id) {
+    if (details.isOpen(id)) {
+      details.hide(id);
+      tasks.unpin(id);
+    } else {
+      tasks.pin(id);
+      details.show(id);
+    }
+    frame.mark('tasks');
+  },
+});
+const form = new SubmitForm(byId<HTMLFormElement>('submit-form'), {
+  submit: (type, payload) =>
+    api.post<TaskView>('/tasks', payload === undefined ? { type } : { type, payload }),
+  submitted(task) {
+    tasks.upsertView(task);
+    frame.mark('tasks');
+  },
+});
+
+const frame = new FrameScheduler<Part>((parts) => {
+  if (parts.has('events')) {
+    const budget = document.hidden ? HIDDEN_EVENT_BUDGET_MS : EVENT_BUDGET_MS;
+    const left = inbox.drain(budget, (e) => applyEvent(e, parts));
+    if (left > 0) frame.mark('events'); // the rest next frame: input and drawing go first
+  }
+  if (parts.has('tasks'))
+    tasksView.render(
+      tasks.list(),
+      (id) => details.get(id),
+      (id) => details.isOpen(id),
+    );
+  if (parts.has('workers')) {
+    workersView.render(workers.list());
+    form.setTypes(workers.types());
+    scheduleLostExpiry();
+  }
+  if (parts.has('masters')) mastersView.render(masters);
+  if (parts.has('queue')) queueView.render(stats);
+});
+
+/** Redraw the workers when the next lost card is due to disappear. */
+let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleLostExpiry(): void {
+  clearTimeout(expiryTimer);
+  const at = workers.nextExpiry();
+  if (at !== undefined)
+    expiryTimer = setTimeout(() => frame.mark('workers'), Math.max(50, at - Date.now() + 20));
+}
+
+/** Applies one event to the models, adding the parts it changed to this frame's `parts`. */
+function applyEvent(e: ClusterEvent, parts: Set<Part>): void {
+  if (tasks.applyEvent(e) && e.taskId !== undefined) {
+    parts.add('tasks');
+    details.refresh(e.taskId);
+  }
+  if (workers.applyEvent(e)) parts.add('workers');
+  if (e.type === 'master.elected' && e.masterId !== undefined) {
+    masters = { leader: e.masterId, candidates: masters?.candidates ?? [] };
+    parts.add('masters');
+  }
+}
+
+const live = new LiveEvents(() => api.eventsUrl(), {
+  message(type, data) {
+    status.countEvent();
+    if (inbox.push(type, data)) frame.mark('events');
+    else resync(); // too far behind: re-read instead of catching up
+  },
+  state: (s) => status.setLink(s),
+  reopened: () => resync(), // events missed while away are not replayed
+});
+
+/** Problems of the last poll, shown in the banner until a poll goes through. */
+function report(err: unknown): void {
+  if (err instanceof ApiError && err.status === 401) return status.needToken();
+  if (err instanceof ApiError && err.status === 503)
+    return status.warn(`The coordination service is unreachable (503): ${err.message}`);
+  status.warn(`The API did not answer: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+async function loadRecent(): Promise<void> {
+  try {
+    const page = await api.get<TaskPage>(`/tasks?limit=${INITIAL_PAGE}`);
+    for (const view of page.items) tasks.upsertView(view);
+    frame.mark('tasks');
+  } catch (err) {
+    report(err);
+  }
+}
+
+let polling = false;
+async function poll(): Promise<void> {
+  if (polling) return; // a slow answer never stacks requests
+  polling = true;
+  const requestedAt = Date.now();
+  const [s, w, m] = await Promise.allSettled([
+    api.get<StatsView>('/stats'),
+    api.get<WorkerView[]>('/workers'),
+    api.get<Masters>('/masters'),
+  ]);
+  polling = false;
+  const now = Date.now();
+  if (s.status === 'fulfilled') {
+    stats.add(s.value, now);
+    frame.mark('queue');
+  }
+  if (w.status === 'fulfilled') {
+    workers.applySnapshot(w.value, requestedAt);
+    frame.mark('workers');
+  }
+  if (m.status === 'fulfilled') {
+    masters = m.value;
+    frame.mark('masters');
+  }
+  const failed = [s, w, m].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) report(failed.reason);
+  else status.warn(undefined);
+  status.showRate(now);
+}
+
+function resync(): void {
+  void loadRecent();
+  void poll();
+}
+
+/** (Re)starts everything, e.g. after a token was entered. */
+function restart(): void {
+  status.warn(undefined);
+  live.open();
+  resync();
+}
+
+api.onUnauthorized = () => {
+  live.close();
+  status.setLink('down');
+};
+setInterval(() => void poll(), POLL_MS);
+window.addEventListener('resize', () => frame.mark('queue'));
+restart();

@@ -1,0 +1,185 @@
+import { type ClusterEvent, type TaskState, type TaskView, toMs } from './wire.js';
+
+/** A row of the recent-tasks table: what the list view needs, kept current by events. */
+export interface TaskRow {
+  id: string;
+  type: string;
+  state: TaskState;
+  worker?: string;
+  attempts?: number;
+  maxAttempts?: number;
+  progress?: unknown;
+  /** Workers the task was taken from after they were lost, oldest first. */
+  lostFrom: string[];
+  error?: string;
+  submittedAt: number;
+  updatedAt: number;
+  /** Bumped on every change, so the view rewrites only the rows that moved. */
+  version: number;
+}
+
+/**
+ * The submit time a task id carries: `task-` + 9 base-36 characters of epoch milliseconds +
+ * 8 random ones. Ids therefore sort in submit order, which is the order rows are shown in.
+ */
+export function submittedAtOf(id: string): number {
+  const ms = parseInt(id.slice(5, 14), 36);
+  return Number.isFinite(ms) ? ms : NaN;
+}
+
+const byNewest = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+
+/**
+ * The newest tasks, capped. Events for tasks older than every row shown are dropped at once,
+ * so a stream of a hundred thousand events costs a map lookup each and never grows the model.
+ * Pinned rows (the ones a person opened) stay whatever arrives after them.
+ */
+export class RecentTasks {
+  private readonly rows = new Map<string, TaskRow>();
+  private readonly pinned = new Set<string>();
+  /** The oldest id still shown once the list is full; undefined until it is. */
+  private floor: string | undefined;
+
+  constructor(readonly cap = 100) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  get(id: string): TaskRow | undefined {
+    return this.rows.get(id);
+  }
+
+  pin(id: string): void {
+    this.pinned.add(id);
+  }
+
+  unpin(id: string): void {
+    this.pinned.delete(id);
+  }
+
+  isPinned(id: string): boolean {
+    return this.pinned.has(id);
+  }
+
+  /** A full view (the initial page, a submit reply, a detail fetch) replaces what we knew. */
+  upsertView(view: TaskView): TaskRow | undefined {
+    const row = this.rowFor(view.id, view.type, toMs(view.createdAt));
+    if (!row) return undefined;
+    row.type = view.type;
+    row.state = view.state;
+    row.worker = view.worker ?? undefined;
+    row.attempts = view.attempts;
+    row.maxAttempts = view.maxAttempts;
+    row.progress = view.progress;
+    row.error = view.error?.message;
+    const lost = view.history
+      .filter((h) => h.event === 'reassigned' && h.worker !== undefined)
+      .map((h) => h.worker as string);
+    if (lost.length > 0) row.lostFrom = lost;
+    row.updatedAt = toMs(view.updatedAt);
+    row.version++;
+    return row;
+  }
+
+  /** Applies one cluster event; returns the row it changed, if one is shown. */
+  applyEvent(e: ClusterEvent): TaskRow | undefined {
+    if (e.taskId === undefined || !e.type.startsWith('task.')) return undefined;
+    const row = this.rowFor(e.taskId, e.taskType);
+    if (!row) return undefined;
+    if (e.taskType !== undefined) row.type = e.taskType;
+    if (e.attempts !== undefined) row.attempts = e.attempts;
+    switch (e.type) {
+      case 'task.queued':
+        row.state = 'queued';
+        row.worker = undefined;
+        row.progress = undefined;
+        break;
+      case 'task.assigned':
+        row.state = 'assigned';
+        row.worker = e.workerId;
+        break;
+      case 'task.started':
+        row.state = 'running';
+        if (e.workerId !== undefined) row.worker = e.workerId;
+        break;
+      case 'task.progress':
+        row.state = 'running';
+        row.progress = e.progress;
+        if (e.workerId !== undefined) row.worker = e.workerId;
+        break;
+      case 'task.completed':
+        row.state = 'done';
+        row.progress = undefined;
+        break;
+      case 'task.failed':
+        // A failed attempt with attempts left goes back to the queue (state queued).
+        row.state = e.state ?? 'failed';
+        row.error = e.detail;
+        row.progress = undefined;
+        break;
+      case 'task.reassigned':
+        row.state = 'queued';
+        if (e.workerId !== undefined && row.lostFrom.at(-1) !== e.workerId)
+          row.lostFrom.push(e.workerId);
+        row.worker = undefined;
+        row.progress = undefined;
+        break;
+      case 'task.dead':
+        row.state = 'dead';
+        row.error = e.detail;
+        break;
+      case 'task.cancelled':
+        row.state = 'cancelled';
+        break;
+      default:
+        return undefined;
+    }
+    const at = toMs(e.at);
+    row.updatedAt = Number.isFinite(at) ? at : Date.now();
+    row.version++;
+    return row;
+  }
+
+  /** Newest first, at most `cap` rows plus the pinned ones; older rows are let go here. */
+  list(): TaskRow[] {
+    const kept: TaskRow[] = [];
+    let unpinned = 0;
+    let oldestUnpinned: string | undefined;
+    for (const id of [...this.rows.keys()].sort(byNewest)) {
+      const pinned = this.pinned.has(id);
+      if (!pinned && unpinned >= this.cap) {
+        this.rows.delete(id);
+        continue;
+      }
+      if (!pinned) {
+        unpinned++;
+        oldestUnpinned = id;
+      }
+      kept.push(this.rows.get(id) as TaskRow);
+    }
+    this.floor = unpinned >= this.cap ? oldestUnpinned : undefined;
+    return kept;
+  }
+
+  /** The row for `id`, created when the task is new enough to be shown. */
+  private rowFor(id: string, type?: string, submittedAt?: number): TaskRow | undefined {
+    const existing = this.rows.get(id);
+    if (existing) return existing;
+    if (this.floor !== undefined && id < this.floor) return undefined;
+    const row: TaskRow = {
+      id,
+      type: type ?? '',
+      state: 'queued',
+      lostFrom: [],
+      submittedAt:
+        submittedAt !== undefined && Number.isFinite(submittedAt) ? submittedAt : submittedAtOf(id),
+      updatedAt: Date.now(),
+      version: 0,
+    };
+    this.rows.set(id, row);
+    // A burst of new tasks trims now and then, not on every insert.
+    if (this.rows.size > this.cap * 2 + this.pinned.size) this.list();
+    return row;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * What the client app's REST API and event stream send, as the page reads it. Timestamps in
+ * REST answers are ISO-8601 strings; event payloads may carry either form, so every reader
+ * goes through `toMs`.
+ */
+
+export type TaskState =
+  'queued' | 'assigned' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
+
+export const TASK_STATES: readonly TaskState[] = [
+  'queued',
+  'assigned',
+  'running',
+  'done',
+  'failed',
+  'dead',
+  'cancelled',
+];
+
+export type Timestamp = string | number;
+
+export interface HistoryEntry {
+  at: Timestamp;
+  event: string;
+  worker?: string;
+  detail?: string;
+}
+
+export interface TaskView {
+  id: string;
+  type: string;
+  state: TaskState;
+  /** null before the first assignment. */
+  worker?: string | null;
+  attempts: number;
+  maxAttempts?: number;
+  history: HistoryEntry[];
+  result?: unknown;
+  error?: { message: string; name?: string };
+  progress?: unknown;
+  payload?: unknown;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  startedAt?: Timestamp;
+  finishedAt?: Timestamp;
+}
+
+export interface TaskPage {
+  items: TaskView[];
+  nextCursor?: string;
+}
+
+export interface WorkerView {
+  id: string;
+  host?: string;
+  pid?: number;
+  concurrency: number;
+  types: string[];
+  running: string[];
+  since?: Timestamp;
+  draining?: boolean;
+}
+
+export interface MasterCandidate {
+  id: string;
+  host?: string;
+  pid?: number;
+  since?: Timestamp;
+}
+
+export interface MastersView {
+  leader: string | null;
+  candidates: MasterCandidate[];
+}
+
+export interface StatsView {
+  /** When the server answered. */
+  at?: Timestamp;
+  counts: Partial<Record<'queued' | 'assigned' | 'running' | 'finished' | 'dead', number>>;
+  /** Tasks seen finishing since the client app started, by end state. */
+  finishedSinceStart?: Partial<Record<'done' | 'failed' | 'cancelled' | 'dead', number>>;
+  workers?: number;
+  masters?: number;
+  leader?: string | null;
+  /** Completions per second over the last minute, oldest first; the last second is filling. */
+  throughput?: {
+    windowSeconds?: number;
+    perSecond?: number[];
+    total?: number;
+    ratePerSecond?: number;
+  };
+  /** finishedAt - createdAt of the tasks finished in the last minute, ms. */
+  latency?: {
+    windowSeconds?: number;
+    count?: number;
+    p50Ms?: number | null;
+    p99Ms?: number | null;
+  };
+}
+
+export type ClusterEventType =
+  | 'task.queued'
+  | 'task.assigned'
+  | 'task.started'
+  | 'task.progress'
+  | 'task.completed'
+  | 'task.failed'
+  | 'task.reassigned'
+  | 'task.dead'
+  | 'task.cancelled'
+  | 'worker.joined'
+  | 'worker.left'
+  | 'master.elected';
+
+export const CLUSTER_EVENT_TYPES: readonly ClusterEventType[] = [
+  'task.queued',
+  'task.assigned',
+  'task.started',
+  'task.progress',
+  'task.completed',
+  'task.failed',
+  'task.reassigned',
+  'task.dead',
+  'task.cancelled',
+  'worker.joined',
+  'worker.left',
+  'master.elected',
+];
+
+export interface ClusterEvent {
+  type: ClusterEventType;
+  at: Timestamp;
+  taskId?: string;
+  taskType?: string;
+  state?: TaskState;
+  workerId?: string;
+  masterId?: string;
+  attempts?: number;
+  progress?: unknown;
+  detail?: string;
+}
+
+/** Milliseconds since the epoch from an ISO string or a number; NaN when unreadable. */
+export function toMs(value: Timestamp | undefined): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Date.parse(value);
+  return NaN;
+}
