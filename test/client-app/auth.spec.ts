@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ZkServer } from '@app/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
-import { SseReader } from './support/sse-reader';
+import { SseReader } from '../support/sse-reader';
 
 // API_TOKEN set: every endpoint but /health (and the docs) wants the bearer token.
 

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ZkServer } from '@app/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
 import { parsePrometheusText, valueOf } from './support/prometheus-text';
-import { SseReader } from './support/sse-reader';
+import { SseReader } from '../support/sse-reader';
 import { waitFor } from '../support/wait-for';
 
 // The coordination service goes away: the API answers 503 with Retry-After at once, /health

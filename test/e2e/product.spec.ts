@@ -68,8 +68,8 @@ afterAll(async () => {
 });
 
 it('a worker killed mid-task: every task completes once, the reassignment shows in history and events', async () => {
-  const sse = new SseReader(`${base}/events`, auth);
-  await sse.ready();
+  const sse = await SseReader.open(`${base}/events`, auth);
+  expect(sse.status).toBe(200);
   const { ids } = await api<{ ids: string[] }>('POST', '/tasks/batch', {
     tasks: Array.from({ length: 12 }, () => ({ type: 'sleep', payload: { ms: 3000 } })),
   });

@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { ClientEnv, ConfigError, createLogger, loadEnv } from '@app/app-kit';
+import { ClientEnv, EXIT_FAILURE, createLogger, loadEnv, loadEnvOrExit } from '@app/app-kit';
 import { createClientApp } from './create-client-app';
 
-/** As the other apps: 2 = invalid configuration, 1 = failed at run time. */
-const EXIT_INVALID_CONFIG = 2;
-const EXIT_FAILURE = 1;
 /** A shutdown that takes longer than this is cut short. */
 const SHUTDOWN_LIMIT_MS = 15_000;
 
@@ -14,14 +11,7 @@ const SHUTDOWN_LIMIT_MS = 15_000;
  * and exits 0.
  */
 async function main(): Promise<void> {
-  let env: ClientEnv;
-  try {
-    env = loadEnv(ClientEnv);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(EXIT_INVALID_CONFIG);
-  }
+  const env = loadEnvOrExit(() => loadEnv(ClientEnv));
   const logger = createLogger('client', env.LOG_LEVEL);
 
   let started = false;

@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Subscription, skip } from 'rxjs';
-import type { Logger } from '@app/app-kit';
+import { APP_LOGGER, type Logger } from '@app/app-kit';
 import { Master } from '@app/taskqueue';
-import { APP_LOGGER } from './master-app.tokens';
 
 /**
  * One JSON line per leadership change of this master: `elected` when it starts leading,

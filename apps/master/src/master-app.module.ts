@@ -1,33 +1,12 @@
 import { hostname } from 'os';
 import { DynamicModule, Module } from '@nestjs/common';
-import { MasterEnv, connectionOptions, type Logger, zkAcl } from '@app/app-kit';
-import { ZooKeeperModule } from '@app/coordination';
+import { APP_LOGGER, MasterEnv, appCoreModules, type Logger, zkAcl } from '@app/app-kit';
 import { MasterModule } from '@app/taskqueue';
 import { LeadershipLog } from './leadership-log';
-import { APP_LOGGER } from './master-app.tokens';
 
 /** MASTER_ID, or `<hostname>-<pid>`: unique per process, readable in GET /masters. */
 export function masterId(env: MasterEnv): string {
   return env.MASTER_ID ?? `${hostname()}-${process.pid}`;
-}
-
-/**
- * The environment and the logger, given once by main.ts (or a test) and visible to every
- * module's factories: ZooKeeperModule and MasterModule read their options from them.
- */
-@Module({})
-class MasterConfigModule {
-  static register(env: MasterEnv, logger: Logger): DynamicModule {
-    return {
-      module: MasterConfigModule,
-      global: true,
-      providers: [
-        { provide: MasterEnv, useValue: env },
-        { provide: APP_LOGGER, useValue: logger },
-      ],
-      exports: [MasterEnv, APP_LOGGER],
-    };
-  }
 }
 
 /**
@@ -41,12 +20,7 @@ export class MasterAppModule {
     return {
       module: MasterAppModule,
       imports: [
-        MasterConfigModule.register(env, logger),
-        ZooKeeperModule.forRootAsync({
-          isGlobal: true,
-          inject: [MasterEnv],
-          useFactory: (e: MasterEnv) => connectionOptions(e),
-        }),
+        ...appCoreModules(MasterEnv, env, logger),
         MasterModule.forRootAsync({
           inject: [MasterEnv, APP_LOGGER],
           useFactory: (e: MasterEnv, log: Logger) => ({

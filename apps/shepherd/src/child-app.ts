@@ -89,14 +89,7 @@ export class ChildApp extends EventEmitter<{
 
   /** SIGTERM, then SIGKILL if it has not exited after `timeoutMs`. Resolves once it is gone. */
   async stop(timeoutMs: number): Promise<ChildExit> {
-    if (this.exitInfo !== undefined) return this.exitInfo;
-    this.signal('SIGTERM');
-    const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.exitInfo ?? stopProcess(this, timeoutMs);
   }
 
   /**
@@ -139,7 +132,25 @@ export class ChildApp extends EventEmitter<{
   }
 }
 
-function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+/** A process as stopProcess sees it: something to signal, and its end. */
+export interface Stoppable<T> {
+  signal(signal: NodeJS.Signals): void;
+  readonly exited: Promise<T>;
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `timeoutMs`. Resolves once it is gone. */
+export async function stopProcess<T>(proc: Stoppable<T>, timeoutMs: number): Promise<T> {
+  proc.signal('SIGTERM');
+  const timer = setTimeout(() => proc.signal('SIGKILL'), timeoutMs);
+  try {
+    return await proc.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Calls `onLine` with each non-empty line of `stream` (utf8), the last one even without `\n`. */
+export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   let partial = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

@@ -1,12 +1,10 @@
 import { existsSync } from 'fs';
 import { extname, resolve } from 'path';
-import { ConfigError } from '@app/app-kit';
+import { EXIT_FAILURE, loadEnvOrExit } from '@app/app-kit';
 import { banner, plural } from './banner';
-import { LauncherEnv, loadLauncherEnv } from './launcher-env';
+import { loadLauncherEnv } from './launcher-env';
 import { ClusterEntries, LocalCluster } from './local-cluster';
 
-const EXIT_INVALID_CONFIG = 2;
-const EXIT_FAILURE = 1;
 /** A second signal this soon after the first is the same one, delivered twice. */
 const SIGNAL_ECHO_MS = 500;
 
@@ -26,23 +24,13 @@ function siblingEntries(): ClusterEntries {
   };
 }
 
-function loadEnvOrExit(): LauncherEnv {
-  try {
-    return loadLauncherEnv();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`shepherd: ${err.message}\n`);
-    process.exit(EXIT_INVALID_CONFIG);
-  }
-}
-
 /**
  * `npm start`: a local cluster (the embedded coordinator, MASTERS masters, WORKERS workers and
  * the client app) as child processes, their logs in one stream. Ctrl-C or SIGTERM stops them
  * in order and exits 0; a second Ctrl-C kills them at once.
  */
 async function main(): Promise<void> {
-  const env = loadEnvOrExit();
+  const env = loadEnvOrExit(loadLauncherEnv, 'shepherd');
   const entries = siblingEntries();
   const cluster = new LocalCluster({
     entries,

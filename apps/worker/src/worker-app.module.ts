@@ -1,31 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { WorkerEnv, connectionOptions, type Logger, zkAcl } from '@app/app-kit';
-import { ZooKeeperModule } from '@app/coordination';
+import { APP_LOGGER, WorkerEnv, appCoreModules, type Logger, zkAcl } from '@app/app-kit';
 import { WorkerModule, defaultWorkerId } from '@app/taskqueue';
 import { SampleHandlers } from './sample-handlers';
-
-/** Injection token of the app's pino logger. */
-export const APP_LOGGER = Symbol('APP_LOGGER');
 
 /** WORKER_ID, or `<hostname>-<pid>`. */
 export function workerId(env: WorkerEnv): string {
   return env.WORKER_ID ?? defaultWorkerId();
-}
-
-/** The environment and the logger, visible to every module's factories. */
-@Module({})
-class WorkerConfigModule {
-  static register(env: WorkerEnv, logger: Logger): DynamicModule {
-    return {
-      module: WorkerConfigModule,
-      global: true,
-      providers: [
-        { provide: WorkerEnv, useValue: env },
-        { provide: APP_LOGGER, useValue: logger },
-      ],
-      exports: [WorkerEnv, APP_LOGGER],
-    };
-  }
 }
 
 /**
@@ -40,12 +20,7 @@ export class WorkerAppModule {
     return {
       module: WorkerAppModule,
       imports: [
-        WorkerConfigModule.register(env, logger),
-        ZooKeeperModule.forRootAsync({
-          isGlobal: true,
-          inject: [WorkerEnv],
-          useFactory: (e: WorkerEnv) => connectionOptions(e),
-        }),
+        ...appCoreModules(WorkerEnv, env, logger),
         WorkerModule.forRootAsync({
           inject: [WorkerEnv, APP_LOGGER],
           useFactory: (e: WorkerEnv, log: Logger) => ({

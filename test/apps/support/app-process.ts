@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
+import { ChildExit, splitLines, stopProcess } from '../../../apps/shepherd/src/child-app';
+import { PinoLine, parsePinoLine } from '../../../apps/shepherd/src/log-format';
 import { waitFor } from '../../support/wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -17,15 +19,12 @@ export function appEntry(app: string): string {
   return path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts');
 }
 
-export interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
+export interface AppProcessOptions {
+  /**
+   * Whether the app gets the test's environment under the one given (the default), or only
+   * PATH: then nothing in the test's environment can change the outcome.
+   */
+  inheritEnv?: boolean;
 }
 
 /**
@@ -33,40 +32,31 @@ export interface Exit {
  * the environment given (on top of the test's), its JSON log lines parsed and its stderr kept.
  */
 export class AppProcess {
-  readonly logs: LogLine[] = [];
+  readonly logs: PinoLine[] = [];
   stdout = '';
   stderr = '';
-  readonly exited: Promise<Exit>;
+  readonly exited: Promise<ChildExit>;
   private readonly child: ChildProcess;
-  private exit: Exit | undefined;
+  private exit: ChildExit | undefined;
 
   constructor(
     readonly app: string,
     env: NodeJS.ProcessEnv,
+    options: AppProcessOptions = {},
   ) {
-    const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+    const base = (options.inheritEnv ?? true) ? process.env : { PATH: process.env.PATH ?? '' };
+    const merged: NodeJS.ProcessEnv = { ...base, ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
     this.child = spawn(process.execPath, [...TS_NODE_ARGS, appEntry(app)], {
       cwd: REPO_ROOT,
       env: merged,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let partial = '';
-    this.child.stdout!.on('data', (d: Buffer) => {
-      const text = d.toString('utf8');
-      this.stdout += text;
-      partial += text;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.startsWith('{')) continue;
-        try {
-          this.logs.push(JSON.parse(line) as LogLine);
-        } catch {
-          // not a log line
-        }
-      }
+    splitLines(this.child.stdout!, (line) => {
+      const parsed = parsePinoLine(line);
+      if (parsed !== undefined) this.logs.push(parsed);
     });
+    this.child.stdout!.on('data', (text: string) => (this.stdout += text));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
     this.exited = new Promise((resolve) =>
       this.child.once('close', (code, signal) => {
@@ -85,9 +75,9 @@ export class AppProcess {
   }
 
   /** The first log line (from index `from` on) whose message is `msg` or matches it. */
-  async waitForLog(msg: string | RegExp, timeoutMs = 90_000, from = 0): Promise<LogLine> {
-    const matches = (l: LogLine): boolean =>
-      typeof msg === 'string' ? l.msg === msg : msg.test(l.msg);
+  async waitForLog(msg: string | RegExp, timeoutMs = 90_000, from = 0): Promise<PinoLine> {
+    const matches = (l: PinoLine): boolean =>
+      typeof msg === 'string' ? l.msg === msg : msg.test(l.msg ?? '');
     const died = this.exited.then((e) => {
       throw new Error(
         `${this.app} exited (${e.code ?? e.signal}) before logging "${String(msg)}":\n` +
@@ -110,15 +100,8 @@ export class AppProcess {
   }
 
   /** SIGTERM, and SIGKILL after `timeoutMs`; resolves with how it ended. */
-  async stop(timeoutMs = 20_000): Promise<Exit> {
-    if (this.exit) return this.exit;
-    this.signal('SIGTERM');
-    const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+  async stop(timeoutMs = 20_000): Promise<ChildExit> {
+    return this.exit ?? stopProcess(this, timeoutMs);
   }
 }
 

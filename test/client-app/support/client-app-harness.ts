@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ClientEnv, createLogger, loadEnv } from '@app/app-kit';
 import { ZooKeeperConnection } from '@app/coordination';
-import { Master, Worker } from '@app/taskqueue';
+import { Master, type TaskHandlers, Worker } from '@app/taskqueue';
 import { ZkServer } from '@app/zk-server';
 import {
   createClientApp,
@@ -9,9 +9,18 @@ import {
 } from '../../../apps/client/src/create-client-app';
 import { expireSession } from '../../support/expire-session';
 import { waitFor } from '../../support/wait-for';
-import { TEST_HANDLERS } from './handlers';
+import { TEST_HANDLERS } from '../../support/test-handlers';
 
 export const SESSION_TIMEOUT_MS = 2000;
+
+/** The test handlers, sleep reporting its progress first ({sleeping: ms}). */
+const HANDLERS: TaskHandlers = {
+  ...TEST_HANDLERS,
+  sleep: (t) => {
+    t.progress({ sleeping: (t.payload as { ms: number }).ms });
+    return TEST_HANDLERS.sleep(t);
+  },
+};
 
 /** The embedded server for a spec file: tick 100 ms, so sessions end quickly. */
 export async function startZkServer(): Promise<ZkServer> {
@@ -98,7 +107,7 @@ export class ClientAppHarness {
       id,
       connection,
       concurrency,
-      handlers: TEST_HANDLERS,
+      handlers: HANDLERS,
       shutdownGraceMs: 0,
       progressIntervalMs: 0,
       closeConnection: false,

@@ -8,6 +8,7 @@
 import { appendFileSync } from 'fs';
 import { ZooKeeperConnection } from '@app/coordination';
 import { Master, TaskContext, Worker } from '@app/taskqueue';
+import { TEST_HANDLERS } from '../test-handlers';
 
 const env = process.env;
 const id = env.ID ?? `${env.ROLE}-${process.pid}`;
@@ -16,18 +17,7 @@ function log(event: string, task: TaskContext): void {
   if (env.EXEC_LOG) appendFileSync(env.EXEC_LOG, `${event} ${task.id} ${id} ${task.attempt}\n`);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    });
-  });
-}
-
-/** Sample handlers: each logs start and end, so tests can count executions. */
+/** The test handlers and two more, each logging start and end, so tests can count executions. */
 function handlers() {
   const wrap =
     (fn: (t: TaskContext) => Promise<unknown> | unknown) =>
@@ -40,21 +30,14 @@ function handlers() {
     };
   return {
     noop: wrap(() => null),
-    echo: wrap((t) => t.payload),
-    sleep: wrap(async (t) => {
-      await sleep((t.payload as { ms: number }).ms, t.signal);
-      return { slept: (t.payload as { ms: number }).ms };
-    }),
+    echo: wrap(TEST_HANDLERS.echo),
+    sleep: wrap(TEST_HANDLERS.sleep),
     /** Ignores its AbortSignal on purpose: a zombie that finishes anyway. */
     stubborn: wrap(async (t) => {
       await new Promise((r) => setTimeout(r, (t.payload as { ms: number }).ms));
       return { stubborn: true };
     }),
-    fail: wrap((t) => {
-      if (t.attempt <= (t.payload as { times: number }).times)
-        throw new Error(`fail #${t.attempt}`);
-      return { attempt: t.attempt };
-    }),
+    fail: wrap(TEST_HANDLERS.fail),
   };
 }
 
