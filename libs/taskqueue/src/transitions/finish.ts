@@ -21,6 +21,8 @@ export function completeTransition(
     state: 'done',
     result: result === undefined ? null : result,
     error: undefined,
+    // Progress is throttled, so the last value written may be stale; a finished task has none.
+    progress: undefined,
     finishedAt: ctx.now,
     updatedAt: ctx.now,
     history: withHistory(record.history, {

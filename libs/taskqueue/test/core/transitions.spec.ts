@@ -82,6 +82,9 @@ describe('transitions', () => {
       ['delete', paths.assignment('w1', ID), 1],
     ]);
     expect(done.record).toMatchObject({ state: 'done', result: { ok: true }, finishedAt: 2200 });
+    // A throttled progress value may be stale by then; a finished task carries none.
+    const withProgress = { ...started.record, progress: 0.4 };
+    expect(completeTransition(ctx(2200), withProgress, 1, null).record.progress).toBeUndefined();
   });
 
   it('a failed attempt with attempts left is queued again after the backoff', () => {
