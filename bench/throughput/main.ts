@@ -1,0 +1,261 @@
+/**
+ * Throughput against BullMQ, end to end: no-op tasks from submit to completed, with the same
+ * number of worker processes and the same concurrency per worker on each side, all peers
+ * started in this run on this machine:
+ *
+ * - embedded: Shepherd on the embedded coordinator (the coordinator app in its own process,
+ *   fsync on), one master process, W worker processes;
+ * - ensemble: Shepherd on a 3-server Apache ZooKeeper ensemble (Debian's package), the same roles;
+ * - bullmq:   BullMQ on Debian's redis-server (default configuration, on a free loopback port),
+ *   W BullMQ worker processes.
+ *
+ * Submitting goes through the library (TaskQueueClient.submitMany / Queue.addBulk), and for
+ * Shepherd also through the REST API (the client app in its own process, POST /tasks/batch).
+ *
+ *   npm run bench:throughput [-- --tasks 20000 --workers 2 --concurrency 64 --rounds 3
+ *                                --peers embedded,ensemble,bullmq --modes lib,rest
+ *                                --batch 1000 --submit-in-flight 2 --cpu-prof DIR --out FILE]
+ *
+ * Each round runs every (peer, mode) once, in an order that alternates between rounds; the
+ * table shows medians over rounds, and the ratio is the median of the per-round ratios
+ * peer tasks/s / BullMQ tasks/s (BullMQ submitting through its library).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ProgressBar } from '../common/progress';
+import { median } from '../common/stats';
+import { markdownTable } from '../common/table';
+import { barChartSvg } from './chart';
+import {
+  BullPeer,
+  PEER_NAMES,
+  Peer,
+  PeerName,
+  PeerSettings,
+  ShepherdPeer,
+  startBullMQ,
+  startEmbedded,
+  startOnEnsemble,
+} from './peers';
+import { Mode, RunResult, RunSettings, measure } from './run';
+
+interface Args {
+  tasks: number;
+  workers: number;
+  concurrency: number;
+  rounds: number;
+  peers: PeerName[];
+  modes: Mode[];
+  batch: number;
+  submitInFlight: number;
+  cpuProf?: string;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    tasks: 20_000,
+    workers: 2,
+    concurrency: 64,
+    rounds: 3,
+    peers: [...PEER_NAMES],
+    modes: ['lib', 'rest'],
+    batch: 1000,
+    submitInFlight: 2,
+    out: 'bench/results/throughput.json',
+  };
+  const setters: Record<string, (v: string) => void> = {
+    '--tasks': (v) => (args.tasks = Number(v)),
+    '--workers': (v) => (args.workers = Number(v)),
+    '--concurrency': (v) => (args.concurrency = Number(v)),
+    '--rounds': (v) => (args.rounds = Number(v)),
+    '--batch': (v) => (args.batch = Number(v)),
+    '--submit-in-flight': (v) => (args.submitInFlight = Number(v)),
+    '--peers': (v) => (args.peers = v.split(',') as PeerName[]),
+    '--modes': (v) => (args.modes = v.split(',') as Mode[]),
+    '--cpu-prof': (v) => (args.cpuProf = resolve(v)),
+    '--out': (v) => (args.out = v),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (setters[flag] && i + 1 < argv.length) setters[flag](argv[++i]);
+    else throw new Error(`unknown flag or missing value: ${flag}`);
+  }
+  const counts = [
+    args.tasks,
+    args.workers,
+    args.concurrency,
+    args.rounds,
+    args.batch,
+    args.submitInFlight,
+  ];
+  if (counts.some((n) => !(n > 0) || !Number.isInteger(n)))
+    throw new Error(
+      '--tasks, --workers, --concurrency, --rounds, --batch, --submit-in-flight: positive integers',
+    );
+  if (args.batch > 1000)
+    throw new Error('--batch: at most 1000 (the REST API takes 1000 per batch)');
+  for (const p of args.peers)
+    if (!PEER_NAMES.includes(p))
+      throw new Error(`--peers: one of ${PEER_NAMES.join(', ')}, not ${p}`);
+  for (const m of args.modes)
+    if (m !== 'lib' && m !== 'rest') throw new Error(`--modes: lib or rest, not ${String(m)}`);
+  return args;
+}
+
+type AnyPeer = ShepherdPeer | BullPeer;
+
+interface Cell {
+  peer: Peer;
+  mode: Mode;
+}
+
+const key = (c: { peer: { name: string }; mode: Mode }) => `${c.peer.name}/${c.mode}`;
+const MODE_LABEL: Record<Mode, string> = { lib: 'library', rest: 'REST API' };
+
+async function startPeers(args: Args, workDir: string): Promise<AnyPeer[]> {
+  const settings = (name: string): PeerSettings => ({
+    workers: args.workers,
+    concurrency: args.concurrency,
+    workDir: join(workDir, name),
+    profArgs: args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(args.cpuProf, name)}`] : [],
+  });
+  const peers: AnyPeer[] = [];
+  try {
+    // One after the other: starting JVMs and ts-node processes at once on 2 cores is slow.
+    for (const name of args.peers) {
+      process.stderr.write(`starting ${name}...\n`);
+      if (name === 'embedded') peers.push(await startEmbedded(settings(name)));
+      else if (name === 'ensemble') peers.push(await startOnEnsemble(settings(name)));
+      else peers.push(await startBullMQ(settings(name)));
+    }
+  } catch (err) {
+    for (const p of peers) await p.stop();
+    throw err;
+  }
+  return peers;
+}
+
+function cellsOf(mode: Mode, peers: AnyPeer[]): Cell[] {
+  return peers
+    .filter((p) => mode === 'lib' || p.kind === 'shepherd')
+    .map((peer) => ({ peer, mode }));
+}
+
+function cpuColumn(results: RunResult[]): string {
+  const roles = Object.keys(results[0].cpuUsPerTask);
+  return roles
+    .map((r) => `${r} ${Math.round(median(results.map((x) => x.cpuUsPerTask[r])))}`)
+    .join(', ');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const workDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-throughput-'));
+  const run: RunSettings = {
+    tasks: args.tasks,
+    batch: args.batch,
+    submitInFlight: args.submitInFlight,
+    timeoutMs: Math.max(120_000, args.tasks * 20),
+  };
+  const results = new Map<string, RunResult[]>();
+  let peers: AnyPeer[] = [];
+  try {
+    peers = await startPeers(args, workDir);
+    // Library runs first, then the REST runs with the client apps started.
+    for (const mode of args.modes) {
+      if (mode === 'rest') for (const p of peers) if (p.kind === 'shepherd') await p.startRest();
+      const cells = cellsOf(mode, peers);
+      // One short unmeasured run per cell: JIT, connections and the JVMs warm.
+      const warm = { ...run, tasks: Math.min(args.tasks, 2000) };
+      const warmBar = new ProgressBar(cells.length * warm.tasks);
+      for (const c of cells)
+        await measure(c.peer, c.mode, warm, (n) => warmBar.tick(`warm-up ${key(c)}`, n));
+      warmBar.finish();
+
+      const bar = new ProgressBar(args.rounds * cells.length * args.tasks);
+      for (let round = 0; round < args.rounds; round++) {
+        const order = round % 2 === 0 ? cells : [...cells].reverse();
+        for (const c of order) {
+          const label = `round ${round + 1}/${args.rounds} ${key(c)}`;
+          const r = await measure(c.peer, c.mode, run, (n) => bar.tick(label, n));
+          results.set(key(c), [...(results.get(key(c)) ?? []), r]);
+        }
+      }
+      bar.finish();
+    }
+  } finally {
+    for (const p of peers) await p.stop().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const bull = results.get('bullmq/lib');
+  const rows = [...results.entries()].map(([k, rs]) => {
+    const [name, mode] = k.split('/') as [PeerName, Mode];
+    const peer = peers.find((p) => p.name === name)!;
+    const ratio = bull ? median(rs.map((r, i) => r.tasksPerSec / bull[i].tasksPerSec)) : NaN;
+    return {
+      peer: name,
+      label: peer.label,
+      mode,
+      tasksPerSec: median(rs.map((r) => r.tasksPerSec)),
+      p50Ms: median(rs.map((r) => r.p50Ms)),
+      p99Ms: median(rs.map((r) => r.p99Ms)),
+      ratio,
+      cpu: cpuColumn(rs),
+    };
+  });
+  const table = markdownTable(
+    ['peer', 'submit via', 'tasks/s', 'p50 ms', 'p99 ms', 'vs BullMQ', 'CPU µs per task (median)'],
+    rows.map((r) => [
+      r.label,
+      MODE_LABEL[r.mode],
+      Math.round(r.tasksPerSec),
+      Math.round(r.p50Ms),
+      Math.round(r.p99Ms),
+      Number.isNaN(r.ratio) ? '-' : r.ratio.toFixed(2),
+      r.cpu,
+    ]),
+  );
+  const embedded = rows.find((r) => r.peer === 'embedded' && r.mode === 'lib');
+  const target =
+    embedded && bull
+      ? `\nShepherd (embedded, library) / BullMQ: ${embedded.ratio.toFixed(2)} ` +
+        `(target >= 1.0: ${embedded.ratio >= 1 ? 'met' : 'MISSED'})\n`
+      : '';
+  process.stdout.write(
+    `\nSubmit to completed, ${args.tasks} no-op tasks per run, ${args.workers} worker processes ` +
+      `x concurrency ${args.concurrency} on each side, batches of ${args.batch} ` +
+      `(${args.submitInFlight} in flight), ${args.rounds} rounds; medians over rounds; ` +
+      `ratio = median of per-round tasks/s ratios against BullMQ (library); CPU by role, ` +
+      `coordinator = the coordination server(s) (coordinator, ZooKeeper JVMs, Redis)\n\n` +
+      `${table}\n${target}`,
+  );
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(
+    args.out,
+    JSON.stringify(
+      { args, when: new Date().toISOString(), rows, raw: Object.fromEntries(results) },
+      null,
+      2,
+    ),
+  );
+  const svg = args.out.replace(/\.json$/, '') + '.svg';
+  writeFileSync(
+    svg,
+    barChartSvg(
+      `Submit to completed, no-op tasks (${args.workers} workers x ${args.concurrency})`,
+      'tasks/s',
+      rows.map((r) => ({ label: `${r.label} (${MODE_LABEL[r.mode]})`, value: r.tasksPerSec })),
+    ),
+  );
+  process.stdout.write(`\nwrote ${args.out} and ${svg}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    `bench:throughput failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
+  process.exit(1);
+});

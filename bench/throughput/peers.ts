@@ -1,0 +1,246 @@
+import { ZooKeeperConnection } from '@app/coordination';
+import { TaskQueueClient } from '@app/taskqueue';
+import { Queue } from 'bullmq';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { httpStatus, ruok } from '../../apps/shepherd/src/probes';
+import { freePorts } from '../../test/support/free-port';
+import { startEnsemble } from '../../test/support/zk-harness';
+import { Child, TS_NODE_ARGS } from './child';
+
+export type PeerName = 'embedded' | 'ensemble' | 'bullmq';
+export const PEER_NAMES: PeerName[] = ['embedded', 'ensemble', 'bullmq'];
+
+export interface PeerSettings {
+  workers: number;
+  concurrency: number;
+  workDir: string;
+  /** Node flags for the peer's Node processes, e.g. --cpu-prof. */
+  profArgs: string[];
+}
+
+/** A peer, started: its processes by role (for CPU accounting) and how to reach it. */
+export interface Peer {
+  name: PeerName;
+  label: string;
+  processes: { role: string; pid: number }[];
+  stop(): Promise<void>;
+}
+
+export interface ShepherdPeer extends Peer {
+  kind: 'shepherd';
+  client: TaskQueueClient;
+  /** The client app's base URL once startRest() has started it. */
+  restUrl?: string;
+  startRest(): Promise<void>;
+}
+
+export interface BullPeer extends Peer {
+  kind: 'bullmq';
+  queue: Queue;
+  redisVersion: string;
+}
+
+const ROLE_ENTRY = 'test/support/taskqueue/role-main.ts';
+export const BULL_QUEUE = 'bench-throughput';
+const SESSION_TIMEOUT_MS = 4000;
+
+function node(profArgs: string[], entry: string, args: string[] = []): string[] {
+  return [...profArgs, ...TS_NODE_ARGS, entry, ...args];
+}
+
+async function stopAll(children: Child[]): Promise<void> {
+  await Promise.all(children.map((c) => c.stop()));
+}
+
+/** A leading master and `workers` worker processes (the library roles, no-op handler). */
+async function startShepherdRoles(zk: string, s: PeerSettings, children: Child[]): Promise<void> {
+  const env = (role: string, id: string) => ({
+    ROLE: role,
+    ID: id,
+    ZK: zk,
+    CONCURRENCY: String(s.concurrency),
+    SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+    EXEC_LOG: '',
+  });
+  const roles = [
+    new Child({
+      name: 'master',
+      command: process.execPath,
+      args: node(s.profArgs, ROLE_ENTRY),
+      env: env('master', 'master-1'),
+      readyLine: /^ready$/m,
+    }),
+    ...Array.from(
+      { length: s.workers },
+      (_, i) =>
+        new Child({
+          name: 'worker',
+          command: process.execPath,
+          args: node(s.profArgs, ROLE_ENTRY),
+          env: env('worker', `worker-${i + 1}`),
+          readyLine: /^ready$/m,
+        }),
+    ),
+  ];
+  children.push(...roles);
+  await Promise.all(roles.map((r) => r.ready()));
+}
+
+async function shepherdOn(
+  name: PeerName,
+  label: string,
+  zk: string,
+  s: PeerSettings,
+  children: Child[],
+  stopServer: () => Promise<void>,
+): Promise<ShepherdPeer> {
+  try {
+    await startShepherdRoles(zk, s, children);
+    const connection = new ZooKeeperConnection({ connectString: zk, sessionTimeoutMs: 30_000 });
+    await connection.connect();
+    const client = new TaskQueueClient({ connection });
+    const peer: ShepherdPeer = {
+      kind: 'shepherd',
+      name,
+      label,
+      client,
+      processes: children.map((c) => ({ role: c.name, pid: c.pid })),
+      // Started only for the REST runs: idle, it still watches the queue (stats, events), which
+      // would cost the library runs CPU on a 2-core machine.
+      async startRest() {
+        const [port] = await freePorts(1);
+        const app = new Child({
+          name: 'client-app',
+          command: process.execPath,
+          args: node(s.profArgs, 'apps/client/src/main.ts'),
+          env: { ZK_CONNECT: zk, PORT: String(port), LOG_LEVEL: 'warn' },
+        });
+        children.push(app);
+        const url = `http://127.0.0.1:${port}`;
+        await app.ready(async () => (await httpStatus(`${url}/health`)) === 200);
+        peer.restUrl = url;
+        peer.processes.push({ role: app.name, pid: app.pid });
+      },
+      async stop() {
+        client.close();
+        await connection.close();
+        await stopAll(children.filter((c) => c.name !== 'coordinator'));
+        await stopServer();
+      },
+    };
+    return peer;
+  } catch (err) {
+    await stopAll(children);
+    await stopServer();
+    throw err;
+  }
+}
+
+/** Shepherd on the embedded coordinator: the coordinator app in its own process, fsync on. */
+export async function startEmbedded(s: PeerSettings): Promise<ShepherdPeer> {
+  const [port] = await freePorts(1);
+  const dataDir = join(s.workDir, 'coordinator');
+  mkdirSync(dataDir, { recursive: true });
+  const coordinator = new Child({
+    name: 'coordinator',
+    command: process.execPath,
+    args: node(s.profArgs, 'apps/coordinator/src/main.ts', [
+      '--clientPort',
+      String(port),
+      '--dataDir',
+      dataDir,
+      '--4lw.commands.whitelist',
+      'ruok',
+    ]),
+  });
+  await coordinator.ready(() => ruok('127.0.0.1', port));
+  return shepherdOn(
+    'embedded',
+    'Shepherd, embedded coordinator',
+    `127.0.0.1:${port}`,
+    s,
+    [coordinator],
+    () => coordinator.stop(),
+  );
+}
+
+/** Shepherd on a 3-server Apache ZooKeeper ensemble (Debian's package). */
+export async function startOnEnsemble(s: PeerSettings): Promise<ShepherdPeer> {
+  const ensemble = await startEnsemble(3);
+  const peer = await shepherdOn(
+    'ensemble',
+    'Shepherd, ZooKeeper ensemble of 3',
+    ensemble.connectString,
+    s,
+    [],
+    () => ensemble.stop(),
+  );
+  // The JVMs' CPU counts as the coordination service's.
+  for (const server of ensemble.servers) {
+    const pid = server.pid;
+    if (typeof pid === 'number') peer.processes.push({ role: 'coordinator', pid });
+  }
+  return peer;
+}
+
+/**
+ * BullMQ on Redis: Debian's redis-server with its default configuration, apart from where it
+ * listens (a free loopback port) and its working directory; `workers` BullMQ worker processes.
+ */
+export async function startBullMQ(s: PeerSettings): Promise<BullPeer> {
+  const [port] = await freePorts(1);
+  const dir = join(s.workDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const children: Child[] = [];
+  const redis = new Child({
+    name: 'redis',
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no'],
+    readyLine: /Ready to accept connections/,
+  });
+  children.push(redis);
+  try {
+    await redis.ready();
+    const connection = { host: '127.0.0.1', port };
+    const queue = new Queue(BULL_QUEUE, { connection });
+    await queue.waitUntilReady();
+    const redisVersion = /version=(\d[\w.]*)/.exec(redis.log)?.[1] ?? 'unknown';
+    const workers = Array.from(
+      { length: s.workers },
+      () =>
+        new Child({
+          name: 'worker',
+          command: process.execPath,
+          args: node(s.profArgs, 'bench/throughput/bullmq-worker.ts'),
+          env: {
+            QUEUE: BULL_QUEUE,
+            REDIS_PORT: String(port),
+            CONCURRENCY: String(s.concurrency),
+          },
+          readyLine: /^ready$/m,
+        }),
+    );
+    children.push(...workers);
+    await Promise.all(workers.map((w) => w.ready()));
+    return {
+      kind: 'bullmq',
+      name: 'bullmq',
+      label: `BullMQ on Redis ${redisVersion}`,
+      queue,
+      redisVersion,
+      processes: children.map((c) => ({
+        role: c.name === 'redis' ? 'coordinator' : c.name,
+        pid: c.pid,
+      })),
+      async stop() {
+        await stopAll(workers);
+        await queue.close();
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await stopAll(children);
+    throw err;
+  }
+}

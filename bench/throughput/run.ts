@@ -1,0 +1,179 @@
+import { readCpuUs } from '../coordinator/proc-stats';
+import { runClosedLoop } from '../common/closed-loop';
+import { percentile } from '../common/stats';
+import { BullPeer, Peer, ShepherdPeer } from './peers';
+
+export type Mode = 'lib' | 'rest';
+
+export interface RunSettings {
+  tasks: number;
+  /** Tasks per submit call (submitMany, addBulk, POST /tasks/batch). */
+  batch: number;
+  /** Submit calls in flight at once. */
+  submitInFlight: number;
+  timeoutMs: number;
+}
+
+export interface RunResult {
+  tasks: number;
+  seconds: number;
+  tasksPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU µs per task spent by each role's processes (coordinator = ZooKeeper, Redis...). */
+  cpuUsPerTask: Record<string, number>;
+}
+
+const TYPE = 'noop';
+const PAYLOAD = {};
+const POLL_MS = 50;
+
+/** How a peer takes tasks in, counts completions, and tells when each one completed. */
+interface Driver {
+  completed(): Promise<number>;
+  /** Submits tasks [from, from + count); returns their ids in order. */
+  submit(count: number): Promise<string[]>;
+  /** Completion time (ms since the epoch) per id. */
+  finishedAt(ids: string[]): Promise<Map<string, number>>;
+}
+
+function shepherdDriver(peer: ShepherdPeer, mode: Mode): Driver {
+  const { client } = peer;
+  const items = (n: number) => Array.from({ length: n }, () => ({ type: TYPE, payload: PAYLOAD }));
+  return {
+    completed: async () => (await client.counts()).finished,
+    submit: async (count) => {
+      if (mode === 'lib') return (await client.submitMany(items(count))).map((v) => v.id);
+      const res = await fetch(`${peer.restUrl}/tasks/batch`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tasks: items(count) }),
+      });
+      if (res.status !== 202)
+        throw new Error(`POST /tasks/batch answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { ids: string[] }).ids;
+    },
+    finishedAt: async (ids) => {
+      const out = new Map<string, number>();
+      await runClosedLoop(
+        ids.length,
+        64,
+        async (i) => {
+          const view = await client.get(ids[i]);
+          if (view.state !== 'done') throw new Error(`task ${ids[i]} is ${view.state}`);
+          out.set(ids[i], view.finishedAt ?? view.updatedAt);
+        },
+        () => {},
+      );
+      return out;
+    },
+  };
+}
+
+function bullDriver(peer: BullPeer, mode: Mode): Driver {
+  if (mode !== 'lib') throw new Error('BullMQ has no REST API: only --modes lib applies to it');
+  const { queue } = peer;
+  return {
+    completed: () => queue.getCompletedCount(),
+    submit: async (count) => {
+      const jobs = await queue.addBulk(
+        Array.from({ length: count }, () => ({ name: TYPE, data: PAYLOAD })),
+      );
+      return jobs.map((j) => j.id!);
+    },
+    finishedAt: async () => {
+      const out = new Map<string, number>();
+      const total = await queue.getCompletedCount();
+      for (let start = 0; start < total; start += 1000) {
+        const jobs = await queue.getJobs(['completed'], start, start + 999);
+        for (const j of jobs) if (j.id && j.finishedOn) out.set(j.id, j.finishedOn);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * One measured run: `tasks` no-op tasks submitted in batches (at most `submitInFlight` calls
+ * at once), waited for until all are completed. Latency of a task = its completion time as the
+ * peer recorded it (Shepherd: finishedAt of its terminal record; BullMQ: finishedOn) minus the
+ * moment this process started the submit call that carried it; tasks/s = tasks / (last
+ * completion - first submit). Both sides stamp completions with the worker's wall clock, on
+ * this same machine.
+ */
+export async function measure(
+  peer: Peer,
+  mode: Mode,
+  s: RunSettings,
+  onProgress: (n: number) => void,
+): Promise<RunResult> {
+  const driver =
+    (peer as ShepherdPeer).kind === 'shepherd'
+      ? shepherdDriver(peer as ShepherdPeer, mode)
+      : bullDriver(peer as BullPeer, mode);
+  // BullMQ keeps completed jobs: start each run from an empty completed set.
+  if ((peer as BullPeer).kind === 'bullmq') await (peer as BullPeer).queue.clean(0, 0, 'completed');
+  const base = await driver.completed();
+  const batches = Math.ceil(s.tasks / s.batch);
+  const ids: string[][] = new Array(batches);
+  const sentAt = new Float64Array(batches);
+  const cpu0 = peer.processes.map((p) => readCpuUs(p.pid));
+
+  const submitting = runClosedLoop(
+    batches,
+    s.submitInFlight,
+    async (b) => {
+      const count = Math.min(s.batch, s.tasks - b * s.batch);
+      sentAt[b] = Date.now();
+      ids[b] = await driver.submit(count);
+    },
+    () => {},
+  );
+  let failed: unknown;
+  submitting.catch((err: unknown) => (failed = err));
+  const deadline = Date.now() + s.timeoutMs;
+  let seen = 0;
+  for (;;) {
+    if (failed) throw failed;
+    const done = (await driver.completed()) - base;
+    if (done > seen) {
+      onProgress(Math.min(done, s.tasks) - seen);
+      seen = Math.min(done, s.tasks);
+    }
+    if (done >= s.tasks) break;
+    if (Date.now() > deadline)
+      throw new Error(`${peer.name} ${mode}: ${done}/${s.tasks} completed after ${s.timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  await submitting;
+  const cpu = peer.processes.map((p, i) => readCpuUs(p.pid) - cpu0[i]);
+
+  const all = ids.flat();
+  const finished = await driver.finishedAt(all);
+  const latencies = new Float64Array(all.length);
+  let first = Infinity;
+  let last = -Infinity;
+  let k = 0;
+  for (const [b, batchIds] of ids.entries()) {
+    first = Math.min(first, sentAt[b]);
+    for (const id of batchIds) {
+      const at = finished.get(id);
+      if (at === undefined) throw new Error(`${peer.name} ${mode}: no completion time for ${id}`);
+      last = Math.max(last, at);
+      latencies[k++] = at - sentAt[b];
+    }
+  }
+  latencies.sort();
+  const seconds = (last - first) / 1000;
+  const cpuUsPerTask: Record<string, number> = {};
+  for (const [i, p] of peer.processes.entries())
+    cpuUsPerTask[p.role] = (cpuUsPerTask[p.role] ?? 0) + cpu[i] / s.tasks;
+  return {
+    tasks: s.tasks,
+    seconds,
+    tasksPerSec: s.tasks / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuUsPerTask,
+  };
+}
