@@ -143,6 +143,14 @@ function cellsOf(mode: Mode, peers: AnyPeer[]): Cell[] {
     .map((peer) => ({ peer, mode }));
 }
 
+function phaseColumn(results: RunResult[]): string {
+  const first = results[0].phaseP50Ms;
+  if (!first) return '-';
+  return Object.keys(first)
+    .map((k) => `${k.split('->')[1]} ${Math.round(median(results.map((r) => r.phaseP50Ms![k])))}`)
+    .join(', ');
+}
+
 function cpuColumn(results: RunResult[]): string {
   const roles = Object.keys(results[0].cpuUsPerTask);
   return roles
@@ -204,10 +212,20 @@ async function main(): Promise<void> {
       p99Ms: median(rs.map((r) => r.p99Ms)),
       ratio,
       cpu: cpuColumn(rs),
+      phases: phaseColumn(rs),
     };
   });
   const table = markdownTable(
-    ['peer', 'submit via', 'tasks/s', 'p50 ms', 'p99 ms', 'vs BullMQ', 'CPU µs per task (median)'],
+    [
+      'peer',
+      'submit via',
+      'tasks/s',
+      'p50 ms',
+      'p99 ms',
+      'vs BullMQ',
+      'CPU µs per task (median)',
+      'p50 ms of each step to',
+    ],
     rows.map((r) => [
       r.label,
       MODE_LABEL[r.mode],
@@ -216,6 +234,7 @@ async function main(): Promise<void> {
       Math.round(r.p99Ms),
       Number.isNaN(r.ratio) ? '-' : r.ratio.toFixed(2),
       r.cpu,
+      r.phases,
     ]),
   );
   const embedded = rows.find((r) => r.peer === 'embedded' && r.mode === 'lib');
@@ -229,7 +248,9 @@ async function main(): Promise<void> {
       `x concurrency ${args.concurrency} on each side, batches of ${args.batch} ` +
       `(${args.submitInFlight} in flight), ${args.rounds} rounds; medians over rounds; ` +
       `ratio = median of per-round tasks/s ratios against BullMQ (library); CPU by role, ` +
-      `coordinator = the coordination server(s) (coordinator, ZooKeeper JVMs, Redis)\n\n` +
+      `coordinator = the coordination server(s) (coordinator, ZooKeeper JVMs, Redis); steps ` +
+      `(Shepherd, from the task history): submit call -> queued (client), -> assigned ` +
+      `(master), -> started (worker), -> completed (handler and completion)\n\n` +
       `${table}\n${target}`,
   );
   mkdirSync(dirname(args.out), { recursive: true });

@@ -22,6 +22,8 @@ export interface RunResult {
   p99Ms: number;
   /** CPU µs per task spent by each role's processes (coordinator = ZooKeeper, Redis...). */
   cpuUsPerTask: Record<string, number>;
+  /** Shepherd only: median ms of each step (submit call -> queued -> assigned -> started -> completed). */
+  phaseP50Ms?: Record<string, number>;
 }
 
 const TYPE = 'noop';
@@ -35,12 +37,24 @@ interface Driver {
   submit(count: number): Promise<string[]>;
   /** Completion time (ms since the epoch) per id. */
   finishedAt(ids: string[]): Promise<Map<string, number>>;
+  /** Shepherd: each task's history times, for the per-phase breakdown. */
+  phases?: Map<string, Record<string, number>>;
 }
+
+/** Where a Shepherd task's time went, from its history: the step from each event to the next. */
+export const PHASES = [
+  ['submit', 'queued'],
+  ['queued', 'assigned'],
+  ['assigned', 'started'],
+  ['started', 'completed'],
+] as const;
 
 function shepherdDriver(peer: ShepherdPeer, mode: Mode): Driver {
   const { client } = peer;
   const items = (n: number) => Array.from({ length: n }, () => ({ type: TYPE, payload: PAYLOAD }));
+  const phases = new Map<string, Record<string, number>>();
   return {
+    phases,
     completed: async () => (await client.counts()).finished,
     submit: async (count) => {
       if (mode === 'lib') return (await client.submitMany(items(count))).map((v) => v.id);
@@ -62,6 +76,9 @@ function shepherdDriver(peer: ShepherdPeer, mode: Mode): Driver {
           const view = await client.get(ids[i]);
           if (view.state !== 'done') throw new Error(`task ${ids[i]} is ${view.state}`);
           out.set(ids[i], view.finishedAt ?? view.updatedAt);
+          const times: Record<string, number> = {};
+          for (const h of view.history) times[h.event] ??= h.at;
+          phases.set(ids[i], times);
         },
         () => {},
       );
@@ -164,6 +181,21 @@ export async function measure(
     }
   }
   latencies.sort();
+  let phaseP50Ms: Record<string, number> | undefined;
+  if (driver.phases) {
+    phaseP50Ms = {};
+    for (const [from, to] of PHASES) {
+      const d = new Float64Array(all.length);
+      let n = 0;
+      for (const [b, batchIds] of ids.entries())
+        for (const id of batchIds) {
+          const t = driver.phases.get(id)!;
+          const start = from === 'submit' ? sentAt[b] : t[from];
+          if (start !== undefined && t[to] !== undefined) d[n++] = t[to] - start;
+        }
+      phaseP50Ms[`${from}->${to}`] = percentile(d.subarray(0, n).sort(), 50);
+    }
+  }
   const seconds = (last - first) / 1000;
   const cpuUsPerTask: Record<string, number> = {};
   for (const [i, p] of peer.processes.entries())
@@ -175,5 +207,6 @@ export async function measure(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     cpuUsPerTask,
+    phaseP50Ms,
   };
 }
