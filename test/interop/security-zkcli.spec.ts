@@ -100,19 +100,14 @@ it('zkCli.sh with addauth digest reads them, and getAcl shows the digest ACL', a
   expect(out).not.toMatch(/Insufficient permission|NoAuth/);
 }, 120_000);
 
-// Known gap (see test/security/zk-acl.spec.ts): the master's election candidate is created
-// with the open ACL. When the library passes the ACL on, this fails and becomes a plain `it`.
-it.failing(
-  'zkCli.sh without credentials cannot read the master’s election candidate',
-  async () => {
-    const owner = new ZooKeeperClient(`${zk.connectString}${CHROOT}`, {
-      sessionTimeout: 4000,
-      auth: [{ scheme: 'digest', auth: ZK_AUTH }],
-    });
-    await owner.connect();
-    const [candidate] = await owner.getChildren('/election').finally(() => owner.close());
-    const out = await zkCli([`get ${CHROOT}/election/${candidate}`]);
-    expect(out).toContain(`Insufficient permission : ${CHROOT}/election/${candidate}`);
-  },
-  120_000,
-);
+// The election candidate is made by the election recipe, with the ACL the master passes on.
+it('zkCli.sh without credentials cannot read the master’s election candidate', async () => {
+  const owner = new ZooKeeperClient(`${zk.connectString}${CHROOT}`, {
+    sessionTimeout: 4000,
+    auth: [{ scheme: 'digest', auth: ZK_AUTH }],
+  });
+  await owner.connect();
+  const [candidate] = await owner.getChildren('/election').finally(() => owner.close());
+  const out = await zkCli([`get ${CHROOT}/election/${candidate}`]);
+  expect(out).toContain(`Insufficient permission : ${CHROOT}/election/${candidate}`);
+}, 120_000);

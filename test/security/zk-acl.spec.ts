@@ -18,13 +18,7 @@ import {
 
 const CHROOT = '/secured-queue';
 
-/**
- * Known gap: the master's election candidate (/election/_c_<uuid>-n_<seq>) is created by
- * LeaderElection (libs/coordination), which takes no ACL, so it carries the open ACL even with
- * ZK_AUTH: anyone can read it (master id, host, pid), overwrite it, or setACL it. The checks
- * over the whole tree leave it out, and the `it.failing` below states what it should be: when
- * the library passes the ACL on, that test fails and becomes a plain `it`.
- */
+/** The master's election candidate: made by the election recipe, with the ACL the master passes. */
 const ELECTION_CANDIDATE = /^\/election\/.+$/;
 
 const EXPECTED_ACL = (): ACL[] => [
@@ -92,11 +86,6 @@ function stranger(name: (typeof STRANGERS)[number]): ZooKeeperClient {
   return strangers[STRANGERS.indexOf(name)];
 }
 
-/** Every znode but the known gap. */
-function guarded(): string[] {
-  return znodes.filter((p) => !ELECTION_CANDIDATE.test(p));
-}
-
 /** A few znodes of every kind, found in the walked tree. */
 function samples(): string[] {
   const pick = (re: RegExp) => {
@@ -127,7 +116,7 @@ it('the tree holds the queue: its roots, the two tasks, the worker and the maste
 it('every znode of the queue carries only the digest ACL of ZK_AUTH, with all permissions', async () => {
   const expected = EXPECTED_ACL();
   const wrong: string[] = [];
-  for (const path of guarded()) {
+  for (const path of znodes) {
     const { acl } = await owner.getACL(path);
     if (JSON.stringify(acl) !== JSON.stringify(expected)) {
       wrong.push(`${path} ${JSON.stringify(acl)}`);
@@ -140,7 +129,7 @@ describe.each(STRANGERS)('a client with %s', (name) => {
   it('cannot read any znode: getData, getChildren and getACL are NoAuth', async () => {
     const c = stranger(name);
     const readable: string[] = [];
-    for (const path of guarded()) {
+    for (const path of znodes) {
       for (const read of [() => c.getData(path), () => c.getChildren(path)]) {
         const err = await read().then(
           () => undefined,
@@ -180,7 +169,7 @@ describe.each(STRANGERS)('a client with %s', (name) => {
   });
 });
 
-it.failing('the master’s election candidate carries the digest ACL too (known gap)', async () => {
+it('the master’s election candidate carries the digest ACL too', async () => {
   const candidate = znodes.find((p) => ELECTION_CANDIDATE.test(p));
   expect(candidate).toBeDefined();
   expect((await owner.getACL(candidate!)).acl).toEqual(EXPECTED_ACL());

@@ -1,18 +1,22 @@
 import { ZooKeeperClient, withRetry } from '@app/zk-client';
-import { NodeExistsError } from '@app/zk-protocol';
+import { ACL, NodeExistsError } from '@app/zk-protocol';
 
 /**
  * Creates `path` and any missing ancestors as empty persistent nodes (kazoo's ensure_path).
  * Idempotent, so a ConnectionLoss is simply retried: NodeExists on the retry means done.
  */
-export async function ensurePath(client: ZooKeeperClient, path: string): Promise<void> {
+export async function ensurePath(
+  client: ZooKeeperClient,
+  path: string,
+  acl?: ACL[],
+): Promise<void> {
   if (path === '/' || (await withRetry(() => client.exists(path))) !== null) return;
   let prefix = '';
   for (const segment of path.split('/').slice(1)) {
     prefix += `/${segment}`;
     await withRetry(async () => {
       try {
-        await client.create(prefix);
+        await client.create(prefix, null, acl ? { acl } : {});
       } catch (err) {
         if (!(err instanceof NodeExistsError)) throw err;
       }

@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, Subscription, distinctUntilChanged, filter, map } from 'rxjs';
 import { Watcher, ZooKeeperClient, isConnected, isRetryable, withRetry } from '@app/zk-client';
-import { CreateMode, EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import { ACL, CreateMode, EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
 import { childPath, ensurePath, nameOf } from './ensure-path';
 import { deleteOwnNode } from './node-deletion';
 import { createProtected, sequenceOf, sortBySequence } from './protected-create';
@@ -13,6 +13,8 @@ export interface LeaderElectionOptions {
   id: string;
   /** Bytes to store in the candidate node instead of `id`. */
   data?: Buffer | string;
+  /** ACL of the candidate node and of the election path if it has to be created (default open). */
+  acl?: ACL[];
 }
 
 export interface ElectionCandidate {
@@ -57,6 +59,7 @@ export class LeaderElection {
   private readonly path: string;
   private readonly id: string;
   private readonly data: Buffer | string;
+  private readonly acl: ACL[] | undefined;
   private node: string | undefined;
   private starting: Promise<void> | undefined;
   private stateSub: Subscription | undefined;
@@ -78,6 +81,7 @@ export class LeaderElection {
     this.path = options.path;
     this.id = options.id;
     this.data = options.data ?? options.id;
+    this.acl = options.acl;
     this.leadership$ = this.leadership.pipe(distinctUntilChanged());
     this.elected$ = this.leadership$.pipe(
       filter((leader) => leader),
@@ -165,9 +169,10 @@ export class LeaderElection {
   // --- internals -----------------------------------------------------------------------
 
   private async join(): Promise<void> {
-    await ensurePath(this.client, this.path);
+    await ensurePath(this.client, this.path, this.acl);
     const node = await createProtected(this.client, childPath(this.path, 'n_'), this.data, {
       mode: CreateMode.EPHEMERAL_SEQUENTIAL,
+      ...(this.acl ? { acl: this.acl } : {}),
     });
     this.node = node;
     this.generation++;

@@ -128,6 +128,7 @@ export class Master {
       path: ROOTS.election,
       id,
       data: JSON.stringify(info),
+      acl,
     });
     this.election = election;
     this.electionSub = election.leadership$.subscribe((leads) => {
