@@ -8,7 +8,8 @@
  * ZooKeeper 3.8 servers (Debian's).
  *
  *   npm run bench:failover [-- --trials 20 --session-timeout-ms 1000,5000 --tasks-per-worker 4
- *                              --targets embedded,ensemble --tick-time-ms N --out FILE]
+ *                              --targets embedded,ensemble --scenarios worker,master
+ *                              --tick-time-ms N --out FILE]
  *
  * The delays are read from timestamps the roles write into task histories (Date.now() on this
  * machine), so polling does not add to them. Target: p99 <= session timeout + 250 ms. Peers'
@@ -29,6 +30,7 @@ interface Args {
   sessionTimeouts: number[];
   tasksPerWorker: number;
   targets: TargetName[];
+  scenarios: ('worker' | 'master')[];
   tickTime?: number;
   out: string;
 }
@@ -39,6 +41,7 @@ function parseArgs(argv: string[]): Args {
     sessionTimeouts: [1000, 5000],
     tasksPerWorker: 4,
     targets: ['embedded'],
+    scenarios: ['worker', 'master'],
     out: 'bench/results/failover.json',
   };
   const list = (v: string) => v.split(',').map(Number);
@@ -47,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     '--session-timeout-ms': (v) => (args.sessionTimeouts = list(v)),
     '--tasks-per-worker': (v) => (args.tasksPerWorker = Number(v)),
     '--targets': (v) => (args.targets = v.split(',') as TargetName[]),
+    '--scenarios': (v) => (args.scenarios = v.split(',') as Args['scenarios']),
     '--tick-time-ms': (v) => (args.tickTime = Number(v)),
     '--out': (v) => (args.out = v),
   };
@@ -62,6 +66,8 @@ function parseArgs(argv: string[]): Args {
     );
   if (args.targets.some((t) => t !== 'embedded' && t !== 'ensemble'))
     throw new Error('--targets: embedded, ensemble or both');
+  if (args.scenarios.some((s) => s !== 'worker' && s !== 'master'))
+    throw new Error('--scenarios: worker, master or both');
   return args;
 }
 
@@ -92,7 +98,9 @@ const TARGET_LABEL: Record<TargetName, string> = {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const bar = new ProgressBar(args.targets.length * args.sessionTimeouts.length * 2 * args.trials);
+  const bar = new ProgressBar(
+    args.targets.length * args.sessionTimeouts.length * args.scenarios.length * args.trials,
+  );
   const rows: Row[] = [];
   const samples: number[][] = [];
   const raw: Record<string, unknown>[] = [];
@@ -113,19 +121,28 @@ async function main(): Promise<void> {
             tasksPerWorker: args.tasksPerWorker,
             onTrial: (label) => bar.tick(`${target} ${sessionTimeoutMs} ms ${label}`),
           };
-          const workers = await workerTrials(setup);
-          const masters = await masterTrials(setup);
-          const w = workers.flatMap((t) => t.delaysMs);
-          const m = masters.flatMap((t) => t.delaysMs);
           const label = TARGET_LABEL[target];
-          rows.push(
-            makeRow(label, 'worker kill -9', sessionTimeoutMs, tickTime, workers.length, w),
-          );
-          rows.push(
-            makeRow(label, 'master kill -9', sessionTimeoutMs, tickTime, masters.length, m),
-          );
-          samples.push(w, m);
-          raw.push({ target, sessionTimeoutMs, tickTime, workers, masters });
+          const result: Record<string, unknown> = { target, sessionTimeoutMs, tickTime };
+          if (args.scenarios.includes('worker')) {
+            const workers = await workerTrials(setup);
+            const w = workers.flatMap((t) => t.delaysMs);
+            const d = workers.flatMap((t) => t.detectedMs ?? []);
+            rows.push(
+              makeRow(label, 'worker kill -9', sessionTimeoutMs, tickTime, workers.length, w, d),
+            );
+            samples.push(w);
+            result.workers = workers;
+          }
+          if (args.scenarios.includes('master')) {
+            const masters = await masterTrials(setup);
+            const m = masters.flatMap((t) => t.delaysMs);
+            rows.push(
+              makeRow(label, 'master kill -9', sessionTimeoutMs, tickTime, masters.length, m),
+            );
+            samples.push(m);
+            result.masters = masters;
+          }
+          raw.push(result);
         } finally {
           await server.stop();
         }

@@ -13,6 +13,8 @@ export interface Trial {
   killedAt: number;
   /** Worker kill: kill -9 to "started" on the successor, one per task the victim held. */
   delaysMs: number[];
+  /** Worker kill: kill -9 to the leader's "reassigned" entry (the loss seen), per task. */
+  detectedMs?: number[];
 }
 
 export interface TrialSetup {
@@ -137,7 +139,17 @@ export async function workerTrials(setup: TrialSetup): Promise<Trial[]> {
       const delaysMs = views.map(
         (v) => entryAfter(v, 'started', successor.id, killedAt)!.at - killedAt,
       );
-      results.push({ trial, victim: holder.id, successor: successor.id, killedAt, delaysMs });
+      const detectedMs = views.map(
+        (v) => (entryAfter(v, 'reassigned', holder.id, killedAt)?.at ?? NaN) - killedAt,
+      );
+      results.push({
+        trial,
+        victim: holder.id,
+        successor: successor.id,
+        killedAt,
+        delaysMs,
+        detectedMs,
+      });
       await Promise.all(ids.map((id) => bench.client.cancel(id, 'measured')));
       await waitFor(`${successor.id} to be idle`, async () => {
         const w = (await bench.client.workers()).find((x) => x.id === successor.id);
