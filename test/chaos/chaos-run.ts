@@ -382,7 +382,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           const busy = (id: string) => views.find((w) => w.id === id)?.running.length ?? 0;
           const r = readyWorkers().reduce((a, b) => (busy(b.proc.id) > busy(a.proc.id) ? b : a));
           r.retired = true;
-          zombies.push({ worker: r.proc.id, frozenAt: Date.now(), logIndex: execLines() });
+          const zombie = {
+            worker: r.proc.id,
+            frozenAt: Date.now(),
+            resumedAt: Infinity,
+            logIndex: execLines(),
+          };
+          zombies.push(zombie);
           r.proc.signal('SIGSTOP');
           frozen.push(r.proc);
           // Past its session timeout: until the cluster has seen it leave.
@@ -393,6 +399,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           );
           background();
           await delay(500);
+          zombie.resumedAt = Date.now();
           r.proc.signal('SIGCONT');
           what = `${r.proc.id} (frozen, then resumed as a zombie)`;
           break;

@@ -13,6 +13,8 @@ export interface Execution {
 export interface Zombie {
   worker: string;
   frozenAt: number;
+  /** When it was resumed (SIGCONT), once the cluster had seen its session end. */
+  resumedAt: number;
   /** Lines in the execution log when it was frozen: its later lines ran past its session. */
   logIndex: number;
 }
@@ -97,7 +99,7 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
     if (x.event === 'end') ends.add(`${x.task} ${x.worker}`);
     if (x.event === 'start') starts.push(x);
   }
-  const zombieOf = new Map(input.zombies.map((z) => [z.worker, z.frozenAt]));
+  const zombieOf = new Map(input.zombies.map((z) => [z.worker, z]));
 
   for (const id of input.accepted) {
     const view = input.views.get(id);
@@ -135,12 +137,17 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         violate(`${id}: completed by ${h.worker} while ${holder?.worker ?? 'no worker'} held it`);
       }
       // A frozen worker's session expired while it was stopped: an attempt it was given before
-      // the freeze can no longer be completed by it (a later assignment, after it came back with
-      // a new session, can).
-      const frozenAt = h.worker === undefined ? undefined : zombieOf.get(h.worker);
-      if (frozenAt !== undefined && holder && holder.at < frozenAt && h.at > frozenAt) {
+      // the freeze can no longer be completed by it once it runs again (a later assignment,
+      // after it came back with a new session, can). A write it sent just before the stop took
+      // hold may still land between the freeze and the resume: that one is no zombie's.
+      const zombie = h.worker === undefined ? undefined : zombieOf.get(h.worker);
+      if (zombie && holder && holder.at < zombie.frozenAt && h.at >= zombie.resumedAt) {
         r.zombieWritesLanded++;
-        violate(`${id}: completion by frozen worker ${h.worker} of a pre-freeze attempt landed`);
+        violate(
+          `${id}: completion by frozen worker ${h.worker} of a pre-freeze attempt landed ` +
+            `(assigned ${holder.at - zombie.frozenAt} ms from the freeze, completed ` +
+            `${h.at - zombie.resumedAt} ms after the resume)`,
+        );
       }
       if (h.worker !== undefined && !ends.has(`${id} ${h.worker}`)) {
         r.historyMismatches++;
