@@ -1,7 +1,6 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { NodeExistsError } from '@app/zk-protocol';
 import { ZooKeeperConnection } from '@app/coordination';
 import { HistoryEntry, TaskQueueClient, TaskView } from '@app/taskqueue';
+import { createChroot } from '../../test/support/taskqueue/chroot';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
 import { waitFor } from '../../test/support/wait-for';
 
@@ -42,14 +41,7 @@ let benchCount = 0;
 
 async function openBench(setup: TrialSetup, name: string): Promise<Bench> {
   const chroot = `/failover-${name}-${process.pid}-${++benchCount}`;
-  const root = new ZooKeeperClient(setup.connectString);
-  await root.connect();
-  try {
-    await root.create(chroot);
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
-  }
-  await root.close();
+  await createChroot(setup.connectString, chroot);
   const connectString = `${setup.connectString}${chroot}`;
   // The server clamps this to its maximum (20 ticks); the benchmark's own session only reads.
   const connection = new ZooKeeperConnection({ connectString, sessionTimeoutMs: 30000 });

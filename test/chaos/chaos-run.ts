@@ -1,18 +1,18 @@
 import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { NodeExistsError } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
 import { ZooKeeperConnection } from '@app/coordination';
 import { ClusterEvent, TaskQueueClient, TaskView, isTerminal } from '@app/taskqueue';
 import { ruok } from '../../apps/shepherd/src/probes';
 import { freePort } from '../support/free-port';
 import { RoleProcess } from '../support/taskqueue/role-process';
+import { createChroot } from '../support/taskqueue/chroot';
+import { readExecutions } from '../support/taskqueue/exec-log';
 import { auditTree } from '../support/taskqueue/tree-audit';
 import { ZkCluster, startEnsemble } from '../support/zk-harness';
 import { delay, waitFor } from '../support/wait-for';
-import { Execution, InvariantReport, Zombie, checkInvariants } from './invariants';
+import { InvariantReport, Zombie, checkInvariants } from './invariants';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const COORDINATOR_ENTRY = 'apps/coordinator/src/main.ts';
@@ -219,14 +219,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let connection: ZooKeeperConnection | undefined;
   let client: TaskQueueClient | undefined;
   try {
-    const root = new ZooKeeperClient(backend.connectString);
-    await root.connect();
-    try {
-      await root.create(chroot);
-    } catch (err) {
-      if (!(err instanceof NodeExistsError)) throw err;
-    }
-    await root.close();
+    await createChroot(backend.connectString, chroot);
     const connectString = `${backend.connectString}${chroot}`;
     connection = new ZooKeeperConnection({ connectString, sessionTimeoutMs: 10000 });
     const raw = await connection.connect();
@@ -479,20 +472,4 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await backend.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function readExecutions(file: string): Execution[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [event, task, worker, attempt] = line.split(' ');
-      return { event, task, worker, attempt: Number(attempt) };
-    });
 }

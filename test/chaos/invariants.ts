@@ -1,13 +1,8 @@
 import { ClusterEvent, HistoryEntry, TaskView, isTerminal } from '@app/taskqueue';
+import { Execution } from '../support/taskqueue/exec-log';
 import { TreeAudit } from '../support/taskqueue/tree-audit';
 
-/** One line of the workers' execution log: "<event> <task> <worker> <attempt>". */
-export interface Execution {
-  event: string;
-  task: string;
-  worker: string;
-  attempt: number;
-}
+export type { Execution } from '../support/taskqueue/exec-log';
 
 /** A worker frozen with SIGSTOP past its session: anything it completes afterwards is a zombie write. */
 export interface Zombie {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CreateMode, NodeExistsError, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
 import { ZooKeeperClient } from '@app/zk-client';
 import { LeaderElection, ZooKeeperConnection } from '@app/coordination';
 import {
@@ -16,6 +16,8 @@ import {
 } from '@app/taskqueue';
 import { expireSession } from '../support/expire-session';
 import { RoleProcess } from '../support/taskqueue/role-process';
+import { createChroot } from '../support/taskqueue/chroot';
+import { Execution, readExecutions } from '../support/taskqueue/exec-log';
 import { auditTree, duplicates } from '../support/taskqueue/tree-audit';
 import { delay, waitFor } from '../support/wait-for';
 
@@ -36,7 +38,7 @@ interface Cluster {
   execLog: string;
   roles: RoleProcess[];
   spawn(role: 'master' | 'worker', id: string, concurrency?: number): RoleProcess;
-  executions(): { event: string; task: string; worker: string; attempt: number }[];
+  executions(): Execution[];
   close(): Promise<void>;
 }
 
@@ -44,14 +46,7 @@ let scenarioCount = 0;
 
 async function openCluster(target: ScenarioTarget, name: string): Promise<Cluster> {
   const chroot = `/${name}-${process.pid}-${++scenarioCount}`;
-  const root = new ZooKeeperClient(target.connectString);
-  await root.connect();
-  try {
-    await root.create(chroot);
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
-  }
-  await root.close();
+  await createChroot(target.connectString, chroot);
   const connectString = `${target.connectString}${chroot}`;
   const connection = new ZooKeeperConnection({ connectString, sessionTimeoutMs: 10000 });
   const raw = await connection.connect();
@@ -79,19 +74,7 @@ async function openCluster(target: ScenarioTarget, name: string): Promise<Cluste
       return p;
     },
     executions() {
-      let text: string;
-      try {
-        text = readFileSync(execLog, 'utf8');
-      } catch {
-        return [];
-      }
-      return text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const [event, task, worker, attempt] = line.split(' ');
-          return { event, task, worker, attempt: Number(attempt) };
-        });
+      return readExecutions(execLog);
     },
     async close() {
       await Promise.all(roles.map((r) => r.stop()));

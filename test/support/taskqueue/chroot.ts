@@ -1,0 +1,15 @@
+import { NodeExistsError } from '@app/zk-protocol';
+import { ZooKeeperClient } from '@app/zk-client';
+
+/** Creates `chroot` (one level) on the server behind `connectString`, if it is not there yet. */
+export async function createChroot(connectString: string, chroot: string): Promise<void> {
+  const root = new ZooKeeperClient(connectString);
+  await root.connect();
+  try {
+    await root.create(chroot);
+  } catch (err) {
+    if (!(err instanceof NodeExistsError)) throw err;
+  } finally {
+    await root.close();
+  }
+}
