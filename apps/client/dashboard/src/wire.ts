@@ -2,6 +2,10 @@
  * What the client app's REST API and event stream send, as the page reads it. Timestamps in
  * REST answers are ISO-8601 strings; event payloads may carry either form, so every reader
  * goes through `toMs`.
+ *
+ * These mirror types of libs/taskqueue (TaskState, ClusterEvent) on purpose: the page is built
+ * for the browser on its own (no Node libraries in its bundle), so it describes the wire format
+ * it receives rather than importing the server's types.
  */
 
 export type TaskState =
