@@ -1,19 +1,22 @@
 import { TaskState } from './model/task-state';
 
 /** Names of cluster events, as the REST API's server-sent events carry them. */
-export type ClusterEventType =
-  | 'task.queued'
-  | 'task.assigned'
-  | 'task.started'
-  | 'task.progress'
-  | 'task.completed'
-  | 'task.failed'
-  | 'task.reassigned'
-  | 'task.dead'
-  | 'task.cancelled'
-  | 'worker.joined'
-  | 'worker.left'
-  | 'master.elected';
+export const CLUSTER_EVENT_TYPES = [
+  'task.queued',
+  'task.assigned',
+  'task.started',
+  'task.progress',
+  'task.completed',
+  'task.failed',
+  'task.reassigned',
+  'task.dead',
+  'task.cancelled',
+  'worker.joined',
+  'worker.left',
+  'master.elected',
+] as const;
+
+export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
 
 /**
  * One observed change in the cluster. Derived from watch notifications on the layout, so it is

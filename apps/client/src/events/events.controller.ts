@@ -1,26 +1,14 @@
 import { Controller, Inject, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Observable, interval, map, merge, takeUntil } from 'rxjs';
+import { CLUSTER_EVENT_TYPES } from '@app/taskqueue';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 import { AcceptsQueryToken } from '../http/api-access';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
 import { ClusterEventFeed } from './cluster-event-feed';
 import { HEARTBEAT, toSseMessage } from './sse-message';
 
-const EVENT_NAMES = [
-  'task.queued',
-  'task.assigned',
-  'task.started',
-  'task.progress',
-  'task.completed',
-  'task.failed',
-  'task.reassigned',
-  'task.dead',
-  'task.cancelled',
-  'worker.joined',
-  'worker.left',
-  'master.elected',
-].join(', ');
+const EVENT_NAMES = CLUSTER_EVENT_TYPES.join(', ');
 
 @ApiTags('events')
 @ShepherdApi()

@@ -13,7 +13,7 @@ import {
   TxnHeader,
   ttlToEphemeralOwner,
 } from '@app/zk-server';
-import { TreeHarness, dump, openAcl, plain } from './tree-harness';
+import { TreeHarness, dump, openAcl, rootWithCversion, plain } from './tree-harness';
 
 const hdr = (zxid: bigint, clientId = 0x100n): TxnHeader => ({
   clientId,
@@ -489,18 +489,7 @@ describe('DataTree: storage', () => {
   });
 
   it('shows cversion in Java int arithmetic when the raw count is near the int limit', () => {
-    const stat = {
-      czxid: 0n,
-      mzxid: 0n,
-      ctime: 0n,
-      mtime: 0n,
-      version: 0,
-      cversion: 0x7fffffff,
-      aversion: 0,
-      ephemeralOwner: 0n,
-      pzxid: 0n,
-    };
-    const t = DataTree.restore([{ path: '/', data: Buffer.alloc(0), acl: openAcl(), stat }]);
+    const t = rootWithCversion(0x7fffffff);
     expect(t.statOf('/')?.cversion).toBe(-2);
   });
 });

@@ -90,3 +90,19 @@ export function plain(stat: Stat | undefined): Record<string, number> | undefine
 export function dump(tree: DataTree): unknown[] {
   return [...tree.walk()].map((n) => ({ ...n, data: n.data.toString('hex') }));
 }
+
+/** A tree of just the root, restored with the given raw cversion (the int-wrap cases). */
+export function rootWithCversion(cversion: number): DataTree {
+  const stat = {
+    czxid: 0n,
+    mzxid: 0n,
+    ctime: 0n,
+    mtime: 0n,
+    version: 0,
+    cversion,
+    aversion: 0,
+    ephemeralOwner: 0n,
+    pzxid: 0n,
+  };
+  return DataTree.restore([{ path: '/', data: Buffer.alloc(0), acl: openAcl(), stat }]);
+}

@@ -10,7 +10,6 @@ import {
   Perms,
 } from '@app/zk-protocol';
 import {
-  DataTree,
   MAX_TTL,
   PrepContext,
   WriteRequest,
@@ -20,7 +19,7 @@ import {
   prepRequest,
   sequenceSuffix,
 } from '@app/zk-server';
-import { TreeHarness, dump, openAcl } from '../data-tree/tree-harness';
+import { TreeHarness, dump, openAcl, rootWithCversion } from '../data-tree/tree-harness';
 
 const create = (path: string, flags = 0, acl = openAcl()): CreateRequest => ({
   op: OpCode.create,
@@ -297,18 +296,7 @@ describe('sequential names', () => {
   });
 
   it('uses the parent raw cversion, which wraps to negative after Integer.MAX_VALUE creates', () => {
-    const stat = {
-      czxid: 0n,
-      mzxid: 0n,
-      ctime: 0n,
-      mtime: 0n,
-      version: 0,
-      cversion: 0x7fffffff,
-      aversion: 0,
-      ephemeralOwner: 0n,
-      pzxid: 0n,
-    };
-    const tree = DataTree.restore([{ path: '/', data: Buffer.alloc(0), acl: openAcl(), stat }]);
+    const tree = rootWithCversion(0x7fffffff);
     const ctx = { tree, sessionId: 1n, authInfo: [] };
     const txn = prepRequest(ctx, create('/s-', CreateMode.PERSISTENT_SEQUENTIAL));
     expect(txn).toMatchObject({ path: '/s-2147483647', parentCVersion: -2147483648 });
