@@ -21,6 +21,7 @@ import { clientTable, Measurements } from './report';
 import { runOp } from './run-op';
 import { ShepherdDriver } from './shepherd-driver';
 import { summarise } from '../common/stats';
+import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { startBenchServer } from '../common/zk-server';
 
@@ -116,7 +117,11 @@ async function main(): Promise<void> {
   const when = new Date().toISOString();
   writeFileSync(
     args.out,
-    JSON.stringify({ args, server: server?.version, when, rows, raw }, null, 2),
+    JSON.stringify(
+      { args, server: server?.version, when, machine: machineInfo(), rows, raw },
+      null,
+      2,
+    ),
   );
   process.stdout.write(`\nwrote ${args.out}\n`);
 }

@@ -17,6 +17,7 @@ import { ZooKeeperClient } from '@app/zk-client';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { summarise } from '../common/stats';
 import { compileChild } from './compile-child';
@@ -163,7 +164,11 @@ function targetsLine(rows: TableRow[]): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-coordinator-'));
-  const output: Record<string, unknown> = { args, when: new Date().toISOString() };
+  const output: Record<string, unknown> = {
+    args,
+    when: new Date().toISOString(),
+    machine: machineInfo(),
+  };
   let memory: MemoryResult | undefined;
   try {
     const script = compileChild(join(workDir, 'child'));

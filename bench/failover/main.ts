@@ -18,6 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startEnsemble } from '../../test/support/zk-harness';
+import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { CoordinatorApp } from './coordinator-app';
 import { failoverSvg, failoverTable, makeRow, Row, TARGET_SLACK_MS } from './report';
@@ -162,7 +163,11 @@ async function main(): Promise<void> {
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(
     args.out,
-    JSON.stringify({ args, when: new Date().toISOString(), rows, raw }, null, 2),
+    JSON.stringify(
+      { args, when: new Date().toISOString(), machine: machineInfo(), rows, raw },
+      null,
+      2,
+    ),
   );
   const svg = args.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(svg, failoverSvg(rows, samples));

@@ -23,6 +23,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
 import { markdownTable } from '../common/table';
@@ -257,7 +258,13 @@ async function main(): Promise<void> {
   writeFileSync(
     args.out,
     JSON.stringify(
-      { args, when: new Date().toISOString(), rows, raw: Object.fromEntries(results) },
+      {
+        args,
+        when: new Date().toISOString(),
+        machine: machineInfo(),
+        rows,
+        raw: Object.fromEntries(results),
+      },
       null,
       2,
     ),
