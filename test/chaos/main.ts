@@ -1,10 +1,14 @@
 /**
  * The chaos suite: `npm run test:chaos -- [--tasks N] [--faults F] [--seed S] [--rate R]
- * [--target embedded|ensemble|both] [--workers W] [--short]`; --short is the CI form (300 tasks,
- * 8 faults). Starts a real cluster of separate processes,
- * submits tasks at a steady rate, injects faults on a seeded schedule, then checks the
- * invariants over the final state and every event. Exits non-zero on any violation.
+ * [--target embedded|ensemble|both] [--workers W] [--short] [--out FILE]`; --short is the CI form
+ * (300 tasks, 8 faults); --out writes the results as JSON, for the benchmark report. Starts a
+ * real cluster of separate processes, submits tasks at a steady rate, injects faults on a seeded
+ * schedule, then checks the invariants over the final state and every event. Exits non-zero on
+ * any violation.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { machineInfo } from '../../bench/common/machine';
 import { ChaosResult, runChaos } from './chaos-run';
 
 function flags(argv: string[]): Record<string, string> {
@@ -48,12 +52,14 @@ function print(r: ChaosResult): void {
 async function main(): Promise<number> {
   const f = flags(process.argv.slice(2));
   // --short: the CI form, the same fault kinds on a smaller run (explicit flags still win).
-  if (f.short !== undefined) {
+  const short = f.short !== undefined;
+  if (short) {
     delete f.short;
     f.tasks ??= '300';
     f.faults ??= '8';
     f.rate ??= '6';
   }
+  if (f.out === 'true') throw new Error('--out needs a file name');
   const target = f.target ?? 'embedded';
   if (!['embedded', 'ensemble', 'both'].includes(target))
     throw new Error('--target must be embedded, ensemble or both');
@@ -61,17 +67,21 @@ async function main(): Promise<number> {
     target === 'both'
       ? (['embedded', 'ensemble'] as const)
       : ([target] as ('embedded' | 'ensemble')[]);
+  const args = {
+    short,
+    target,
+    tasks: num(f, 'tasks', 20000),
+    faults: num(f, 'faults', 30),
+    seed: num(f, 'seed', 1),
+    rate: num(f, 'rate', 200),
+    workers: num(f, 'workers', 3),
+  };
   let failed = false;
+  const results: ChaosResult[] = [];
   for (const t of targets) {
-    const result = await runChaos({
-      target: t,
-      tasks: num(f, 'tasks', 20000),
-      faults: num(f, 'faults', 30),
-      seed: num(f, 'seed', 1),
-      rate: num(f, 'rate', 200),
-      workers: num(f, 'workers', 3),
-    });
+    const result = await runChaos({ ...args, target: t });
     print(result);
+    results.push(result);
     if (
       result.violations.length > 0 ||
       result.lost + result.duplicated + result.zombieWritesLanded > 0
@@ -79,6 +89,13 @@ async function main(): Promise<number> {
       failed = true;
   }
   process.stdout.write(failed ? 'chaos: VIOLATIONS FOUND\n' : 'chaos: all invariants hold\n');
+  if (f.out !== undefined) {
+    const when = new Date().toISOString();
+    const json = { args, when, machine: machineInfo(), passed: !failed, results };
+    mkdirSync(dirname(f.out), { recursive: true });
+    writeFileSync(f.out, JSON.stringify(json, null, 2) + '\n');
+    process.stdout.write(`wrote ${f.out}\n`);
+  }
   return failed ? 1 : 0;
 }
 

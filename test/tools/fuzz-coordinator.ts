@@ -1,9 +1,13 @@
 // Fuzzes a ZooKeeper-compatible server with malformed and hostile frames while a correct
 // client works beside the fuzzers. Usage:
 //   npm run fuzz:coordinator -- [--frames 1000000] [--seed N] [--connections 64]
-//                                [--connect host:port]
+//                                [--connect host:port] [--out bench/results/fuzz-coordinator.json]
 // Without --connect, a ZkServer runs in a child process so that a crash is observable.
+// Writes what it prints as JSON to --out, for the benchmark report.
 // Exits 1 on a crash, a well-behaved client error, an invalid reply or a hung connection.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { machineInfo } from '../../bench/common/machine';
 import { ProgressBar } from '../../bench/common/progress';
 import { runFuzz } from '../support/fuzz/fuzz-run';
 import { randomSeed } from '../support/fuzz/prng';
@@ -16,10 +20,16 @@ interface Args {
   seed: number;
   connections: number;
   connect?: string;
+  out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { frames: 1_000_000, seed: randomSeed(), connections: 64 };
+  const args: Args = {
+    frames: 1_000_000,
+    seed: randomSeed(),
+    connections: 64,
+    out: 'bench/results/fuzz-coordinator.json',
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -35,6 +45,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--connect') {
       if (!value || !/^.+:\d+$/.test(value)) throw new Error('--connect needs host:port');
       args.connect = value;
+      i++;
+    } else if (flag === '--out') {
+      if (!value) throw new Error('--out needs a file name');
+      args.out = value;
       i++;
     } else throw new Error(`unknown argument ${flag}`);
   }
@@ -120,6 +134,44 @@ async function main(): Promise<number> {
     report.invalid.length > 0 ||
     report.hung > 0 ||
     (after?.unexpectedErrors ?? 0) > 0;
+  const result = {
+    args,
+    when: new Date().toISOString(),
+    machine: machineInfo(),
+    passed: !failed,
+    frames: report.framesSent,
+    seconds,
+    framesPerSec: Math.round(report.framesSent / seconds),
+    connections: {
+      opened: report.connectionsOpened,
+      closedByServer: report.closedByServer,
+      refused: report.refused,
+      hung: report.hung,
+    },
+    replies: report.replies,
+    notifications: report.notifications,
+    crashes: crash ? 1 : 0,
+    crash: crash ?? null,
+    wellBehavedRounds: wb.rounds,
+    wellBehavedErrors: wb.errors.length,
+    invalidReplies: report.invalid.length,
+    hung: report.hung,
+    // null when the server is external (--connect): its stats are not ours to read.
+    serverUnexpectedErrors: after?.unexpectedErrors ?? null,
+    serverFrameLengthCloses: after?.frameErrors ?? null,
+    serverRssBeforeBytes: before?.rss ?? null,
+    serverRssAfterBytes: after?.rss ?? null,
+    serverHeapAfterBytes: after?.heapUsed ?? null,
+    mutations: report.kinds,
+    samples: {
+      invalid: report.invalid,
+      clientErrors: wb.errors,
+      serverErrors: after?.samples ?? [],
+    },
+  };
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`wrote ${args.out}\n`);
   return failed ? 1 : 0;
 }
 
