@@ -28,7 +28,9 @@ export function lineChartSvg(spec: LineChartSpec, x: number, y: number, w = 760,
   const px = (t: number) => left + (t / tMax) * plotW;
   const py = (v: number) => top + plotH - (v / vMax) * plotH;
   const out: string[] = [`<g transform="translate(${x},${y})">`];
-  out.push(`<text x="0" y="16" font-size="14" font-weight="bold">${esc(spec.title)}</text>`);
+  out.push(
+    `<text x="0" y="16" font-size="14" font-weight="bold">${esc(`${spec.title} (${spec.yUnit})`)}</text>`,
+  );
   out.push(
     `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
   );
@@ -42,7 +44,6 @@ export function lineChartSvg(spec: LineChartSpec, x: number, y: number, w = 760,
       `<text x="${px(t)}" y="${top + plotH + 14}" text-anchor="middle" font-size="11">${(t / 1000).toFixed(0)} s</text>`,
     );
   }
-  out.push(`<text x="${left - 50}" y="${top - 8}" font-size="11">${esc(spec.yUnit)}</text>`);
   if (spec.limit) {
     const ly = py(spec.limit.value);
     out.push(

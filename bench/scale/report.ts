@@ -32,7 +32,7 @@ export function scaleSvg(parts: PartResult[]): string {
     body.push(
       lineChartSvg(
         {
-          title: 'Backlog: master RSS over time',
+          title: 'Backlog: master RSS over time, every 200 ms',
           yUnit: 'MB',
           series: Object.entries(series.rssMB).map(([label, points]) => ({ label, points })),
           limit: { value: 256, label: 'target 256 MB' },
