@@ -1,0 +1,101 @@
+/** End to end against BullMQ on Redis, both measured in the same run. */
+import { markdownTable } from '../../common/table';
+import { copyChart } from '../charts';
+import { commandLine } from '../command';
+import { num, ratio, status } from '../format';
+import { readResult } from '../results';
+import type { ReportContext, Section, TargetRow } from '../types';
+import { notRunSection } from './not-run';
+
+const TITLE = 'End to end against BullMQ';
+const OUT = 'bench/results/throughput.json';
+const AREA = 'throughput vs BullMQ';
+const MODES: Record<string, string> = { lib: 'library', rest: 'REST' };
+
+interface Row {
+  peer: string;
+  label: string;
+  mode: string;
+  tasksPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  ratio: number | null;
+  cpu: string;
+  phases?: string;
+}
+
+interface ThroughputJson {
+  args: { tasks: number; workers: number; concurrency: number; rounds: number; batch: number };
+  rows: Row[];
+}
+
+const isShepherd = (r: Row) => r.peer !== 'bullmq';
+
+export function throughputSection(ctx: ReportContext): Section {
+  const r = readResult<ThroughputJson>(ctx.resultsDir, 'throughput.json');
+  if (!r)
+    return notRunSection(TITLE, 'throughput.json', 'npm run bench:throughput', [
+      { area: AREA, target: "Shepherd tasks/s >= BullMQ's (ratio >= 1.0)" },
+    ]);
+  const { args, rows } = r.data;
+  const command = commandLine('bench:throughput', args, {
+    defaultOut: OUT,
+    placeholders: { cpuProf: 'DIR' },
+  });
+  // JSON has no NaN: a run without BullMQ stores its ratios as null.
+  const hasRatio = (x: Row): x is Row & { ratio: number } =>
+    typeof x.ratio === 'number' && Number.isFinite(x.ratio);
+  const table = markdownTable(
+    [
+      'peer',
+      'submit via',
+      'tasks/s',
+      'p50 ms',
+      'p99 ms',
+      'vs BullMQ',
+      'CPU µs per task (median)',
+    ].concat(rows.some((x) => x.phases) ? ['p50 ms of each step to'] : []),
+    rows.map((x) =>
+      [
+        x.label,
+        MODES[x.mode] ?? x.mode,
+        num(x.tasksPerSec),
+        num(x.p50Ms),
+        num(x.p99Ms),
+        hasRatio(x) ? ratio(x.ratio) : '-',
+        x.cpu,
+      ].concat(rows.some((y) => y.phases) ? [x.phases ?? ''] : []),
+    ),
+  );
+  const targets: TargetRow[] = rows.filter(isShepherd).map((x) => ({
+    area: AREA,
+    target: `${x.label}, ${MODES[x.mode] ?? x.mode} submission: tasks/s >= BullMQ's (ratio >= 1.0)`,
+    measured: hasRatio(x) ? `${ratio(x.ratio)} (${num(x.tasksPerSec)} tasks/s)` : 'BullMQ not run',
+    status: hasRatio(x) ? status(x.ratio >= 1) : 'not run yet',
+    command,
+  }));
+  const bull = rows.find((x) => !isShepherd(x));
+  const best = rows
+    .filter(isShepherd)
+    .filter(hasRatio)
+    .sort((a, b) => b.ratio - a.ratio)[0];
+  const verdict =
+    bull && best
+      ? best.ratio >= 1
+        ? `The target is met: ${best.label} (${MODES[best.mode]}) reaches ${ratio(best.ratio)}x BullMQ's tasks/s.`
+        : `The target is not met: the best Shepherd row, ${best.label} (${MODES[best.mode]}), ` +
+          `reaches ${ratio(best.ratio)}x BullMQ's ${num(bull.tasksPerSec)} tasks/s.`
+      : '';
+  const markdown = [
+    `Submit to completed for no-op tasks, every peer started in the same run on the same ` +
+      `machine: ${args.tasks} tasks per run, ${args.workers} worker processes × concurrency ` +
+      `${args.concurrency} on each side, batches of ${args.batch}, ${args.rounds} rounds. Medians ` +
+      `over rounds; "vs BullMQ" is the median of the per-round ratios against BullMQ ` +
+      `submitting through its library.`,
+    table,
+    verdict,
+    copyChart(ctx, 'throughput.svg', 'tasks/s per peer') ?? '',
+    `Command: \`${command}\``,
+  ].filter(Boolean);
+  return { title: TITLE, markdown: markdown.join('\n\n'), targets, sources: [r.source] };
+}
