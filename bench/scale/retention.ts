@@ -1,0 +1,288 @@
+/**
+ * The retention part: 1,000,000 completed records under retention. 1,050,000 done records are
+ * seeded into /status through the library's own transitions (retention-seed.ts; running a
+ * million real tasks would take too long), then a master with retention maxCount 1,000,000
+ * starts. Measured: the seed rate, the time until retention has pruned to the limit, the
+ * coordinator's RSS with a million records, how long counts(), get(id) and a page of done tasks
+ * take, what a retention pass with nothing to prune costs, then 5,000 new no-op tasks through 2
+ * worker processes, and that the next pass brings the count back to the limit.
+ */
+import { ZooKeeperConnection } from '@app/coordination';
+import { TaskNotFoundError, TaskQueueClient } from '@app/taskqueue';
+import { RoleProcess } from '../../test/support/taskqueue/role-process';
+import { waitFor } from '../../test/support/wait-for';
+import { runClosedLoop } from '../common/closed-loop';
+import { ProgressBar } from '../common/progress';
+import { median } from '../common/stats';
+import { readCpuUs } from '../coordinator/proc-stats';
+import { Child, TS_NODE_ARGS } from '../throughput/child';
+import { PartResult, ScaleArgs, ScaleRow } from './scale-types';
+import { masterProblems, retentionPasses } from './retention-passes';
+import { seedDoneRecords } from './retention-seed';
+import { ScaleCoordinator } from './sessions-coordinator';
+import { StageBar } from './sessions-stage-bar';
+
+const MASTER_ENTRY = 'bench/scale/retention-master.ts';
+/** Long enough that a coordinator busy with a million records does not expire anyone. */
+const SESSION_TIMEOUT_MS = 10_000;
+const TICK_MS = SESSION_TIMEOUT_MS / 20;
+const WORKERS = 2;
+const CONCURRENCY = 64;
+const SUBMIT_BATCH = 1000;
+const TIMING_ROUNDS = 5;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ms = (n: number) => `${round(n, n < 10 ? 2 : 0)} ms`;
+const secs = (n: number) => `${round(n / 1000, 1)} s`;
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** Durations (ms) of `rounds` sequential calls. */
+async function timed(rounds: number, call: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    await call();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out;
+}
+
+export async function runRetention(args: ScaleArgs, bar: ProgressBar): Promise<PartResult> {
+  const started = Date.now();
+  const maxCount = args.quick ? 100_000 : 1_000_000;
+  const settings = {
+    records: Math.round(maxCount * 1.05),
+    maxCount,
+    intervalMs: args.quick ? 5000 : 10_000,
+    newTasks: args.quick ? 1000 : 5000,
+    workers: WORKERS,
+    concurrency: CONCURRENCY,
+    seedSpanMs: 3600_000,
+    seedPerMulti: 250,
+    seedInFlight: 16,
+  };
+  const stages = new StageBar(bar);
+  const coordinator = new ScaleCoordinator(TICK_MS);
+  const roles: RoleProcess[] = [];
+  let master: Child | undefined;
+  let connection: ZooKeeperConnection | undefined;
+  try {
+    stages.stage('retention: coordinator', 2);
+    await coordinator.start();
+    connection = new ZooKeeperConnection({
+      connectString: coordinator.connectString,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+    });
+    await connection.connect();
+    const client = new TaskQueueClient({ connection });
+
+    stages.stage(`retention: seeding ${thousands(settings.records)} done records`, 45);
+    const seed = await seedDoneRecords(
+      connection.client,
+      {
+        records: settings.records,
+        spanMs: settings.seedSpanMs,
+        perMulti: settings.seedPerMulti,
+        inFlight: settings.seedInFlight,
+        seed: args.seed,
+      },
+      (n) => stages.at(n / settings.records, thousands(n)),
+    );
+    const rssSeededMB = coordinator.rssMB();
+
+    // Retention: a master with the limit, started on the seeded tree.
+    stages.stage('retention: pruning to the limit', 20);
+    master = new Child({
+      name: 'master',
+      command: process.execPath,
+      args: [...TS_NODE_ARGS, MASTER_ENTRY],
+      env: {
+        ZK: coordinator.connectString,
+        ID: 'master-1',
+        SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+        RETENTION_MAX_COUNT: String(maxCount),
+        RETENTION_INTERVAL_MS: String(settings.intervalMs),
+      },
+      readyLine: /^ready$/m,
+    });
+    await master.ready();
+    const masterReadyAt = Date.now();
+    const excess = settings.records - maxCount;
+    const afterPrune = await waitFor(
+      'retention to prune to the limit',
+      async () => {
+        const { finished } = await client.counts();
+        stages.at((settings.records - finished) / excess, `${thousands(finished)} records`);
+        return finished <= maxCount ? finished : undefined;
+      },
+      { timeoutMs: 900_000, intervalMs: 500 },
+    );
+    const pruneMs = Date.now() - masterReadyAt;
+    const firstPass = retentionPasses(master.log)[0];
+    const rssRetainedMB = coordinator.rssMB();
+
+    stages.stage(`retention: reads at ${thousands(maxCount)} records`, 8);
+    const countsMs = await timed(TIMING_ROUNDS, () => client.counts());
+    stages.at(0.2);
+    const getMs = await timed(TIMING_ROUNDS, () => client.get(seed.newestId));
+    const getMissMs = await timed(TIMING_ROUNDS, () =>
+      client.get(seed.oldestId).then(
+        () => {
+          throw new Error(`${seed.oldestId} should have been pruned`);
+        },
+        (err: unknown) => {
+          if (!(err instanceof TaskNotFoundError)) throw err;
+        },
+      ),
+    );
+    stages.at(0.4);
+    const listMs = await timed(TIMING_ROUNDS, () => client.list({ state: 'done', limit: 100 }));
+
+    // What a pass that finds nothing to prune costs: it still lists every name in /status.
+    stages.stage('retention: idle passes', 5);
+    const idleSpanMs = 2 * settings.intervalMs;
+    const cpu0 = { coordinator: readCpuUs(coordinator.pid), master: readCpuUs(master.pid) };
+    await new Promise((r) => setTimeout(r, idleSpanMs));
+    const idleCpuPct = {
+      coordinator: (readCpuUs(coordinator.pid) - cpu0.coordinator) / 10 / idleSpanMs,
+      master: (readCpuUs(master.pid) - cpu0.master) / 10 / idleSpanMs,
+    };
+
+    // New work on top of the million records.
+    stages.stage(`retention: ${thousands(settings.newTasks)} new no-op tasks`, 12);
+    for (let i = 0; i < WORKERS; i++)
+      roles.push(
+        new RoleProcess({
+          role: 'worker',
+          id: `worker-${i + 1}`,
+          connectString: coordinator.connectString,
+          sessionTimeoutMs: SESSION_TIMEOUT_MS,
+          concurrency: CONCURRENCY,
+        }),
+      );
+    await Promise.all(roles.map((r) => r.ready()));
+    const submittedAt = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < settings.newTasks; i += SUBMIT_BATCH) {
+      const n = Math.min(SUBMIT_BATCH, settings.newTasks - i);
+      const views = await client.submitMany(
+        Array.from({ length: n }, () => ({ type: 'noop', payload: null })),
+      );
+      ids.push(...views.map((v) => v.id));
+    }
+    await waitFor(
+      'the new tasks to finish',
+      async () => {
+        const c = await client.counts();
+        stages.at(1 - (c.queued + c.inFlight) / settings.newTasks);
+        return c.queued === 0 && c.inFlight === 0;
+      },
+      { timeoutMs: 600_000, intervalMs: 100 },
+    );
+    const tasksDoneAt = Date.now();
+    let lastFinish = 0;
+    let done = 0;
+    await runClosedLoop(
+      ids.length,
+      64,
+      async (i) => {
+        const v = await client.get(ids[i]);
+        if (v.state === 'done') done++;
+        lastFinish = Math.max(lastFinish, v.finishedAt ?? v.updatedAt);
+      },
+      () => undefined,
+    );
+    const newTasksPerSec = settings.newTasks / ((lastFinish - submittedAt) / 1000);
+
+    stages.stage('retention: the next pass', 8);
+    const afterNext = await waitFor(
+      'the next pass to prune back to the limit',
+      async () => {
+        const { finished } = await client.counts();
+        const pass = retentionPasses(master!.log).find((p) => p.endedAt >= tasksDoneAt);
+        return pass && finished <= maxCount ? { finished, pass } : undefined;
+      },
+      { timeoutMs: 3 * settings.intervalMs + 300_000, intervalMs: 500 },
+    );
+    const nextPassMs = Date.now() - tasksDoneAt;
+    client.close();
+
+    const passes = retentionPasses(master.log);
+    const problems = masterProblems(master.log);
+    const rows: ScaleRow[] = [
+      {
+        part: 'retention',
+        metric: `seeding ${thousands(seed.records)} done records (${seed.recordBytes} bytes each, multis of ${settings.seedPerMulti}, ${settings.seedInFlight} in flight)`,
+        value: `${thousands(Math.round(seed.recordsPerSec))} records/s (${secs(seed.ms)})`,
+      },
+      {
+        part: 'retention',
+        metric: `retention (maxCount ${thousands(maxCount)}, every ${secs(settings.intervalMs)}): ${thousands(settings.records)} pruned to the limit`,
+        value: `${thousands(afterPrune)} left after ${secs(pruneMs)} (the pass itself ${secs(firstPass?.ms ?? NaN)}, ${thousands(firstPass?.pruned ?? 0)} pruned)`,
+        target: `<= ${thousands(maxCount)}`,
+        met: afterPrune <= maxCount,
+      },
+      {
+        part: 'retention',
+        metric: `coordinator RSS with ${thousands(afterPrune)} records (${thousands(settings.records)} before retention)`,
+        value: `${round(rssRetainedMB, 0)} MB (${round(rssSeededMB, 0)} MB)`,
+      },
+      {
+        part: 'retention',
+        metric: `counts() / get(id) / get(pruned id) at ${thousands(afterPrune)} records, median of ${TIMING_ROUNDS}`,
+        value: `${ms(median(countsMs))} / ${ms(median(getMs))} / ${ms(median(getMissMs))}`,
+      },
+      {
+        part: 'retention',
+        metric: `list({state: 'done', limit: 100}) at ${thousands(afterPrune)} records, median of ${TIMING_ROUNDS}`,
+        value: ms(median(listMs)),
+      },
+      {
+        part: 'retention',
+        metric: 'CPU while idle: retention passes with nothing to prune (coordinator / master)',
+        value: `${round(idleCpuPct.coordinator)}% / ${round(idleCpuPct.master)}% of a core`,
+      },
+      {
+        part: 'retention',
+        metric: `${thousands(settings.newTasks)} new no-op tasks, ${WORKERS} workers x ${CONCURRENCY}, on top of the records`,
+        value: `${round(newTasksPerSec, 0)} tasks/s, ${thousands(done)} of ${thousands(ids.length)} done`,
+        target: `all ${thousands(settings.newTasks)} done`,
+        met: done === settings.newTasks,
+      },
+      {
+        part: 'retention',
+        metric: 'records after the next retention pass',
+        value: `${thousands(afterNext.finished)} (${thousands(afterNext.pass.pruned)} pruned, ${secs(nextPassMs)} after the tasks finished)`,
+        target: `<= ${thousands(maxCount)}`,
+        met: afterNext.finished <= maxCount,
+      },
+    ];
+    stages.done('retention: done');
+    return {
+      part: 'retention',
+      rows,
+      seconds: (Date.now() - started) / 1000,
+      raw: {
+        settings,
+        seed,
+        coordinator: { rssSeededMB, rssRetainedMB, idleCpuPct, idleSpanMs },
+        prune: { msAfterMasterReady: pruneMs, left: afterPrune },
+        readsMs: { counts: countsMs, get: getMs, getPruned: getMissMs, listDone100: listMs },
+        newTasks: {
+          tasks: ids.length,
+          done,
+          tasksPerSec: newTasksPerSec,
+          submitToLastFinishMs: lastFinish - submittedAt,
+        },
+        nextPass: { finished: afterNext.finished, msAfterTasksDone: nextPassMs },
+        passes,
+        masterProblems: problems,
+      },
+    };
+  } finally {
+    await Promise.all(roles.map((r) => r.stop()));
+    await master?.stop();
+    await connection?.close();
+    await coordinator.stop();
+  }
+}
