@@ -10,9 +10,10 @@
  *
  * Prints one table (part, metric, value, target, met) and writes the JSON plus an SVG beside it.
  */
-import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { scaleSvg, scaleTable } from './report';
 import { PART_BAR_STEPS, PART_NAMES, PartName, PartResult, ScaleArgs } from './scale-types';
@@ -56,33 +57,51 @@ function parseArgs(argv: string[]): ScaleArgs {
   return args;
 }
 
-function machine() {
-  const cores = cpus();
+function failedPart(part: PartName, err: unknown, started: number): PartResult {
+  const message = err instanceof Error ? err.message : String(err);
   return {
-    cpus: cores.length,
-    cpuModel: cores[0]?.model ?? 'unknown',
-    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    os: `${type()} ${release()}`,
-    node: process.version,
-    loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
+    part,
+    rows: [
+      {
+        part,
+        metric: 'run',
+        value: `failed: ${message.split('\n')[0]}`,
+        target: 'completes',
+        met: false,
+      },
+    ],
+    raw: { error: err instanceof Error ? err.stack : message },
+    seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Taken before the run: its load average says how busy the shared machine was to begin with.
+  const machine = machineInfo();
   const parts: PartResult[] = [];
+  let failed = false;
   for (const name of args.parts) {
     const run = await RUNNERS[name]();
     const bar = new ProgressBar(PART_BAR_STEPS);
+    const started = Date.now();
     try {
       parts.push(await run(args, bar));
+    } catch (err) {
+      // A failed part is reported as such (and fails the run) without losing the others' figures.
+      failed = true;
+      process.stderr.write(
+        `\nbench:scale ${name} failed: ${(err as Error)?.stack ?? String(err)}\n`,
+      );
+      parts.push(failedPart(name, err, started));
     } finally {
       bar.finish();
     }
   }
   process.stdout.write(`\n${scaleTable(parts.flatMap((p) => p.rows))}\n`);
   mkdirSync(dirname(args.out), { recursive: true });
-  const report = { args, when: new Date().toISOString(), machine: machine(), parts };
+  const loadavgAfter = loadavg().map((l) => Math.round(l * 100) / 100);
+  const report = { args, when: new Date().toISOString(), machine, loadavgAfter, parts };
   writeFileSync(args.out, JSON.stringify(report, null, 2));
   const svg = args.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(svg, scaleSvg(parts));
@@ -92,6 +111,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `targets missed: ${missed.map((r) => `${r.part} ${r.metric}`).join('; ')}\n`,
     );
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((err) => {
