@@ -49,6 +49,7 @@ export async function runBacklog(args: ScaleArgs, bar: ProgressBar): Promise<Par
     );
     const t0 = Date.now();
     const at = (epochMs: number) => epochMs - t0;
+    // 2. Both masters' RSS, from here to the end (the victim's series ends at its kill).
     sampler = new RssSampler(
       new Map([
         [a.id, a.child.pid],
