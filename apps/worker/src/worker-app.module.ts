@@ -26,6 +26,7 @@ export class WorkerAppModule {
           useFactory: (e: WorkerEnv, log: Logger) => ({
             id: workerId(e),
             concurrency: e.WORKER_CONCURRENCY,
+            prefetch: e.WORKER_PREFETCH,
             acl: zkAcl(e),
             logger: log.child({ component: 'worker' }),
           }),

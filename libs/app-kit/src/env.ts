@@ -68,6 +68,14 @@ export class WorkerEnv extends CommonEnv {
   @Min(1)
   @Max(10000)
   WORKER_CONCURRENCY = 4;
+
+  /** Tasks held beyond the concurrency, waiting for a slot; default concurrency / 4. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WORKER_PREFETCH must be an integer' })
+  @Min(0)
+  @Max(10000)
+  WORKER_PREFETCH?: number;
 }
 
 export class ClientEnv extends CommonEnv {

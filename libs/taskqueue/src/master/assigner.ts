@@ -1,7 +1,7 @@
 import { BadVersionError, KeeperError, NoNodeError, NodeExistsError } from '@app/zk-protocol';
 import { TimerHandle } from '@app/zk-client';
 import { paths } from '../layout/paths';
-import { BatchItem, commitBatch } from '../store/batch-committer';
+import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';
 import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
@@ -12,6 +12,12 @@ import { pipelined } from './zk-reads';
 
 /** Unknown ids read per step while looking for assignable tasks. */
 const READ_CHUNK = 512;
+/**
+ * Assignment commits in flight at once. Each is an fsynced multi; while one is on its way the
+ * next round can already fill the slots that freed up meanwhile, so a worker's slot does not
+ * sit idle for a whole commit round trip. A few are enough to cover the sync latency.
+ */
+const PIPELINE_DEPTH = 3;
 
 /** One assignment the leader decided on. */
 interface Planned {
@@ -28,13 +34,20 @@ interface Planned {
  * `[workerFence(w), create /assign/w/t, delete /tasks/b/t@version]` items with
  * `commitBatch(..., [leaderFence])`, at most maxBatch per round.
  *
+ * Rounds are pipelined: a round sends its commit and returns, and up to PIPELINE_DEPTH commits
+ * are in flight. Until a commit settles its tasks are marked `assigning` in the queue index
+ * (never planned twice) and its workers' slots are reserved in the roster (never above their
+ * concurrency). Everything else the term does (judging workers aside) waits for the pipeline
+ * to drain (idle()), so read-backs and re-listings never race a commit.
+ *
  * Rejections are per item: the task moved (NoNode / BadVersion: forget or re-read it), the
  * worker is gone (its fence: judge the worker again). A failed leader fence ends the term
- * (FenceError propagates). A ConnectionLoss leaves the round's items uncertain: after the
+ * (FenceError goes to onError). A ConnectionLoss leaves the commit's items uncertain: after the
  * reconnect each is read back (is the assignment there? the task?) before anything is retried.
  */
 export class Assigner {
   private uncertain: Planned[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
 
@@ -42,10 +55,16 @@ export class Assigner {
     private readonly term: TermContext,
     private readonly tasks: QueueTracker,
     private readonly workers: WorkerTracker,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   get hasUncertain(): boolean {
     return this.uncertain.length > 0;
+  }
+
+  /** Resolves once no assignment commit is in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   stop(): void {
@@ -57,6 +76,8 @@ export class Assigner {
   /** One round; true when another may find more to do at once. */
   async round(): Promise<boolean> {
     const { queue, roster, options } = this.term;
+    // A commit settling asks for the next round (wantRound), so nothing is missed by waiting.
+    if (this.inFlight.size >= PIPELINE_DEPTH) return false;
     const loads = roster.loads();
     if (new AssignmentPlanner(loads).free === 0 || queue.size === 0) return false;
     for (;;) {
@@ -89,7 +110,7 @@ export class Assigner {
         if (unknown.length >= READ_CHUNK) break;
         continue;
       }
-      if (task.corrupt || task.type === undefined) continue;
+      if (task.corrupt || task.assigning || task.type === undefined) continue;
       if (task.notBefore !== undefined && task.notBefore > now) {
         nextDue = Math.min(nextDue, task.notBefore);
         continue;
@@ -107,8 +128,9 @@ export class Assigner {
     return { plan, unknown, limit };
   }
 
+  /** Builds the round's items and sends them; true when another round may go at once. */
   private async commit(plan: Planned[]): Promise<boolean> {
-    const { client, queue, roster, counters, options } = this.term;
+    const { queue, roster } = this.term;
     const missing = plan
       .filter((p) => queue.get(p.taskId)?.record === undefined)
       .map((p) => p.taskId);
@@ -119,7 +141,7 @@ export class Assigner {
       const task = queue.get(p.taskId);
       if (task?.record === undefined || task.version === undefined || task.stay !== p.stay)
         continue;
-      if (roster.get(p.workerId)?.session !== p.session) continue;
+      if (task.assigning || roster.get(p.workerId)?.session !== p.session) continue;
       const t = assignTransition(ctx, task.record, task.version, {
         workerId: p.workerId,
         session: p.session,
@@ -127,27 +149,68 @@ export class Assigner {
       items.push({ ops: [workerFence(p.workerId), ...t.ops], value: p });
     }
     if (items.length === 0) return gone > 0;
+    for (const { value: p } of items) this.hold(p);
+    const sent = this.send(
+      items.map((i) => i.value),
+      items,
+    );
+    this.inFlight.add(sent);
+    void sent.finally(() => {
+      this.inFlight.delete(sent);
+      this.term.wantRound();
+    });
+    return this.inFlight.size < PIPELINE_DEPTH;
+  }
 
-    this.uncertain = items.map((i) => i.value);
-    const outcome = await commitBatch(client, items, this.term.fence);
-    this.uncertain = [];
+  /** One commit in flight; its outcome is applied when it settles, errors go to onError. */
+  private async send(plan: Planned[], items: BatchItem<Planned>[]): Promise<void> {
+    const { client, queue, counters, options } = this.term;
+    let outcome: BatchOutcome<Planned>;
+    try {
+      outcome = await commitBatch(client, items, this.term.fence);
+    } catch (err) {
+      // Which items landed is unknown (commitBatch may have sent several multis): they are
+      // read back before anything else happens (LeaderTerm runs resolveUncertain first).
+      this.uncertain.push(...plan);
+      if (this.term.active) this.onError(err);
+      return;
+    }
+    for (const p of plan) this.release(p);
+    if (!this.term.active) return;
     for (const p of outcome.committed) this.applied(p);
-    for (const { value, error } of outcome.rejected) await this.rejected(value, error);
+    for (const { value, error } of outcome.rejected) this.rejected(value, error);
     options.logger.debug(
       { assigned: outcome.committed.length, rejected: outcome.rejected.length, queued: queue.size },
       'assignment round',
     );
     counters.rejected += outcome.rejected.length;
-    return true;
+  }
+
+  /** Marks a planned assignment as in flight: its task is not planned again, its slot is held. */
+  private hold(p: Planned): void {
+    const task = this.term.queue.get(p.taskId);
+    if (task !== undefined) task.assigning = true;
+    this.term.roster.reserve(p.workerId);
+  }
+
+  private release(p: Planned): void {
+    const task = this.term.queue.get(p.taskId);
+    if (task?.stay === p.stay) task.assigning = false;
+    this.term.roster.unreserve(p.workerId);
   }
 
   private applied(p: Planned): void {
-    this.term.queue.remove(p.taskId);
-    this.term.roster.assigned(p.workerId, p.taskId, p.session);
-    this.term.counters.assigned++;
+    const { queue, roster, counters } = this.term;
+    queue.remove(p.taskId, p.stay);
+    counters.assigned++;
+    if (roster.get(p.workerId)?.session === p.session)
+      roster.assigned(p.workerId, p.taskId, p.session);
+    // The worker went while the commit was in flight; it landed first, so the worker's
+    // listing shows the assignment and it is recovered with the others. Look again anyway.
+    else this.workers.markWorkerStale(p.workerId);
   }
 
-  private async rejected(p: Planned, error: KeeperError): Promise<void> {
+  private rejected(p: Planned, error: KeeperError): void {
     const { queue, options } = this.term;
     options.logger.debug(
       { task: p.taskId, worker: p.workerId, err: error.message },
@@ -157,7 +220,7 @@ export class Assigner {
       // Its fence failed: the worker is gone; judge it (and recover its tasks) at once.
       this.workers.markWorkerStale(p.workerId);
     } else if (error.path === paths.task(p.taskId)) {
-      if (error instanceof NoNodeError) queue.remove(p.taskId);
+      if (error instanceof NoNodeError) queue.remove(p.taskId, p.stay);
       else queue.forgetRecord(p.taskId);
     } else if (error.path === paths.assignment(p.workerId, p.taskId)) {
       queue.forgetRecord(p.taskId);
@@ -178,6 +241,7 @@ export class Assigner {
    * still queued: it is considered again. Neither: it moved on (cancelled, or already done).
    */
   async resolveUncertain(): Promise<void> {
+    await this.idle();
     const items = this.uncertain;
     this.uncertain = [];
     const { client, queue } = this.term;
@@ -189,6 +253,7 @@ export class Assigner {
         ]);
         return { assigned: assigned !== null, queued: queued !== null };
       });
+      for (const p of items) this.release(p);
       items.forEach((p, i) => {
         if (found[i].assigned) this.applied(p);
         else if (found[i].queued) {

@@ -4,12 +4,13 @@
  * Among the live workers that are not draining, that handle the task's type (`'*'` handles any)
  * and that have a free slot, the least loaded wins: lowest assigned/concurrency, then fewer
  * assigned, then the smaller id (so the choice is deterministic). A worker is never given more
- * than its declared concurrency; a task nobody can take now stays queued.
+ * than it declared it may hold (concurrency + prefetch); a task nobody can take now stays queued.
  */
 export interface WorkerLoad {
   id: string;
   /** Task types it runs; `['*']` means any. */
   types: readonly string[];
+  /** Tasks it may hold: its concurrency plus its prefetch. */
   concurrency: number;
   /** Tasks under /assign/<id> (assigned or running). */
   assigned: number;

@@ -45,7 +45,8 @@ export interface LeaderTermInit {
  *   queue re-listing after a reconnect -> an assignment round.
  *
  * Watches only mark things stale and wake the loop (coalesced with setImmediate). A worker's
- * loss is handled before any further assignment. Retention runs beside the loop on its own
+ * loss is handled before any further assignment. Assignment commits are the one thing that may
+ * overlap other steps (Assigner: a few in flight); read-backs and re-listings wait for them. Retention runs beside the loop on its own
  * timer.
  */
 export class LeaderTerm implements TermContext {
@@ -80,7 +81,7 @@ export class LeaderTerm implements TermContext {
     this.onDeposed = init.onDeposed;
     this.workers = new WorkerTracker(this);
     this.tasks = new QueueTracker(this);
-    this.assigner = new Assigner(this, this.tasks, this.workers);
+    this.assigner = new Assigner(this, this.tasks, this.workers, (err) => this.fail(err));
     this.retention = new RetentionRunner(this, (err) => this.fail(err));
   }
 
@@ -160,7 +161,10 @@ export class LeaderTerm implements TermContext {
       timer = clock.setTimeout(resolve, STOP_WAIT_MS);
     });
     try {
-      await Promise.race([Promise.all([this.loop, this.retention.idle()]), timeout]);
+      await Promise.race([
+        Promise.all([this.loop, this.retention.idle(), this.assigner.idle()]),
+        timeout,
+      ]);
     } finally {
       clock.clearTimeout(timer);
     }
@@ -176,6 +180,7 @@ export class LeaderTerm implements TermContext {
         } else if (this.assigner.hasUncertain) {
           await this.assigner.resolveUncertain();
         } else if (this.tasks.resyncWanted) {
+          await this.assigner.idle();
           await this.tasks.resync();
           this.roundWanted = true;
         } else if (this.roundWanted) {

@@ -16,6 +16,8 @@ export interface QueuedTask {
   notBefore?: number;
   /** The record could not be decoded: never assigned (it is logged once). */
   corrupt?: boolean;
+  /** Part of an assignment commit still in flight: not planned again until it settles. */
+  assigning?: boolean;
   /** Cached record and its version, for tasks about to be assigned (bounded by prefetch). */
   record?: TaskRecord;
   version?: number;
@@ -73,10 +75,13 @@ export class QueueIndex {
     return true;
   }
 
-  /** Removes an id (assigned, cancelled...); false if it was not there. */
-  remove(id: string): boolean {
+  /**
+   * Removes an id (assigned, cancelled...); false if it was not there. With `stay`, only that
+   * stay: a late reply about an earlier stay must not drop the task queued again since.
+   */
+  remove(id: string, stay?: number): boolean {
     const entry = this.entries.get(id);
-    if (entry === undefined) return false;
+    if (entry === undefined || (stay !== undefined && entry.stay !== stay)) return false;
     if (entry.record !== undefined) this.cachedRecords--;
     this.entries.delete(id);
     for (const mark of this.listings) mark.removed.add(id);

@@ -23,6 +23,8 @@ export interface RosterEntry {
    * leader knows it for what it assigned itself; others are read before being judged).
    */
   assignments: Map<string, string | undefined>;
+  /** Assignments in commits still in flight: their slots are taken until the commit settles. */
+  reserved: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class WorkerRoster {
   entry(id: string): RosterEntry {
     let e = this.entries.get(id);
     if (e === undefined) {
-      e = { id, assignments: new Map() };
+      e = { id, assignments: new Map(), reserved: 0 };
       this.entries.set(id, e);
     }
     return e;
@@ -76,14 +78,27 @@ export class WorkerRoster {
       out.push({
         id: e.id,
         types: e.info.types,
-        concurrency: e.info.concurrency,
-        // Every child counts, even a previous incarnation's about to be recovered: erring
-        // on the side of fewer tasks keeps the concurrency promise.
-        assigned: e.assignments.size,
+        // What it may hold: the slots it runs, and the tasks it keeps waiting for one.
+        concurrency: e.info.concurrency + e.info.prefetch,
+        // Every child counts, even a previous incarnation's about to be recovered, and so do
+        // commits in flight (a listing may already show them too): erring on the side of fewer
+        // tasks keeps the concurrency promise.
+        assigned: e.assignments.size + e.reserved,
         draining: e.info.draining,
       });
     }
     return out;
+  }
+
+  /** An assignment to `workerId` is being committed: hold its slot. */
+  reserve(workerId: string): void {
+    this.entry(workerId).reserved++;
+  }
+
+  /** The commit holding a slot settled (applied or not). */
+  unreserve(workerId: string): void {
+    const e = this.entries.get(workerId);
+    if (e !== undefined && e.reserved > 0) e.reserved--;
   }
 
   /** The leader committed an assignment. */

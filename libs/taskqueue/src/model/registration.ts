@@ -4,6 +4,11 @@ export interface WorkerRegistration {
   host?: string;
   pid?: number;
   concurrency: number;
+  /**
+   * Tasks it holds beyond `concurrency`, read and waiting for a free slot (Celery's prefetch):
+   * the next task is there the moment one finishes. 0 when not written (older workers).
+   */
+  prefetch: number;
   types: string[];
   since?: number;
   draining: boolean;
@@ -44,6 +49,10 @@ function origin(j: Record<string, unknown> | undefined) {
   return out;
 }
 
+/** A prefetch as written, or 0 when absent or unusable (a bad value must not add capacity). */
+const prefetchOf = (v: number | undefined) =>
+  v !== undefined && Number.isInteger(v) && v > 0 ? v : 0;
+
 /**
  * A /workers/<id> node's data (JSON written by the worker), tolerant of missing fields and of
  * data that is not JSON at all. The concurrency is what `capacity` makes of the number written
@@ -59,6 +68,7 @@ export function parseWorkerRegistration(
   return {
     id,
     concurrency: capacity(num(j.concurrency)),
+    prefetch: prefetchOf(num(j.prefetch)),
     types: Array.isArray(j.types) ? j.types.filter((t): t is string => typeof t === 'string') : [],
     draining: j.draining === true,
     ...origin(j),

@@ -19,8 +19,16 @@ export interface WorkerOptions {
   /** Default `<hostname>-<pid>`. Must match WORKER_ID_PATTERN: it is a znode name. */
   id?: string;
   connection: ZooKeeperConnection;
-  /** Tasks run at once (default 1); the master never assigns more. */
+  /** Tasks run at once (default 1). */
   concurrency?: number;
+  /**
+   * Tasks held beyond `concurrency`, already read and waiting for a slot, so a finished task's
+   * slot is refilled without waiting for the master (Celery's prefetch, BullMQ's fetch of the
+   * next job on completion). The master never assigns more than concurrency + prefetch.
+   * Default floor(concurrency / 4): none for small concurrencies, where tasks tend to be long
+   * and a task waiting behind a busy slot would wait longest.
+   */
+  prefetch?: number;
   /** Handlers by task type. More can be added with `worker.handle()` before start(). */
   handlers?: TaskHandlers;
   /** Types announced to the master (default: the handlers' names; "*" takes any type). */
@@ -65,6 +73,7 @@ function positiveInt(name: string, value: number, min: number): number {
 export interface ResolvedWorkerOptions {
   id: string;
   concurrency: number;
+  prefetch: number;
   acl: ACL[];
   shutdownGraceMs: number;
   progressIntervalMs: number;
@@ -74,9 +83,11 @@ export interface ResolvedWorkerOptions {
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  const concurrency = positiveInt('concurrency', options.concurrency ?? 1, 1);
   return {
     id: checkWorkerId(options.id ?? defaultWorkerId()),
-    concurrency: positiveInt('concurrency', options.concurrency ?? 1, 1),
+    concurrency,
+    prefetch: positiveInt('prefetch', options.prefetch ?? Math.floor(concurrency / 4), 0),
     acl: options.acl ?? OPEN_ACL_UNSAFE,
     shutdownGraceMs: positiveInt(
       'shutdownGraceMs',

@@ -11,6 +11,8 @@ export interface WorkerNodeData {
   host: string;
   pid: number;
   concurrency: number;
+  /** Tasks it may hold beyond concurrency, waiting for a slot. */
+  prefetch: number;
   types: string[];
   /** When this incarnation registered (ms since the epoch). */
   since: number;

@@ -1,7 +1,14 @@
 import { hostname } from 'os';
 import { Subscription } from 'rxjs';
 import { Watcher, WatchedEvent, ZooKeeperClient, isAlive, isRetryable } from '@app/zk-client';
-import { EventType, KeeperState, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import {
+  AddWatchMode,
+  EventType,
+  KeeperState,
+  NoNodeError,
+  SessionExpiredError,
+  WatcherType,
+} from '@app/zk-protocol';
 import { paths } from '../layout/paths';
 import { decodeRecord } from '../model/task-record';
 import { ensureLayout } from '../store/ensure-layout';
@@ -47,6 +54,8 @@ export class WorkerSession {
   private loading = 0;
   private idleWaiters: (() => void)[] = [];
   private listing: 'idle' | 'busy' | 'again' = 'idle';
+  /** The connection dropped since the last listing: watch events of the gap are lost. */
+  private disconnected = false;
   private readonly stateSub: Subscription;
   private readonly runEnv: RunEnv;
   private readonly info: WorkerNodeData;
@@ -69,6 +78,7 @@ export class WorkerSession {
       host: hostname(),
       pid: process.pid,
       concurrency: options.concurrency,
+      prefetch: options.prefetch,
       types: [...env.types],
       since: options.clock.now(),
       draining: false,
@@ -80,6 +90,13 @@ export class WorkerSession {
         state === KeeperState.AuthFailed
       )
         this.end();
+      else if (state === KeeperState.Disconnected) this.disconnected = true;
+      else if (state === KeeperState.SyncConnected && this.disconnected && this.registered) {
+        // The client re-arms the persistent watch (setWatches2), but what changed meanwhile
+        // is not replayed for it: list once to catch up.
+        this.disconnected = false;
+        this.list();
+      }
     });
     // The connection replays its current client, which may already be dead.
     if (!isAlive(client.state)) this.end();
@@ -124,6 +141,19 @@ export class WorkerSession {
       throw err;
     }
     if (this.ended) throw new SessionExpiredError();
+    try {
+      // Set before the first listing, so nothing assigned in between is missed.
+      await retryingRead(() =>
+        client.addWatch(
+          paths.assignRoot(options.id),
+          this.assignWatcher,
+          AddWatchMode.PERSISTENT_RECURSIVE,
+        ),
+      );
+    } catch (err) {
+      if (err instanceof SessionExpiredError || this.ended) this.end();
+      throw err;
+    }
     this.registered = true;
     counters.registrations++;
     options.logger.info(
@@ -160,13 +190,20 @@ export class WorkerSession {
     await this.idle();
   }
 
-  /** Removes /workers/<id> when the session stays open after stop() (a shared connection). */
+  /**
+   * Removes /workers/<id> and the assignment watch when the session stays open after stop()
+   * (a shared connection).
+   */
   async deregister(): Promise<void> {
+    const { options } = this.env;
     try {
-      await this.client.delete(paths.worker(this.env.options.id));
+      await this.client.delete(paths.worker(options.id));
     } catch (err) {
-      if (!(err instanceof NoNodeError)) this.env.options.logger.warn({ err }, 'deregister failed');
+      if (!(err instanceof NoNodeError)) options.logger.warn({ err }, 'deregister failed');
     }
+    await this.client
+      .removeWatches(paths.assignRoot(options.id), this.assignWatcher, WatcherType.Any)
+      .catch(() => undefined);
   }
 
   /**
@@ -191,12 +228,37 @@ export class WorkerSession {
 
   // --- assignments ----------------------------------------------------------------------
 
-  private readonly childWatcher: Watcher = (event: WatchedEvent) => {
-    if (this.ended || event.type === EventType.None) return;
-    this.list();
+  /**
+   * One persistent recursive watch on /assign/<id> for the whole session (ZooKeeper 3.6+
+   * addWatch): NodeCreated brings a new assignment, NodeDeleted of one we hold is a cancel or
+   * a take-back (or our own final commit). This replaces a child watch re-armed by a listing on
+   * every change plus a data watch per assignment re-armed after each of our own writes: per
+   * task the worker sends one read and no watch requests. Our own start and progress writes
+   * show up as NodeDataChanged and are ignored.
+   */
+  private readonly assignWatcher: Watcher = (event: WatchedEvent) => {
+    if (this.ended || event.path === undefined) return;
+    const root = paths.assignRoot(this.env.options.id);
+    if (event.path === root) {
+      // The directory itself went (a master took us for gone while we registered): put it
+      // back and list.
+      if (event.type === EventType.NodeDeleted) this.list();
+      return;
+    }
+    const name = event.path.slice(root.length + 1);
+    if (name.includes('/')) return;
+    if (event.type === EventType.NodeCreated) {
+      if (!this.slots.has(name)) void this.load(name);
+    } else if (event.type === EventType.NodeDeleted) {
+      const slot = this.slots.get(name);
+      if (slot !== undefined) this.gone(name, slot, 'the assignment was deleted');
+    }
   };
 
-  /** Lists /assign/<id> (re-arming the child watch); coalesces while one is in flight. */
+  /**
+   * Lists /assign/<id> and reconciles: at registration and after a reconnect (events of the
+   * gap are lost); coalesces while one is in flight.
+   */
   private list(): void {
     if (this.ended) return;
     if (this.listing !== 'idle') {
@@ -216,7 +278,7 @@ export class WorkerSession {
     const root = paths.assignRoot(options.id);
     let names: string[];
     try {
-      names = await this.client.getChildren(root, this.childWatcher);
+      names = await this.client.getChildren(root);
     } catch (err) {
       if (this.ended) return;
       if (isRetryable(err)) {
@@ -233,20 +295,23 @@ export class WorkerSession {
     if (this.ended) return;
     const present = new Set(names);
     for (const [name, slot] of this.slots)
-      if (!present.has(name)) this.gone(name, slot, 'the assignment was deleted', false);
+      if (!present.has(name) && slot.run !== undefined)
+        this.gone(name, slot, 'the assignment was deleted');
     for (const name of names.sort()) if (!this.slots.has(name)) void this.load(name);
   }
 
-  /** Reads a new assignment with a data watch: its deletion while we hold it is a revoke. */
+  /**
+   * Reads a new assignment. Its deletion from now on reaches us through the persistent watch;
+   * a deletion before the read shows as NoNode.
+   */
   private async load(name: string): Promise<void> {
     const { options } = this.env;
     const slot: Slot = {};
     this.slots.set(name, slot);
     const path = paths.assignment(options.id, name);
-    const watcher: Watcher = (event) => this.onAssignmentEvent(name, slot, path, watcher, event);
     this.loading++;
     try {
-      const { data, stat } = await retryingRead(() => this.client.getData(path, watcher));
+      const { data, stat } = await retryingRead(() => this.client.getData(path));
       if (this.ended || this.slots.get(name) !== slot) return;
       const record = decodeRecord(data, path);
       if (record.workerSession !== this.sessionHex || record.id !== name) {
@@ -268,8 +333,7 @@ export class WorkerSession {
         run.abort('shutdown', 'assigned while the worker was shutting down');
         this.launch(run);
       } else {
-        this.ready.push(run);
-        this.ready.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        insertById(this.ready, run);
         this.pump();
       }
     } catch (err) {
@@ -285,34 +349,12 @@ export class WorkerSession {
     }
   }
 
-  private onAssignmentEvent(
-    name: string,
-    slot: Slot,
-    path: string,
-    watcher: Watcher,
-    event: WatchedEvent,
-  ): void {
-    if (this.ended || this.slots.get(name) !== slot) return;
-    if (event.type === EventType.NodeDeleted) {
-      this.gone(name, slot, 'the assignment was deleted', true);
-    } else if (event.type === EventType.NodeDataChanged) {
-      // Our own start or progress write spent the one-time watch: arm it again.
-      retryingRead(() => this.client.exists(path, watcher)).then(
-        (stat) => {
-          if (stat === null && this.slots.get(name) === slot)
-            this.gone(name, slot, 'the assignment was deleted', true);
-        },
-        () => undefined,
-      );
-    }
-  }
-
   /**
    * The assignment is no longer there: cancelled, or taken back by the master. A run that has
-   * not reached its final commit is aborted and writes nothing more. Seen by a data watch, the
-   * list is read again: the same task may already be assigned to us anew at the same path.
+   * not reached its final commit is aborted and writes nothing more. If the same task is
+   * assigned to us anew at the same path, its NodeCreated follows and loads it again.
    */
-  private gone(name: string, slot: Slot, reason: string, relist: boolean): void {
+  private gone(name: string, slot: Slot, reason: string): void {
     this.slots.delete(name);
     const run = slot.run;
     // Our own final commit deleted it (or it raced one): the commit's verdict tells.
@@ -326,7 +368,6 @@ export class WorkerSession {
       }
       this.env.options.logger.info({ taskId: name, phase: run.state }, reason);
     }
-    if (relist) this.list();
   }
 
   private pump(): void {
@@ -376,4 +417,16 @@ export class WorkerSession {
       });
     });
   }
+}
+
+/** Keeps `ready` in submit order (ids sort by submit time) with one binary-search insert. */
+function insertById(ready: TaskRun[], run: TaskRun): void {
+  let lo = 0;
+  let hi = ready.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ready[mid].id < run.id) lo = mid + 1;
+    else hi = mid;
+  }
+  ready.splice(lo, 0, run);
 }

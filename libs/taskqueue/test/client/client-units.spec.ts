@@ -189,12 +189,15 @@ describe('event classification', () => {
 
 describe('cluster info parsing', () => {
   it('reads worker registrations tolerantly', () => {
-    const data = Buffer.from(JSON.stringify({ host: 'h', pid: 1, concurrency: 4, types: ['a'] }));
+    const data = Buffer.from(
+      JSON.stringify({ host: 'h', pid: 1, concurrency: 4, prefetch: 2, types: ['a'] }),
+    );
     expect(parseWorkerView('w', data, ['task-1'])).toEqual({
       id: 'w',
       host: 'h',
       pid: 1,
       concurrency: 4,
+      prefetch: 2,
       types: ['a'],
       draining: false,
       running: ['task-1'],
@@ -202,6 +205,7 @@ describe('cluster info parsing', () => {
     expect(parseWorkerView('w', Buffer.from('garbage'), [])).toMatchObject({
       id: 'w',
       concurrency: 1,
+      prefetch: 0,
       types: [],
     });
   });

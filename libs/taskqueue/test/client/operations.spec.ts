@@ -164,6 +164,7 @@ describe('cluster info', () => {
         host: 'test-host',
         pid: 4242,
         concurrency: 3,
+        prefetch: 0,
         types: ['echo'],
         since: 1700000000000,
         draining: false,

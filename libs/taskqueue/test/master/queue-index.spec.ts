@@ -28,6 +28,17 @@ describe('QueueIndex', () => {
     expect(order(q)).toEqual(ids);
   });
 
+  it('removes only the stay a late reply is about', () => {
+    const q = new QueueIndex();
+    q.add(ids[0]);
+    const first = q.get(ids[0])!.stay;
+    q.remove(ids[0]);
+    q.add(ids[0]); // queued again (recovered, retried) before the reply about its first stay
+    expect(q.remove(ids[0], first)).toBe(false);
+    expect(q.has(ids[0])).toBe(true);
+    expect(q.remove(ids[0], q.get(ids[0])!.stay)).toBe(true);
+  });
+
   it('stays correct through many removals (compaction)', () => {
     const many = Array.from({ length: 5000 }, (_, i) => newTaskId(T + i));
     const q = new QueueIndex();

@@ -7,13 +7,14 @@ describe('parseWorkerInfo', () => {
     expect(
       parseWorkerInfo(
         'w',
-        json({ id: 'w', host: 'h', pid: 7, concurrency: 3, types: ['a'], since: 5 }),
+        json({ id: 'w', host: 'h', pid: 7, concurrency: 3, prefetch: 1, types: ['a'], since: 5 }),
       ),
     ).toEqual({
       id: 'w',
       host: 'h',
       pid: 7,
       concurrency: 3,
+      prefetch: 1,
       types: ['a'],
       since: 5,
       draining: false,
@@ -46,6 +47,25 @@ describe('WorkerRoster', () => {
     ]);
     expect(r.liveCount).toBe(1);
     expect(r.assignedCount).toBe(3);
+  });
+
+  it('counts slots held by commits in flight until they settle', () => {
+    const r = new WorkerRoster();
+    const w = r.entry('w');
+    w.info = parseWorkerInfo('w', json({ concurrency: 4, types: ['*'] }));
+    w.session = 's1';
+    r.assigned('w', 't1', 's1');
+    r.reserve('w');
+    r.reserve('w');
+    expect(r.loads()[0].assigned).toBe(3);
+    // A re-listing replaces the assignments; the reservations stay until the commit settles.
+    w.assignments = new Map([['t1', 's1']]);
+    expect(r.loads()[0].assigned).toBe(3);
+    r.unreserve('w');
+    r.unreserve('w');
+    r.unreserve('w');
+    r.unreserve('gone');
+    expect(r.loads()[0].assigned).toBe(1);
   });
 
   it('finds orphans: a gone worker, or a record naming another session', () => {

@@ -1,4 +1,5 @@
 import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { Transport, TransportFactory, isConnected, tcpTransportFactory } from '@app/zk-client';
 import { expireSession } from '../../../../test/support/expire-session';
 import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { delay, waitFor } from '../../../../test/support/wait-for';
@@ -170,6 +171,50 @@ describe('Worker: sessions', () => {
     await expect(starting).rejects.toThrow(/stopped/);
     const stat = await cluster.admin.exists(paths.worker('dup-2'));
     expect(stat?.ephemeralOwner).toBe(older.sessionId);
+  });
+});
+
+/** Connections that can be cut and kept from coming back until resumed. */
+function cuttable() {
+  const live = new Set<Transport>();
+  let paused = false;
+  const factory: TransportFactory = (address) => {
+    // While paused, every attempt goes to a port nobody listens on.
+    const t = tcpTransportFactory(paused ? { host: '127.0.0.1', port: 1 } : address);
+    live.add(t);
+    return t;
+  };
+  return {
+    factory,
+    cut() {
+      paused = true;
+      for (const t of live) t.close();
+      live.clear();
+    },
+    resume() {
+      paused = false;
+    },
+  };
+}
+
+describe('Worker: disconnections', () => {
+  it('picks up an assignment made while it was disconnected (the watch does not replay it)', async () => {
+    const net = cuttable();
+    const connection = cluster.connection({ transportFactory: net.factory });
+    const started: string[] = [];
+    await cluster.worker({
+      id: 'gap-1',
+      connection,
+      handlers: { job: (t: { id: string }) => void started.push(t.id) },
+    });
+    await delay(200); // its first listing is done: only the reconnect can bring the task
+    net.cut();
+    await waitFor('the worker to notice', () => !isConnected(connection.client.state));
+    const id = await cluster.submitAndAssign('gap-1', 'job', null);
+    await delay(100);
+    net.resume();
+    await cluster.waitForRecord(paths.status(id));
+    expect(started).toEqual([id]);
   });
 });
 
