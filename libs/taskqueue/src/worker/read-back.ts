@@ -57,8 +57,7 @@ export async function readBackMove(
 /**
  * A versioned setData on the worker's own assignment (start, progress). Returns the new
  * version, or null when the assignment is gone or changed under us (cancelled or taken back).
- * After a ConnectionLoss it reads the node back: our bytes at version + 1 mean it landed; the
- * old version means it did not, and it is sent again.
+ * After a ConnectionLoss it reads the node back (readBackSet) before sending it again.
  */
 export async function versionedSet(
   client: ZooKeeperClient,
@@ -72,18 +71,32 @@ export async function versionedSet(
       if (err instanceof BadVersionError || err instanceof NoNodeError) return null;
       if (!isRetryable(err)) throw err;
     }
-    let seen: { data: Buffer; version: number; czxid: bigint };
-    try {
-      seen = await retryingRead(async () => {
-        const r = await client.getData(ref.path);
-        return { data: r.data, version: r.stat.version, czxid: r.stat.czxid };
-      });
-    } catch (err) {
-      if (err instanceof NoNodeError) return null;
-      throw err;
-    }
-    if (seen.czxid !== ref.czxid) return null;
-    if (seen.version === ref.version + 1 && seen.data.equals(data)) return seen.version;
-    if (seen.version !== ref.version) return null;
+    const seen = await readBackSet(client, ref, data);
+    if (seen !== 'not-applied') return seen;
   }
+}
+
+/**
+ * A versioned setData whose reply was lost: our bytes at version + 1 mean it landed (the new
+ * version), the old version means it did not ('not-applied': safe to send again), anything
+ * else means the assignment is no longer ours (null).
+ */
+export async function readBackSet(
+  client: ZooKeeperClient,
+  ref: AssignmentRef,
+  data: Buffer,
+): Promise<number | null | 'not-applied'> {
+  let seen: { data: Buffer; version: number; czxid: bigint };
+  try {
+    seen = await retryingRead(async () => {
+      const r = await client.getData(ref.path);
+      return { data: r.data, version: r.stat.version, czxid: r.stat.czxid };
+    });
+  } catch (err) {
+    if (err instanceof NoNodeError) return null;
+    throw err;
+  }
+  if (seen.czxid !== ref.czxid) return null;
+  if (seen.version === ref.version + 1 && seen.data.equals(data)) return seen.version;
+  return seen.version === ref.version ? 'not-applied' : null;
 }

@@ -4,7 +4,8 @@ import { progressTransition, startTransition } from '../transitions/run-updates'
 import { Transition, TransitionContext } from '../transitions/transition';
 import { CompletionBatcher, Verdict } from './completion-batcher';
 import { ProgressThrottle } from './progress-throttle';
-import { AssignmentRef, versionedSet } from './read-back';
+import { OwnWriteBatcher } from './own-write-batcher';
+import { AssignmentRef } from './read-back';
 import { TaskAbortError, TaskAbortKind, TaskTimeoutError } from './task-abort';
 import { TaskContext, TaskHandlerFn, handlerFor, progressJson } from './task-handler';
 import { HandlerOutcome, outcomeTransition } from './task-outcome';
@@ -17,6 +18,8 @@ export interface RunEnv {
   readonly options: ResolvedWorkerOptions;
   readonly handlers: ReadonlyMap<string, TaskHandlerFn>;
   readonly batcher: CompletionBatcher;
+  /** Start and progress writes, batched per event-loop turn. */
+  readonly writes: OwnWriteBatcher;
   readonly counters: WorkerCounters;
 }
 
@@ -197,7 +200,7 @@ export class TaskRun {
     if (op.type !== 'setData') throw new Error(`expected a setData, got ${op.type}`);
     let version: number | null;
     try {
-      version = await versionedSet(this.env.client, this.ref, op.data);
+      version = await this.env.writes.set(this.ref, op.data);
     } catch {
       this.abort('session-lost', 'the session ended');
       return;

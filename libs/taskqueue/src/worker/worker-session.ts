@@ -13,6 +13,7 @@ import { paths } from '../layout/paths';
 import { decodeRecord } from '../model/task-record';
 import { ensureLayout } from '../store/ensure-layout';
 import { CompletionBatcher } from './completion-batcher';
+import { OwnWriteBatcher } from './own-write-batcher';
 import { retryingRead } from './read-back';
 import { TaskHandlerFn } from './task-handler';
 import { RunEnv, TaskRun } from './task-run';
@@ -71,6 +72,7 @@ export class WorkerSession {
       options,
       handlers: env.handlers,
       batcher: new CompletionBatcher(client, options.logger),
+      writes: new OwnWriteBatcher(client),
       counters: env.counters,
     };
     this.info = {

@@ -1,0 +1,63 @@
+import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
+import { OwnWriteBatcher } from '../../src/worker/own-write-batcher';
+import { AssignmentRef } from '../../src/worker/read-back';
+import { Cluster } from './support/cluster';
+
+const cluster = Cluster.perTest();
+
+let made = 0;
+
+async function nodes(n: number): Promise<AssignmentRef[]> {
+  const refs: AssignmentRef[] = [];
+  for (let i = 0; i < n; i++) {
+    const path = await cluster.admin.create(`/own-${made++}`, Buffer.from('v0'));
+    const { stat } = await cluster.admin.getData(path);
+    refs.push({ path, version: stat.version, czxid: stat.czxid });
+  }
+  return refs;
+}
+
+const bytes = (s: string) => Buffer.from(s);
+
+describe('OwnWriteBatcher', () => {
+  it('writes what was issued in one turn together; a stale one is refused alone', async () => {
+    const refs = await nodes(3);
+    const client = await cluster.client();
+    const writes = new OwnWriteBatcher(client);
+    const stale = { ...refs[1], version: 7 };
+    const results = await Promise.all([
+      writes.set(refs[0], bytes('a')),
+      writes.set(stale, bytes('b')),
+      writes.set(refs[2], bytes('c')),
+    ]);
+    expect(results).toEqual([1, null, 1]);
+    expect((await cluster.admin.getData(refs[0].path)).data.toString()).toBe('a');
+    expect((await cluster.admin.getData(refs[1].path)).data.toString()).toBe('v0');
+    expect((await cluster.admin.getData(refs[2].path)).data.toString()).toBe('c');
+  });
+
+  it('a deleted assignment answers null', async () => {
+    const [ref] = await nodes(1);
+    await cluster.admin.delete(ref.path);
+    const writes = new OwnWriteBatcher(await cluster.client());
+    expect(await writes.set(ref, bytes('x'))).toBeNull();
+  });
+
+  it.each(['reply', 'request'] as const)(
+    'reads back each write of a batch whose %s was lost, and writes each once',
+    async (mode) => {
+      const refs = await nodes(2);
+      const lossy = new LossyTransports();
+      const client = await cluster.client({ transportFactory: lossy.factory });
+      const writes = new OwnWriteBatcher(client);
+      lossy.arm(WIRE_OP.multi, mode);
+      const results = await Promise.all(refs.map((r, i) => writes.set(r, bytes(`w${i}`))));
+      expect(lossy.lost).toBe(1);
+      expect(results).toEqual([1, 1]);
+      for (const [i, r] of refs.entries()) {
+        const { data, stat } = await cluster.admin.getData(r.path);
+        expect([data.toString(), stat.version]).toEqual([`w${i}`, 1]);
+      }
+    },
+  );
+});
