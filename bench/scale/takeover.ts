@@ -34,7 +34,7 @@ function startsAfter(execLog: string, offset: number): string[] {
 /**
  * The backup's takeover after the leader's kill -9, from its own log and the task histories:
  * election (its log line) -> first assignment it wrote. The first tasks started after the kill
- * are the few the dead leader had already handed out (at most the workers' slots) and then the
+ * are the few the dead leader had already handed out (at most slots plus prefetch) and then the
  * new leader's first rounds, so the earliest `assigned` entry at or after the election among
  * the first `sample` of them is the new leader's first assignment.
  */
