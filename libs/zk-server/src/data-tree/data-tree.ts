@@ -214,6 +214,11 @@ export class DataTree {
 
   // ---- reads -------------------------------------------------------------------------------
 
+  /** Whether a node exists at path. */
+  has(path: string): boolean {
+    return this.nodes.has(path);
+  }
+
   /** A view of the node at path (read it at once; see DataNode). */
   getNode(path: string): DataNode | undefined {
     const id = this.nodes.get(path);

@@ -1,5 +1,6 @@
 import {
   BadArgumentsError,
+  ErrorCode,
   Id,
   KeeperError,
   MultiResult,
@@ -123,6 +124,10 @@ export function answerRead(ctx: ReadContext, request: ReadRequest): Response {
     case OpCode.multiRead: {
       // Each op answers on its own; a failure is an ErrorResult in its slot.
       const results: MultiResult[] = request.ops.map((op) => {
+        // A missing node is the common failure here (clients probe where a node may be, as
+        // the task queue does for a task's record): answer it without building an Error,
+        // whose stack capture would cost more than the read.
+        if (!tree.has(op.path)) return { op: OpCode.error, err: ErrorCode.NoNode };
         try {
           return readOne(ctx, authInfo, op);
         } catch (e) {
