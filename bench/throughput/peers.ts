@@ -8,8 +8,8 @@ import { freePorts } from '../../test/support/free-port';
 import { startEnsemble } from '../../test/support/zk-harness';
 import { Child, TS_NODE_ARGS } from './child';
 
-export type PeerName = 'embedded' | 'ensemble' | 'bullmq';
-export const PEER_NAMES: PeerName[] = ['embedded', 'ensemble', 'bullmq'];
+export type PeerName = 'embedded' | 'ensemble' | 'bullmq' | 'bullmq-fsync';
+export const PEER_NAMES: PeerName[] = ['embedded', 'ensemble', 'bullmq', 'bullmq-fsync'];
 
 export interface PeerSettings {
   workers: number;
@@ -185,10 +185,19 @@ export async function startOnEnsemble(s: PeerSettings): Promise<ShepherdPeer> {
 }
 
 /**
- * BullMQ on Redis: Debian's redis-server with its default configuration, apart from where it
- * listens (a free loopback port) and its working directory; `workers` BullMQ worker processes.
+ * Redis settings of the durable BullMQ peer: every write is in the append-only file and
+ * fsynced before Redis answers, as every Shepherd state change is in the coordinator's log.
+ * Redis' default (the target's peer) keeps no append-only file and snapshots now and then,
+ * so a crash of Redis loses the jobs of the last minutes.
  */
-export async function startBullMQ(s: PeerSettings): Promise<BullPeer> {
+const REDIS_FSYNC_ARGS = ['--appendonly', 'yes', '--appendfsync', 'always'];
+
+/**
+ * BullMQ on Redis: Debian's redis-server with its default configuration, apart from where it
+ * listens (a free loopback port) and its working directory (with `durable`, also
+ * REDIS_FSYNC_ARGS); `workers` BullMQ worker processes.
+ */
+export async function startBullMQ(s: PeerSettings, durable = false): Promise<BullPeer> {
   const [port] = await freePorts(1);
   const dir = join(s.workDir, 'redis');
   mkdirSync(dir, { recursive: true });
@@ -196,7 +205,17 @@ export async function startBullMQ(s: PeerSettings): Promise<BullPeer> {
   const redis = new Child({
     name: 'redis',
     command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no'],
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      ...(durable ? REDIS_FSYNC_ARGS : []),
+    ],
     readyLine: /Ready to accept connections/,
   });
   children.push(redis);
@@ -225,8 +244,10 @@ export async function startBullMQ(s: PeerSettings): Promise<BullPeer> {
     await Promise.all(workers.map((w) => w.ready()));
     return {
       kind: 'bullmq',
-      name: 'bullmq',
-      label: `BullMQ on Redis ${redisVersion}`,
+      name: durable ? 'bullmq-fsync' : 'bullmq',
+      label: durable
+        ? `BullMQ on Redis ${redisVersion}, appendfsync always`
+        : `BullMQ on Redis ${redisVersion}`,
       queue,
       redisVersion,
       processes: children.map((c) => ({

@@ -29,7 +29,7 @@ interface ThroughputJson {
   rows: Row[];
 }
 
-const isShepherd = (r: Row) => r.peer !== 'bullmq';
+const isShepherd = (r: Row) => !r.peer.startsWith('bullmq');
 
 export function throughputSection(ctx: ReportContext): Section {
   const r = readResult<ThroughputJson>(ctx.resultsDir, 'throughput.json');
