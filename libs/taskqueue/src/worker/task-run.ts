@@ -24,10 +24,10 @@ export interface RunEnv {
 }
 
 /**
- * queued: read, waiting for a slot; starting: the start write is in flight; running: the
- * handler runs; finishing: its outcome is being committed; finished: nothing more is written.
+ * queued: read, waiting for a slot; running: the handler runs (its start write may still be
+ * in flight); finishing: its outcome is being committed; finished: nothing more is written.
  */
-export type RunPhase = 'queued' | 'starting' | 'running' | 'finishing' | 'finished';
+export type RunPhase = 'queued' | 'running' | 'finishing' | 'finished';
 
 /**
  * One assignment of one task to this worker incarnation, from the read to the last write.
@@ -43,6 +43,8 @@ export class TaskRun {
   private readonly throttle: ProgressThrottle;
   private timer: TimerHandle | undefined;
   private done: Promise<void> | undefined;
+  /** The start write, once sent: later writes wait for the version it leaves. */
+  private started: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: RunEnv,
@@ -66,7 +68,7 @@ export class TaskRun {
 
   /** Holds one of the worker's slots (the master counts it until the assignment is gone). */
   get busy(): boolean {
-    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'finishing';
+    return this.phase === 'running' || this.phase === 'finishing';
   }
 
   /** Resolves when the run will write nothing more. */
@@ -110,17 +112,21 @@ export class TaskRun {
     return { acl: this.env.options.acl, now: this.env.options.clock.now() };
   }
 
+  /**
+   * The start write does not hold up the handler: it is sent as the handler begins (so a
+   * worker's slot is not idle for a commit round trip per task), and everything written
+   * after it (progress, the outcome) waits for it, since each names the version it leaves.
+   * If it is refused the task is no longer ours: the handler is aborted as for a cancel.
+   */
   private async run(): Promise<void> {
     const { logger } = this.env.options;
-    if (!this.controller.signal.aborted) {
-      this.phase = 'starting';
-      await this.writeOwn(startTransition(this.ctx(), this.record, this.ref.version));
-    }
     let outcome: HandlerOutcome;
     if (!this.controller.signal.aborted) {
       this.phase = 'running';
+      this.started = this.writeOwn(startTransition(this.ctx(), this.record, this.ref.version));
       logger.debug({ taskId: this.id, attempt: this.record.attempts }, 'task started');
       outcome = await this.invoke();
+      await this.started;
     } else {
       outcome = this.abortedOutcome();
     }
@@ -190,6 +196,7 @@ export class TaskRun {
   }
 
   private async writeProgress(value: unknown): Promise<void> {
+    await this.started;
     if (this.phase !== 'running' || this.controller.signal.aborted) return;
     await this.writeOwn(progressTransition(this.ctx(), this.record, this.ref.version, value));
   }

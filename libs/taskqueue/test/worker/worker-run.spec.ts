@@ -13,6 +13,10 @@ import {
 
 const cluster = Cluster.perTest();
 
+/** The handler runs as its start write goes out: wait until that write landed. */
+const startWritten = (path: string) =>
+  waitFor('the start write', async () => (await cluster.read(path))?.record.state === 'running');
+
 describe('Worker: running tasks', () => {
   it('registers an ephemeral /workers/<id> with its capacity, and /assign/<id>', async () => {
     const worker = await cluster.worker({
@@ -235,6 +239,7 @@ describe('Worker: running tasks', () => {
     const id = await cluster.submitAndAssign('cancel-1', 'long', null);
     await started.promise;
     const path = paths.assignment('cancel-1', id);
+    await startWritten(path);
     const running = await cluster.read(path);
     if (!running) throw new Error('no assignment');
     await cluster.admin.multi(
@@ -268,6 +273,7 @@ describe('Worker: running tasks', () => {
     await started.promise;
     // The master took the task back (it thought the worker dead) and another worker has it.
     const path = paths.assignment('zombie-1', id);
+    await startWritten(path);
     const held = await cluster.read(path);
     if (!held) throw new Error('no assignment');
     await commitBatch(cluster.admin, [
