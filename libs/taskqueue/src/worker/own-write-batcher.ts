@@ -2,9 +2,22 @@ import { ZooKeeperClient, isRetryable } from '@app/zk-client';
 import { commitBatch } from '../store/batch-committer';
 import { AssignmentRef, readBackSet, versionedSet } from './read-back';
 
+/**
+ * Lets a caller take back a write it no longer needs, as long as it has not been sent: a
+ * handler that finished in the same turn of the event loop as its start write was queued
+ * has its start folded into its outcome instead.
+ */
+export interface WriteTicket {
+  /** Set by the batcher when the write leaves. */
+  sent: boolean;
+  /** Set by the caller before it leaves: the write is dropped (its promise answers null). */
+  withdrawn: boolean;
+}
+
 interface Pending {
   ref: AssignmentRef;
   data: Buffer;
+  ticket?: WriteTicket;
   resolve(version: number | null): void;
   reject(err: unknown): void;
 }
@@ -25,9 +38,9 @@ export class OwnWriteBatcher {
 
   constructor(private readonly client: ZooKeeperClient) {}
 
-  set(ref: AssignmentRef, data: Buffer): Promise<number | null> {
+  set(ref: AssignmentRef, data: Buffer, ticket?: WriteTicket): Promise<number | null> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ref, data, resolve, reject });
+      this.queue.push({ ref, data, ticket, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => void this.flush());
@@ -35,9 +48,17 @@ export class OwnWriteBatcher {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.queue;
+    const batch: Pending[] = [];
+    for (const p of this.queue) {
+      if (p.ticket?.withdrawn) p.resolve(null);
+      else {
+        if (p.ticket) p.ticket.sent = true;
+        batch.push(p);
+      }
+    }
     this.queue = [];
     this.scheduled = false;
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       const [p] = batch;
       versionedSet(this.client, p.ref, p.data).then(p.resolve, p.reject);

@@ -4,7 +4,7 @@ import { progressTransition, startTransition } from '../transitions/run-updates'
 import { Transition, TransitionContext } from '../transitions/transition';
 import { CompletionBatcher, Verdict } from './completion-batcher';
 import { ProgressThrottle } from './progress-throttle';
-import { OwnWriteBatcher } from './own-write-batcher';
+import { OwnWriteBatcher, WriteTicket } from './own-write-batcher';
 import { AssignmentRef } from './read-back';
 import { TaskAbortError, TaskAbortKind, TaskTimeoutError } from './task-abort';
 import { TaskContext, TaskHandlerFn, handlerFor, progressJson } from './task-handler';
@@ -113,19 +113,27 @@ export class TaskRun {
   }
 
   /**
-   * The start write does not hold up the handler: it is sent as the handler begins (so a
+   * The start write does not hold up the handler: it is queued as the handler begins (so a
    * worker's slot is not idle for a commit round trip per task), and everything written
    * after it (progress, the outcome) waits for it, since each names the version it leaves.
    * If it is refused the task is no longer ours: the handler is aborted as for a cancel.
+   * A handler that is done before the write has left (in the same turn of the event loop)
+   * takes it back: its outcome then carries the `started` entry, one write instead of two.
    */
   private async run(): Promise<void> {
     const { logger } = this.env.options;
     let outcome: HandlerOutcome;
     if (!this.controller.signal.aborted) {
       this.phase = 'running';
-      this.started = this.writeOwn(startTransition(this.ctx(), this.record, this.ref.version));
+      const start = startTransition(this.ctx(), this.record, this.ref.version);
+      const ticket: WriteTicket = { sent: false, withdrawn: false };
+      this.started = this.writeOwn(start, ticket);
       logger.debug({ taskId: this.id, attempt: this.record.attempts }, 'task started');
       outcome = await this.invoke();
+      if (!ticket.sent) {
+        ticket.withdrawn = true;
+        this.record = start.record;
+      }
       await this.started;
     } else {
       outcome = this.abortedOutcome();
@@ -202,12 +210,13 @@ export class TaskRun {
   }
 
   /** A versioned setData on the assignment; failure means the task is no longer ours. */
-  private async writeOwn(transition: Transition): Promise<void> {
+  private async writeOwn(transition: Transition, ticket?: WriteTicket): Promise<void> {
     const op = transition.ops[0];
     if (op.type !== 'setData') throw new Error(`expected a setData, got ${op.type}`);
     let version: number | null;
     try {
-      version = await this.env.writes.set(this.ref, op.data);
+      version = await this.env.writes.set(this.ref, op.data, ticket);
+      if (ticket?.withdrawn) return;
     } catch {
       this.abort('session-lost', 'the session ended');
       return;

@@ -36,6 +36,21 @@ describe('OwnWriteBatcher', () => {
     expect((await cluster.admin.getData(refs[2].path)).data.toString()).toBe('c');
   });
 
+  it('drops a write withdrawn before it left, and sends one withdrawn too late', async () => {
+    const [early, late] = await nodes(2);
+    const writes = new OwnWriteBatcher(await cluster.client());
+    const kept = { sent: false, withdrawn: false };
+    const dropped = { sent: false, withdrawn: false };
+    const a = writes.set(early, bytes('dropped'), dropped);
+    const b = writes.set(late, bytes('kept'), kept);
+    dropped.withdrawn = true; // the same turn: not sent yet
+    expect(await Promise.all([a, b])).toEqual([null, 1]);
+    expect(kept.sent).toBe(true);
+    expect(dropped.sent).toBe(false);
+    expect((await cluster.admin.getData(early.path)).stat.version).toBe(0);
+    expect((await cluster.admin.getData(late.path)).data.toString()).toBe('kept');
+  });
+
   it('a deleted assignment answers null', async () => {
     const [ref] = await nodes(1);
     await cluster.admin.delete(ref.path);
