@@ -175,10 +175,13 @@ export class Assigner {
       if (this.term.active) this.onError(err);
       return;
     }
+    if (this.term.active) {
+      for (const p of outcome.committed) this.applied(p);
+      for (const { value, error } of outcome.rejected) this.rejected(value, error);
+    }
+    // After applying: a deletion seen early is matched while the slot is still reserved.
     for (const p of plan) this.release(p);
     if (!this.term.active) return;
-    for (const p of outcome.committed) this.applied(p);
-    for (const { value, error } of outcome.rejected) this.rejected(value, error);
     options.logger.debug(
       { assigned: outcome.committed.length, rejected: outcome.rejected.length, queued: queue.size },
       'assignment round',
@@ -253,7 +256,6 @@ export class Assigner {
         ]);
         return { assigned: assigned !== null, queued: queued !== null };
       });
-      for (const p of items) this.release(p);
       items.forEach((p, i) => {
         if (found[i].assigned) this.applied(p);
         else if (found[i].queued) {
@@ -261,6 +263,7 @@ export class Assigner {
           queue.add(p.taskId);
         } else queue.remove(p.taskId);
       });
+      for (const p of items) this.release(p);
       this.term.options.logger.info(
         { items: items.length, applied: found.filter((f) => f.assigned).length },
         'assignments read back after a lost connection',

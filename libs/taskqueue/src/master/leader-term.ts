@@ -145,7 +145,11 @@ export class LeaderTerm implements TermContext {
     this.retention.stop();
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     await this.stopped();
-    if (isAlive(this.client.state)) await this.tasks.stop().catch(() => undefined);
+    if (isAlive(this.client.state))
+      await Promise.all([
+        this.tasks.stop().catch(() => undefined),
+        this.workers.stop().catch(() => undefined),
+      ]);
   }
 
   /**

@@ -25,6 +25,12 @@ export interface RosterEntry {
   assignments: Map<string, string | undefined>;
   /** Assignments in commits still in flight: their slots are taken until the commit settles. */
   reserved: number;
+  /**
+   * Assignments seen deleted before the reply of the commit that made them was handled (a
+   * fast worker's completion event can overtake it): not added when the reply comes.
+   * Only kept while commits are in flight.
+   */
+  early: Set<string>;
 }
 
 /**
@@ -42,7 +48,7 @@ export class WorkerRoster {
   entry(id: string): RosterEntry {
     let e = this.entries.get(id);
     if (e === undefined) {
-      e = { id, assignments: new Map(), reserved: 0 };
+      e = { id, assignments: new Map(), reserved: 0, early: new Set() };
       this.entries.set(id, e);
     }
     return e;
@@ -98,12 +104,24 @@ export class WorkerRoster {
   /** The commit holding a slot settled (applied or not). */
   unreserve(workerId: string): void {
     const e = this.entries.get(workerId);
-    if (e !== undefined && e.reserved > 0) e.reserved--;
+    if (e === undefined || e.reserved === 0) return;
+    e.reserved--;
+    if (e.reserved === 0) e.early.clear();
   }
 
-  /** The leader committed an assignment. */
+  /** The leader committed an assignment (unless it is already known to be gone). */
   assigned(workerId: string, taskId: string, session: string): void {
-    this.entry(workerId).assignments.set(taskId, session);
+    const e = this.entry(workerId);
+    if (!e.early.delete(taskId)) e.assignments.set(taskId, session);
+  }
+
+  /** /assign/<workerId>/<taskId> was deleted; true when that freed a slot counted here. */
+  removed(workerId: string, taskId: string): boolean {
+    const e = this.entries.get(workerId);
+    if (e === undefined) return false;
+    if (e.assignments.delete(taskId)) return true;
+    if (e.reserved > 0) e.early.add(taskId);
+    return false;
   }
 
   /**

@@ -1,5 +1,13 @@
-import { EventType, NoNodeError, NodeExistsError, NotEmptyError } from '@app/zk-protocol';
-import { Watcher } from '@app/zk-client';
+import {
+  AddWatchMode,
+  EventType,
+  NoNodeError,
+  NoWatcherError,
+  NodeExistsError,
+  NotEmptyError,
+  WatcherType,
+} from '@app/zk-protocol';
+import { Watcher, isConnected } from '@app/zk-client';
 import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
@@ -15,10 +23,14 @@ const READ_WIDTH = 64;
  * Keeps the roster current and recovers the assignments of workers that are gone.
  *
  * Watches: a child watch on /workers (joins and leaves), a data watch on each /workers/<w>
- * (NodeDeleted = the worker is lost; NodeDataChanged = re-read, e.g. draining), a child watch on
- * each /assign/<w> (a worker finished or handed back a task: capacity is free). Events only mark
- * what is stale; the term's work loop re-reads it, one thing at a time, so a re-read never
- * races an assignment commit.
+ * (NodeDeleted = the worker is lost; NodeDataChanged = re-read, e.g. draining), and one
+ * persistent recursive watch on /assign: the NodeDeleted of /assign/<w>/<t> (a worker finished,
+ * handed back, or a task was cancelled) frees the slot at once, without listing /assign/<w>
+ * again, which took a round trip per completion before a freed slot could be refilled.
+ * NodeCreated there is our own assignment (only the leader creates them; the commit's reply
+ * records it) and NodeDataChanged a worker's own write: both ignored. The directory itself
+ * appearing or going is re-listed. Other events only mark what is stale; the term's work loop
+ * re-reads it, one thing at a time.
  *
  * An assignment is orphaned when /workers/<w> is gone or its record names another session than
  * the live node's owner (the worker restarted). Orphans go back to /tasks (or to /dead past
@@ -28,6 +40,7 @@ const READ_WIDTH = 64;
  */
 export class WorkerTracker {
   private listStale = false;
+  private watchingAssign = false;
   private readonly workersStale = new Set<string>();
   private readonly assignStale = new Set<string>();
 
@@ -62,6 +75,15 @@ export class WorkerTracker {
    */
   async load(): Promise<void> {
     this.listStale = false;
+    if (!this.watchingAssign) {
+      // Before the listings, so nothing that changes in between is missed.
+      await this.term.client.addWatch(
+        ROOTS.assign,
+        this.onAssignTree,
+        AddWatchMode.PERSISTENT_RECURSIVE,
+      );
+      this.watchingAssign = true;
+    }
     const workers = (await childrenOrNull(this.term.client, ROOTS.workers, this.onList)) ?? [];
     const assigned = (await childrenOrNull(this.term.client, ROOTS.assign)) ?? [];
     for (const id of [...workers, ...assigned]) this.workersStale.add(id);
@@ -104,11 +126,39 @@ export class WorkerTracker {
     this.term.kick();
   };
 
-  private readonly onAssign: Watcher = (e) => {
-    if (!this.term.active || e.path === undefined || e.type === EventType.None) return;
-    this.assignStale.add(lastSegment(e.path));
-    this.term.kick();
+  private readonly onAssignTree: Watcher = (e) => {
+    if (!this.term.active || e.path === undefined) return;
+    const [workerId, taskId, deeper] = e.path.slice(ROOTS.assign.length + 1).split('/');
+    if (workerId === undefined || workerId === '' || deeper !== undefined) return;
+    if (taskId === undefined) {
+      if (e.type === EventType.NodeCreated || e.type === EventType.NodeDeleted) {
+        this.assignStale.add(workerId);
+        this.term.kick();
+      }
+    } else if (e.type === EventType.NodeDeleted && this.term.roster.removed(workerId, taskId)) {
+      this.term.wantRound();
+    }
   };
+
+  /** Removes the persistent watch on /assign (best effort: a dead session has dropped it). */
+  async stop(): Promise<void> {
+    if (!this.watchingAssign) return;
+    this.watchingAssign = false;
+    const client = this.term.client;
+    try {
+      await client.removeWatches(
+        ROOTS.assign,
+        this.onAssignTree,
+        WatcherType.Any,
+        !isConnected(client.state),
+      );
+    } catch (err) {
+      if (err instanceof NoWatcherError) return;
+      await client
+        .removeWatches(ROOTS.assign, this.onAssignTree, WatcherType.Any, true)
+        .catch(() => undefined);
+    }
+  }
 
   // --- reads and recovery ----------------------------------------------------------------
 
@@ -166,14 +216,14 @@ export class WorkerTracker {
   private async refreshAssignments(id: string): Promise<void> {
     const { client, roster } = this.term;
     const root = paths.assignRoot(id);
-    let listed = await childrenOrNull(client, root, this.onAssign);
+    let listed = await childrenOrNull(client, root);
     if (!this.term.active) return;
     const entry = roster.entry(id);
     if (listed === null && entry.session !== undefined) {
       // A live worker without its directory (removed while it registered): without it, and
       // without the watch on it, its capacity would never be seen to free up.
       await createIfMissing(this.term, root);
-      listed = await childrenOrNull(client, root, this.onAssign);
+      listed = await childrenOrNull(client, root);
       if (!this.term.active) return;
     }
     const next = new Map<string, string | undefined>();

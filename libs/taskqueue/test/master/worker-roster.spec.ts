@@ -68,6 +68,26 @@ describe('WorkerRoster', () => {
     expect(r.loads()[0].assigned).toBe(1);
   });
 
+  it('frees a slot when an assignment is deleted, even one whose commit reply comes later', () => {
+    const r = new WorkerRoster();
+    const w = r.entry('w');
+    w.info = parseWorkerInfo('w', json({ concurrency: 2, types: ['*'] }));
+    w.session = 's1';
+    r.assigned('w', 'done', 's1');
+    expect(r.removed('w', 'done')).toBe(true);
+    expect(r.removed('nobody', 'x')).toBe(false);
+    // A commit in flight; its task completes (the event) before its reply is handled.
+    r.reserve('w');
+    expect(r.removed('w', 'fast')).toBe(false);
+    r.assigned('w', 'fast', 's1');
+    r.unreserve('w');
+    expect(r.loads()[0].assigned).toBe(0);
+    // Nothing in flight: an unknown deletion is not remembered.
+    expect(r.removed('w', 'later')).toBe(false);
+    r.assigned('w', 'later', 's1');
+    expect(r.loads()[0].assigned).toBe(1);
+  });
+
   it('finds orphans: a gone worker, or a record naming another session', () => {
     const r = new WorkerRoster();
     const live = r.entry('live');
