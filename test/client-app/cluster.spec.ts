@@ -127,6 +127,7 @@ describe('GET /workers and GET /masters', () => {
         host: expect.any(String),
         pid: process.pid,
         concurrency: 4,
+        prefetch: 1,
         types: ['echo', 'fail', 'sleep'],
         running: [id],
         since: expect.stringMatching(ISO),

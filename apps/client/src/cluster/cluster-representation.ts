@@ -8,6 +8,7 @@ export function toWorkerResponse(w: WorkerView): WorkerResponse {
     ...(w.host !== undefined && { host: w.host }),
     ...(w.pid !== undefined && { pid: w.pid }),
     concurrency: w.concurrency,
+    prefetch: w.prefetch,
     types: w.types,
     running: w.running,
     ...(w.since !== undefined && { since: isoTime(w.since) }),

@@ -13,6 +13,9 @@ export class WorkerResponse {
   @ApiProperty({ description: 'Tasks it runs at once at most' })
   concurrency!: number;
 
+  @ApiProperty({ description: 'Tasks it holds beyond its concurrency, waiting for a slot' })
+  prefetch!: number;
+
   @ApiProperty({ type: [String], description: 'Task types it takes ("*": any)' })
   types!: string[];
 
