@@ -9,13 +9,14 @@ import { Child, TS_NODE_ARGS } from '../throughput/child';
 const ENTRY = 'apps/coordinator/src/main.ts';
 
 /**
- * The embedded coordinator app (apps/coordinator, on its ts-node entry) for the scale parts, on
- * a free loopback port and a fresh dataDir. Unlike the failover benchmark's CoordinatorApp it
- * lifts the per-IP connection limit (maxClientCnxns, 60 by default): every one of the 500
- * worker sessions comes from 127.0.0.1. It also exposes its pid, for RSS and CPU readings.
+ * The embedded coordinator as the product runs it (apps/coordinator, on its ts-node entry), on
+ * a free loopback port and a fresh dataDir, with the tickTime the session timeout under test
+ * needs (the server bounds a session to [2, 20] ticks). The per-IP connection limit
+ * (maxClientCnxns, 60 by default) is lifted: every session of a benchmark comes from
+ * 127.0.0.1, 500 of them in the scale benchmark. Its pid is there for RSS and CPU readings.
  */
-export class ScaleCoordinator {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-scale-'));
+export class CoordinatorApp {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-coordinator-'));
   port = 0;
   private child: Child | undefined;
 

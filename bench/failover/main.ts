@@ -20,7 +20,7 @@ import { dirname } from 'node:path';
 import { startEnsemble } from '../../test/support/zk-harness';
 import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
-import { CoordinatorApp } from './coordinator-app';
+import { CoordinatorApp } from '../common/coordinator-app';
 import { failoverSvg, failoverTable, makeRow, Row, TARGET_SLACK_MS } from './report';
 import { masterTrials, workerTrials, TrialSetup } from './trials';
 

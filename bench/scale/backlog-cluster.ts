@@ -1,6 +1,6 @@
 import { ZooKeeperConnection } from '@app/coordination';
 import { TaskQueueClient } from '@app/taskqueue';
-import { CoordinatorApp } from '../failover/coordinator-app';
+import { CoordinatorApp } from '../common/coordinator-app';
 import { Child } from '../throughput/child';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
 import { compileApps, compiledMaster } from './compiled-master';

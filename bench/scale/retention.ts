@@ -19,7 +19,7 @@ import { Child, TS_NODE_ARGS } from '../throughput/child';
 import { PartResult, ScaleArgs, ScaleRow } from './scale-types';
 import { masterProblems, retentionPasses } from './retention-passes';
 import { seedDoneRecords } from './retention-seed';
-import { ScaleCoordinator } from './sessions-coordinator';
+import { CoordinatorApp } from '../common/coordinator-app';
 import { StageBar } from './sessions-stage-bar';
 
 const MASTER_ENTRY = 'bench/scale/retention-master.ts';
@@ -62,7 +62,7 @@ export async function runRetention(args: ScaleArgs, bar: ProgressBar): Promise<P
     seedInFlight: 16,
   };
   const stages = new StageBar(bar);
-  const coordinator = new ScaleCoordinator(TICK_MS);
+  const coordinator = new CoordinatorApp(TICK_MS);
   const roles: RoleProcess[] = [];
   let master: Child | undefined;
   let connection: ZooKeeperConnection | undefined;

@@ -15,7 +15,7 @@ import { percentile } from '../common/stats';
 import { readCpuUs } from '../coordinator/proc-stats';
 import { PartResult, ScaleArgs, ScaleRow, TimePoint } from './scale-types';
 import { auditTerminal } from './sessions-audit';
-import { ScaleCoordinator } from './sessions-coordinator';
+import { CoordinatorApp } from '../common/coordinator-app';
 import { killHostHoldingTasks } from './sessions-failover';
 import { Fleet } from './sessions-fleet';
 import { StageBar } from './sessions-stage-bar';
@@ -50,7 +50,7 @@ export async function runSessions(args: ScaleArgs, bar: ProgressBar): Promise<Pa
     holdMs: HOLD_MS,
   };
   const stages = new StageBar(bar);
-  const coordinator = new ScaleCoordinator(TICK_MS);
+  const coordinator = new CoordinatorApp(TICK_MS);
   let master: RoleProcess | undefined;
   let fleet: Fleet | undefined;
   let connection: ZooKeeperConnection | undefined;
