@@ -34,6 +34,17 @@ function meter(load: number): HTMLElement {
   return h('div', { class: 'meter', title: `${Math.round(load * 100)}% of its slots` }, bar);
 }
 
+/**
+ * Slots in use of the worker's concurrency; tasks it holds beyond them (its prefetch) are read
+ * and waiting for a slot, shown apart rather than as more than 100% busy.
+ */
+function slotsText(card: WorkerCard): string {
+  const held = card.liveness === 'lost' ? 0 : card.running.length;
+  if (card.concurrency > 0 && held > card.concurrency)
+    return `${card.concurrency} / ${card.concurrency}, ${held - card.concurrency} waiting`;
+  return `${held} / ${card.concurrency || '?'}`;
+}
+
 function render(card: WorkerCard, el: HTMLElement): void {
   el.className = `card worker ${card.liveness}`;
   el.dataset.worker = card.id;
@@ -59,11 +70,7 @@ function render(card: WorkerCard, el: HTMLElement): void {
       h('dt', {}, 'pid'),
       h('dd', {}, card.pid ?? '—'),
       h('dt', {}, 'slots'),
-      h(
-        'dd',
-        {},
-        `${card.liveness === 'lost' ? 0 : card.running.length} / ${card.concurrency || '?'}`,
-      ),
+      h('dd', {}, slotsText(card)),
       h('dt', {}, 'up'),
       h('dd', {}, card.since !== undefined ? ago(card.since).replace(' ago', '') : '—'),
     ),
