@@ -86,6 +86,21 @@ export function throughputSection(ctx: ReportContext): Section {
         : `The target is not met: the best Shepherd row, ${best.label} (${MODES[best.mode]}), ` +
           `reaches ${ratio(best.ratio)}x BullMQ's ${num(bull.tasksPerSec)} tasks/s.`
       : '';
+  // CPU per task summed over a peer's roles (the table's column, "role N, role N, ...").
+  const cpuTotal = (x: Row) =>
+    [...x.cpu.matchAll(/(\d+(?:\.\d+)?)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  const cost =
+    bull && best && best.ratio < 1
+      ? `Where the rest goes: ${best.label} spends ${num(cpuTotal(best))} µs of CPU per task ` +
+        `over its processes against BullMQ's ${num(cpuTotal(bull))}, and on this machine CPU ` +
+        `is the limit. A Shepherd task is three or four durable transactions (created, moved ` +
+        `to an assignment, started unless its start folds into its outcome, moved to its ` +
+        `terminal record), each carrying the whole JSON record (also read once by the master ` +
+        `and once by the worker), and every move reaches the master and the worker as watch ` +
+        `events; a BullMQ job ` +
+        `is one Lua script per step inside Redis. What closed the gap so far, and what is ` +
+        `next, is in the README (Benchmarks, end to end against BullMQ).`
+      : '';
   const markdown = [
     `Submit to completed for no-op tasks, every peer started in the same run on the same ` +
       `machine: ${args.tasks} tasks per run, ${args.workers} worker processes × concurrency ` +
@@ -94,6 +109,7 @@ export function throughputSection(ctx: ReportContext): Section {
       `submitting through its library.`,
     table,
     verdict,
+    cost,
     copyChart(ctx, 'throughput.svg', 'tasks/s per peer') ?? '',
     `Command: \`${command}\``,
   ].filter(Boolean);
