@@ -28,6 +28,7 @@ import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
 import { markdownTable } from '../common/table';
 import { barChartSvg } from './chart';
+import { PHASE_COLUMN, THROUGHPUT_COLUMNS } from './table-columns';
 import {
   BullPeer,
   PEER_NAMES,
@@ -217,16 +218,7 @@ async function main(): Promise<void> {
     };
   });
   const table = markdownTable(
-    [
-      'peer',
-      'submit via',
-      'tasks/s',
-      'p50 ms',
-      'p99 ms',
-      'vs BullMQ',
-      'CPU µs per task (median)',
-      'p50 ms of each step to',
-    ],
+    [...THROUGHPUT_COLUMNS, PHASE_COLUMN],
     rows.map((r) => [
       r.label,
       MODE_LABEL[r.mode],

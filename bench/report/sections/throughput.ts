@@ -1,5 +1,6 @@
 /** End to end against BullMQ on Redis, both measured in the same run. */
 import { markdownTable } from '../../common/table';
+import { PHASE_COLUMN, THROUGHPUT_COLUMNS } from '../../throughput/table-columns';
 import { copyChart } from '../charts';
 import { commandLine } from '../command';
 import { num, ratio, status } from '../format';
@@ -46,15 +47,7 @@ export function throughputSection(ctx: ReportContext): Section {
   const hasRatio = (x: Row): x is Row & { ratio: number } =>
     typeof x.ratio === 'number' && Number.isFinite(x.ratio);
   const table = markdownTable(
-    [
-      'peer',
-      'submit via',
-      'tasks/s',
-      'p50 ms',
-      'p99 ms',
-      'vs BullMQ',
-      'CPU µs per task (median)',
-    ].concat(rows.some((x) => x.phases) ? ['p50 ms of each step to'] : []),
+    THROUGHPUT_COLUMNS.concat(rows.some((x) => x.phases) ? [PHASE_COLUMN] : []),
     rows.map((x) =>
       [
         x.label,
