@@ -13,7 +13,7 @@ import {
   TxnHeader,
   ttlToEphemeralOwner,
 } from '@app/zk-server';
-import { TreeHarness, dump, openAcl, rootWithCversion, plain } from './tree-harness';
+import { TreeHarness, dump, openAcl, plain, rootWithCversion, zeroStat } from './tree-harness';
 
 const hdr = (zxid: bigint, clientId = 0x100n): TxnHeader => ({
   clientId,
@@ -403,17 +403,7 @@ describe('DataTree: replay, snapshots and determinism', () => {
   });
 
   it('restore rejects a walk with a child before its parent', () => {
-    const stat = {
-      czxid: 0n,
-      mzxid: 0n,
-      ctime: 0n,
-      mtime: 0n,
-      version: 0,
-      cversion: 0,
-      aversion: 0,
-      ephemeralOwner: 0n,
-      pzxid: 0n,
-    };
+    const stat = zeroStat();
     expect(() =>
       DataTree.restore([
         { path: '/', data: Buffer.alloc(0), acl: openAcl(), stat },

@@ -91,9 +91,9 @@ export function dump(tree: DataTree): unknown[] {
   return [...tree.walk()].map((n) => ({ ...n, data: n.data.toString('hex') }));
 }
 
-/** A tree of just the root, restored with the given raw cversion (the int-wrap cases). */
-export function rootWithCversion(cversion: number): DataTree {
-  const stat = {
+/** A restored node's stat with every field zero, but for `cversion`. */
+export function zeroStat(cversion = 0) {
+  return {
     czxid: 0n,
     mzxid: 0n,
     ctime: 0n,
@@ -104,5 +104,10 @@ export function rootWithCversion(cversion: number): DataTree {
     ephemeralOwner: 0n,
     pzxid: 0n,
   };
+}
+
+/** A tree of just the root, restored with the given raw cversion (the int-wrap cases). */
+export function rootWithCversion(cversion: number): DataTree {
+  const stat = zeroStat(cversion);
   return DataTree.restore([{ path: '/', data: Buffer.alloc(0), acl: openAcl(), stat }]);
 }
