@@ -1,5 +1,5 @@
 // `npm run lint:cycles`: fails on any circular import, and on imports that point
-// the wrong way (see DESIGN.md: zk-protocol <- zk-client <- ... <- apps).
+// the wrong way (zk-protocol <- zk-client <- ... <- nestjs <- apps; see docs/design.md).
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
@@ -29,6 +29,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/coordination/src/' },
       to: { path: '^libs/taskqueue/' },
+    },
+    {
+      name: 'core-without-nest',
+      comment: 'Nest stays out of the core packages: @shepherd/nestjs is the only lib that knows it.',
+      severity: 'error',
+      from: { path: '^libs/(zk-protocol|zk-client|zk-server|coordination|taskqueue)/src/' },
+      to: { path: '@nestjs/' },
     },
     {
       name: 'libs-src-not-from-tests',

@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
+  { ignores: ['**/dist/**', 'examples/*/node_modules/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -12,8 +12,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
-      // Libs are consumed only through their public index: `@app/<lib>`.
-      'no-restricted-imports': ['error', { patterns: ['@app/*/*', '**/libs/*/src/*'] }],
+      // Packages are consumed only through their public index: `@shepherd/<lib>`.
+      'no-restricted-imports': ['error', { patterns: ['@shepherd/*/*', '**/libs/*/src/*'] }],
     },
   },
   {

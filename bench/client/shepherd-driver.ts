@@ -1,7 +1,7 @@
-import { ZooKeeperClient } from '@app/zk-client';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { BenchDriver } from './driver';
 
-/** Shepherd's own client (`@app/zk-client`). */
+/** Shepherd's own client (`@shepherd/zk-client`). */
 export class ShepherdDriver implements BenchDriver {
   readonly name = 'shepherd zk-client';
   private client!: ZooKeeperClient;

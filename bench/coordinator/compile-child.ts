@@ -23,8 +23,8 @@ function tsFiles(path: string): string[] {
  * Transpiles the coordinator child (server-process.ts and the libs it imports) to plain
  * CommonJS under `outDir`, and returns the entry script. The child then starts like a built
  * app (`node dist/...`): no ts-node in it, whose TypeScript compiler would add seconds to every
- * (re)start and ~100 MB to the RSS the benchmark reports. `@app/<lib>` imports are rewritten to
- * relative paths, as the Nest CLI's build does for the apps. Transpile only (the repo is type
+ * (re)start and ~100 MB to the RSS the benchmark reports. `@shepherd/<lib>` imports are rewritten
+ * to relative paths onto the transpiled sources. Transpile only (the repo is type
  * checked by `npm run typecheck`), so this takes a second or two.
  */
 export function compileChild(outDir: string): string {
@@ -41,7 +41,7 @@ export function compileChild(outDir: string): string {
     const { outputText } = ts.transpileModule(source, { compilerOptions: options, fileName: file });
     const fromDir = dirname(out);
     const js = outputText.replace(
-      /require\("@app\/([\w-]+)(\/[^"]*)?"\)/g,
+      /require\("@shepherd\/([\w-]+)(\/[^"]*)?"\)/g,
       (_, lib: string, sub: string | undefined) => {
         const target = join(outDir, 'libs', lib, 'src', sub ?? '');
         const rel = relative(fromDir, target).replace(/\\/g, '/');

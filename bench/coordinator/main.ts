@@ -2,7 +2,7 @@
  * Coordinator benchmark: the embedded coordinator (libs/zk-server, in a child process with a
  * dataDir, fsync on) against Apache ZooKeeper 3.8 standalone (Debian's, forceSync=yes, dataDir
  * on the same file system), both started in this run on this machine and driven by the same
- * client (@app/zk-client) with the same load. Prints ops/s and p50/p99 for create, setData,
+ * client (@shepherd/zk-client) with the same load. Prints ops/s and p50/p99 for create, setData,
  * getData, getChildren and multi (see workload.ts) with 1 and 8 connections and 1 and 64
  * requests in flight, and the ratio coordinator / ZooKeeper. Then (unless --skip-memory) the
  * memory and restart check: 1,000,000 znodes of 100 bytes, RSS, SIGKILL, time to serve again.
@@ -13,7 +13,7 @@
  * Paired rounds: in each round and configuration both servers run each op back to back (who
  * goes first alternates), and the ratio is the median of the per-round ratios.
  */
-import { ZooKeeperClient } from '@app/zk-client';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

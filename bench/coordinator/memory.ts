@@ -1,4 +1,4 @@
-import { ZooKeeperClient } from '@app/zk-client';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProgressBar } from '../common/progress';

@@ -10,7 +10,7 @@
  * serves, and {"memory": process.memoryUsage()} on SIGUSR2. Exits when its stdin closes (the parent died) and on SIGTERM (after a clean stop, so
  * a --cpu-prof profile gets written).
  */
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];

@@ -1,4 +1,4 @@
-import { ZooKeeperClient } from '@app/zk-client';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { runClosedLoop } from '../common/closed-loop';
 
 /**

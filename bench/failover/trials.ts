@@ -1,5 +1,5 @@
-import { ZooKeeperConnection } from '@app/coordination';
-import { HistoryEntry, TaskQueueClient, TaskView } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { HistoryEntry, TaskQueueClient, TaskView } from '@shepherd/taskqueue';
 import { createChroot } from '../../test/support/taskqueue/chroot';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
 import { waitFor } from '../../test/support/wait-for';

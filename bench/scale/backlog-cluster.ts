@@ -1,5 +1,5 @@
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskQueueClient } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { CoordinatorApp } from '../common/coordinator-app';
 import { Child } from '../throughput/child';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
@@ -34,11 +34,8 @@ export class BacklogCluster {
   private connection: ZooKeeperConnection | undefined;
   client: TaskQueueClient | undefined;
 
-  /** `buildDir`: an empty directory for the compiled master app. */
-  constructor(private readonly buildDir: string) {}
-
   async start(): Promise<TaskQueueClient> {
-    compileApps(this.buildDir);
+    compileApps();
     await this.coordinator.start();
     this.connection = new ZooKeeperConnection({
       connectString: this.coordinator.connectString,
@@ -51,7 +48,7 @@ export class BacklogCluster {
 
   /** A master app process (compiled); resolves once it has joined the election. */
   async startMaster(id: string): Promise<MasterProcess> {
-    const build = compiledMaster(this.buildDir);
+    const build = compiledMaster();
     const child = new Child({
       name: id,
       command: process.execPath,

@@ -1,4 +1,4 @@
-import { TaskQueueClient } from '@app/taskqueue';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { ProgressBar } from '../common/progress';
 import { MasterProcess } from './backlog-cluster';
 import { TimePoint } from './scale-types';

@@ -1,4 +1,4 @@
-import { QueueCounts } from '@app/taskqueue';
+import { QueueCounts } from '@shepherd/taskqueue';
 import { ScaleRow } from './scale-types';
 import { Takeover } from './takeover';
 

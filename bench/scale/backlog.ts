@@ -34,7 +34,7 @@ export async function runBacklog(args: ScaleArgs, bar: ProgressBar): Promise<Par
   const n = args.tasks;
   const workDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-scale-'));
   const execLog = join(workDir, 'executions.log');
-  const cluster = new BacklogCluster(join(workDir, 'build'));
+  const cluster = new BacklogCluster();
   const progress = new BacklogProgress(bar, PART_BAR_STEPS);
   // Generous: a busy 2-core machine drains at 1,000 tasks/s or more.
   const drainTimeoutMs = Math.max(300_000, n * 10);

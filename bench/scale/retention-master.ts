@@ -7,8 +7,8 @@
  * ({"t": ms since the epoch, "msg": ..., ...fields}), which the benchmark reads for the passes.
  * SIGTERM stops gracefully.
  */
-import { ZooKeeperConnection } from '@app/coordination';
-import { Master, MasterLogger } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { Master, MasterLogger } from '@shepherd/taskqueue';
 
 const env = process.env;
 

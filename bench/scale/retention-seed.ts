@@ -1,5 +1,5 @@
-import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
+import { OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import {
   BatchItem,
   assignTransition,
@@ -9,7 +9,7 @@ import {
   newTaskId,
   newTaskRecord,
   startTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 export interface SeedSettings {
   records: number;

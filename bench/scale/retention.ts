@@ -7,8 +7,8 @@
  * take, what a retention pass with nothing to prune costs, then 5,000 new no-op tasks through 2
  * worker processes, and that the next pass brings the count back to the limit.
  */
-import { ZooKeeperConnection } from '@app/coordination';
-import { BUCKET_COUNT, ROOTS, TaskNotFoundError, TaskQueueClient } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { BUCKET_COUNT, ROOTS, TaskNotFoundError, TaskQueueClient } from '@shepherd/taskqueue';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
 import { waitFor } from '../../test/support/wait-for';
 import { runClosedLoop } from '../common/closed-loop';

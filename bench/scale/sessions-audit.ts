@@ -1,5 +1,5 @@
-import { TaskQueueClient } from '@app/taskqueue';
-import { ZooKeeperClient } from '@app/zk-client';
+import { TaskQueueClient } from '@shepherd/taskqueue';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { auditTree, duplicates } from '../../test/support/taskqueue/tree-audit';
 
 export interface TerminalAudit {

@@ -1,4 +1,4 @@
-import { HistoryEntry, TaskQueueClient, TaskView } from '@app/taskqueue';
+import { HistoryEntry, TaskQueueClient, TaskView } from '@shepherd/taskqueue';
 import { waitFor } from '../../test/support/wait-for';
 import { Fleet, Host } from './sessions-fleet';
 

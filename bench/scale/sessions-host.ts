@@ -8,8 +8,8 @@
  * stops them all gracefully.
  */
 import { appendFileSync } from 'node:fs';
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskContext, Worker } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { TaskContext, Worker } from '@shepherd/taskqueue';
 import { TEST_HANDLERS } from '../../test/support/test-handlers';
 
 const loadedAt = Date.now();

@@ -6,8 +6,8 @@
  * kill -9 of one host (50 sessions) while its workers hold tasks: the time until those run
  * again elsewhere, and that every task ends with exactly one done record.
  */
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskQueueClient } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { RoleProcess } from '../../test/support/taskqueue/role-process';
 import { waitFor } from '../../test/support/wait-for';
 import { ProgressBar } from '../common/progress';

@@ -1,4 +1,4 @@
-import { TaskQueueClient } from '@app/taskqueue';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 
 export interface SubmitResult {
   /** Task ids in submit order. */

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { TaskQueueClient } from '@app/taskqueue';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { waitFor } from '../../test/support/wait-for';
 import { MasterProcess } from './backlog-cluster';
 import { entryTimes, readTasks } from './task-times';

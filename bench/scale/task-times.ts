@@ -1,4 +1,4 @@
-import { HistoryEntry, TaskQueueClient, TaskView } from '@app/taskqueue';
+import { HistoryEntry, TaskQueueClient, TaskView } from '@shepherd/taskqueue';
 
 /** Reads tasks by id, `parallel` at a time (a few hundred reads, not a listing of the queue). */
 export async function readTasks(

@@ -1,9 +1,9 @@
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskQueueClient } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { Queue } from 'bullmq';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpStatus, ruok } from '../../apps/shepherd/src/probes';
+import { httpStatus, ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../../test/support/free-port';
 import { startEnsemble } from '../../test/support/zk-harness';
 import { Child, TS_NODE_ARGS } from './child';

@@ -1,7 +1,7 @@
-import { ConfigError } from '@app/app-kit';
-import { banner, shellQuote, submitCommand } from '../../apps/shepherd/src/banner';
-import { loadLauncherEnv } from '../../apps/shepherd/src/launcher-env';
-import { formatPinoLine, isNoise, parsePinoLine } from '../../apps/shepherd/src/log-format';
+import { ConfigError } from '../../apps/app-kit/src';
+import { banner, shellQuote, submitCommand } from '../../apps/up/src/banner';
+import { loadLauncherEnv } from '../../apps/up/src/launcher-env';
+import { formatPinoLine, isNoise, parsePinoLine } from '../../apps/up/src/log-format';
 
 describe('the launcher environment', () => {
   it('defaults to 2 masters, 3 workers, ports 3000 and 2181, data in ./data', () => {
@@ -145,7 +145,7 @@ describe('the start banner', () => {
     expect(text).toContain('Dashboard      http://localhost:3000/\n');
     expect(text).toContain('API docs       http://localhost:3000/docs\n');
     expect(text).toContain('Submit a task  curl -X POST http://localhost:3000/tasks');
-    expect(text).toContain('ZK_CONNECT=127.0.0.1:2181/shepherd npm run worker');
+    expect(text).toContain('ZK_CONNECT=127.0.0.1:2181/shepherd npx shepherd worker --samples');
   });
 
   it('gives another worker the ZooKeeper credentials when the cluster uses ZK_AUTH', () => {
@@ -158,7 +158,7 @@ describe('the start banner', () => {
     expect(text).toContain('Shepherd is up: the coordinator, 1 master, 0 workers.');
     expect(text).toContain('The client app is not built');
     expect(text).toContain(
-      'More workers   ZK_CONNECT=127.0.0.1:2181/shepherd ZK_AUTH=shepherd:pw npm run worker',
+      'More workers   ZK_CONNECT=127.0.0.1:2181/shepherd ZK_AUTH=shepherd:pw npx shepherd worker --samples',
     );
   });
 });

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { createServer } from 'net';
 import { join } from 'path';
-import { ZooKeeperConnection } from '@app/coordination';
-import { TaskQueueClient } from '@app/taskqueue';
-import { LocalCluster } from '../../apps/shepherd/src/local-cluster';
-import { ruok } from '../../apps/shepherd/src/probes';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { TaskQueueClient } from '@shepherd/taskqueue';
+import { LocalCluster } from '../../apps/up/src/local-cluster';
+import { ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../support/free-port';
 import { delay, waitFor } from '../support/wait-for';
 import { AppProcess, REPO_ROOT, TS_NODE_ARGS, appEntry, isAlive } from './support/app-process';
@@ -166,7 +166,7 @@ describe('npm start (the launcher entry as a process)', () => {
           `  Submit a task  curl -X POST ${base}/tasks -H 'Content-Type: application/json' ` +
             `-H 'Authorization: Bearer ${token}' ` +
             `-d '{"type":"sha256","payload":{"data":"hello","rounds":1000000}}'`,
-          `  More workers   ZK_CONNECT=127.0.0.1:${zkPort}/shepherd npm run worker`,
+          `  More workers   ZK_CONNECT=127.0.0.1:${zkPort}/shepherd npx shepherd worker --samples`,
           '',
           'Ctrl-C stops everything.',
         ].join('\n'),

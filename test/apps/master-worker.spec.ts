@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { Subscription } from 'rxjs';
-import { ZooKeeperConnection } from '@app/coordination';
-import { ClusterEvent, TaskQueueClient } from '@app/taskqueue';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { ClusterEvent, TaskQueueClient } from '@shepherd/taskqueue';
+import { ZkServer } from '@shepherd/zk-server';
 import { waitFor } from '../support/wait-for';
 import { AppProcess } from './support/app-process';
 

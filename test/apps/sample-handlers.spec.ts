@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { NonRetryableError, TaskContext, taskHandlerType } from '@app/taskqueue';
+import { taskHandlerType } from '@shepherd/nestjs';
+import { NonRetryableError, TaskContext } from '@shepherd/taskqueue';
 import { SampleHandlers, sleep } from '../../apps/worker/src/sample-handlers';
 import { sha256Rounds } from '../../apps/worker/src/sha256-rounds';
 

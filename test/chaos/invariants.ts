@@ -1,4 +1,4 @@
-import { ClusterEvent, HistoryEntry, TaskView, isTerminal } from '@app/taskqueue';
+import { ClusterEvent, HistoryEntry, TaskView, isTerminal } from '@shepherd/taskqueue';
 import { Execution } from '../support/taskqueue/exec-log';
 import { TreeAudit } from '../support/taskqueue/tree-audit';
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { TaskQueueClient } from '@app/taskqueue';
-import { ZkServer } from '@app/zk-server';
+import { TaskQueueClient } from '@shepherd/taskqueue';
+import { ZkServer } from '@shepherd/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
 import { parsePrometheusText, valueOf } from './support/prometheus-text';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
 import { parsePrometheusText, valueOf } from './support/prometheus-text';
 import { SseReader } from '../support/sse-reader';
@@ -152,7 +152,7 @@ describe('GET /workers and GET /masters', () => {
       ],
     });
     const backup = await h.connection().then(async (connection) => {
-      const { Master } = await import('@app/taskqueue');
+      const { Master } = await import('@shepherd/taskqueue');
       const m = new Master({ id: 'm2', connection });
       await m.start();
       return m;

@@ -1,6 +1,6 @@
 import type { ArgumentsHost, HttpServer } from '@nestjs/common';
-import { createLogger } from '@app/app-kit';
-import { ConnectTimeoutError } from '@app/coordination';
+import { createLogger } from '../../apps/app-kit/src';
+import { ConnectTimeoutError } from '@shepherd/coordination';
 import {
   InvalidTaskError,
   LayoutMismatchError,
@@ -8,8 +8,8 @@ import {
   TaskNotFoundError,
   TaskQueueError,
   TaskStateError,
-} from '@app/taskqueue';
-import { ConnectionLossError, SessionExpiredError } from '@app/zk-protocol';
+} from '@shepherd/taskqueue';
+import { ConnectionLossError, SessionExpiredError } from '@shepherd/zk-protocol';
 import { bearerToken, tokensMatch } from '../../apps/client/src/http/bearer-token';
 import { CoordinationErrorFilter } from '../../apps/client/src/http/coordination-error.filter';
 import { CoordinationUnavailableError } from '../../apps/client/src/http/coordination-unavailable';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { AppProcess } from '../apps/support/app-process';
 import { freePort } from '../support/free-port';
 import { startZkServer } from './support/client-app-harness';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
 import { parsePrometheusText, valueOf } from './support/prometheus-text';
 import { SseReader } from '../support/sse-reader';

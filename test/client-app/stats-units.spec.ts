@@ -1,4 +1,4 @@
-import { ClusterEvent, newTaskId } from '@app/taskqueue';
+import { ClusterEvent, newTaskId } from '@shepherd/taskqueue';
 import { LatencyWindow, percentile } from '../../apps/client/src/stats/latency-window';
 import { SecondBuckets } from '../../apps/client/src/stats/second-buckets';
 import { StatsTracker } from '../../apps/client/src/stats/stats-tracker';

@@ -1,4 +1,4 @@
-import { ClientState } from '@app/zk-client';
+import { ClientState } from '@shepherd/zk-client';
 import {
   AuthFailedError,
   CREATOR_ALL_ACL,
@@ -9,7 +9,7 @@ import {
   OPEN_ACL_UNSAFE,
   Perms,
   READ_ACL_UNSAFE,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { createHash } from 'crypto';
 import { ContractContext, expectKeeperError } from './contract-context';
 

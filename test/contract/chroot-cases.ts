@@ -1,5 +1,5 @@
-import { WatchedEvent } from '@app/zk-client';
-import { CreateMode, EventType } from '@app/zk-protocol';
+import { WatchedEvent } from '@shepherd/zk-client';
+import { CreateMode, EventType } from '@shepherd/zk-protocol';
 import { AsyncQueue } from './async-queue';
 import { ContractContext } from './contract-context';
 import { event } from './watch-cases';

@@ -1,5 +1,5 @@
-import { ClientState } from '@app/zk-client';
-import { ConnectionLossError, ErrorCode, KeeperError, KeeperState } from '@app/zk-protocol';
+import { ClientState } from '@shepherd/zk-client';
+import { ConnectionLossError, ErrorCode, KeeperError, KeeperState } from '@shepherd/zk-protocol';
 import { hostsOf } from '../support/expire-session';
 import { RecordingProxy } from '../tools/recording-proxy';
 import { ContractContext, expectKeeperError } from './contract-context';

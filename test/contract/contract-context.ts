@@ -1,5 +1,5 @@
-import { ClientOptions, ClientState, ZooKeeperClient } from '@app/zk-client';
-import { ErrorCode, KeeperError, KeeperState } from '@app/zk-protocol';
+import { ClientOptions, ClientState, ZooKeeperClient } from '@shepherd/zk-client';
+import { ErrorCode, KeeperError, KeeperState } from '@shepherd/zk-protocol';
 import { expireSession } from '../support/expire-session';
 import { AsyncQueue } from './async-queue';
 import { ContractFeatures, ContractTarget, DEFAULT_FEATURES } from './contract-target';

@@ -3,7 +3,7 @@ import {
   ErrorCode,
   NoChildrenForEphemeralsError,
   UnimplementedError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { waitFor } from '../support/wait-for';
 import { ContractContext, expectKeeperError } from './contract-context';
 

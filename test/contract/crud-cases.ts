@@ -6,7 +6,7 @@ import {
   NotEmptyError,
   BadVersionError,
   BadArgumentsError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { ContractContext, expectKeeperError } from './contract-context';
 
 /** create / exists / getData / setData / getChildren / delete, and their version checks. */

@@ -1,4 +1,4 @@
-import { CreateMode, ErrorCode, NoNodeError } from '@app/zk-protocol';
+import { CreateMode, ErrorCode, NoNodeError } from '@shepherd/zk-protocol';
 import { ContractContext, expectKeeperError } from './contract-context';
 
 /** getEphemerals, getAllChildrenNumber, sync. */

@@ -1,4 +1,4 @@
-import { TransactionError } from '@app/zk-client';
+import { TransactionError } from '@shepherd/zk-client';
 import {
   BadVersionError,
   CreateMode,
@@ -6,7 +6,7 @@ import {
   KeeperError,
   NoNodeError,
   NodeExistsError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { ContractContext, expectKeeperError } from './contract-context';
 
 /** multi (transaction) and multiRead. */

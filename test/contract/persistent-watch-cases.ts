@@ -1,5 +1,11 @@
-import { WatchedEvent } from '@app/zk-client';
-import { AddWatchMode, ErrorCode, EventType, NoWatcherError, WatcherType } from '@app/zk-protocol';
+import { WatchedEvent } from '@shepherd/zk-client';
+import {
+  AddWatchMode,
+  ErrorCode,
+  EventType,
+  NoWatcherError,
+  WatcherType,
+} from '@shepherd/zk-protocol';
 import { AsyncQueue } from './async-queue';
 import { ContractContext, expectKeeperError } from './contract-context';
 import { event } from './watch-cases';

@@ -1,11 +1,11 @@
-import { ClientState, WatchedEvent } from '@app/zk-client';
+import { ClientState, WatchedEvent } from '@shepherd/zk-client';
 import {
   CreateMode,
   ErrorCode,
   EventType,
   KeeperState,
   SessionExpiredError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { hostsOf } from '../support/expire-session';
 import { RecordingProxy } from '../tools/recording-proxy';
 import { AsyncQueue } from './async-queue';

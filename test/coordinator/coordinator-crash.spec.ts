@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CreateMode } from '@app/zk-protocol';
-import { ZooKeeperClient, isConnected } from '@app/zk-client';
+import { CreateMode } from '@shepherd/zk-protocol';
+import { ZooKeeperClient, isConnected } from '@shepherd/zk-client';
 import { CoordinatorProcess, testZooCfg } from './coordinator-process';
 import { waitFor } from '../support/wait-for';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ZooKeeperClient } from '@app/zk-client';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { CoordinatorProcess, testZooCfg } from './coordinator-process';
 import { waitFor } from '../support/wait-for';
 

@@ -205,8 +205,32 @@ describe('command-line flags', () => {
     expect(loadCoordinatorConfig(['--config', 'x.cfg', '--help']).help).toBe(true);
   });
 
-  it('refuse positional arguments and a flag without a value', () => {
-    expect(() => loadCoordinatorConfig(['zoo.cfg'])).toThrow(/Unexpected argument "zoo\.cfg"/);
+  it('take the config file positionally, as Apache ZooKeeper does, or with --config', () => {
+    const read: string[] = [];
+    const tickTime = (...argv: string[]): number => {
+      const loaded = loadCoordinatorConfig(argv, {
+        cwd: CWD,
+        readFile: (file) => {
+          read.push(file);
+          return 'tickTime=300\n';
+        },
+      });
+      if (loaded.help) throw new Error('unexpected --help');
+      return loaded.config.tickTime;
+    };
+    expect(tickTime('zoo.cfg')).toBe(300);
+    expect(tickTime('zoo.cfg', '--tickTime', '400')).toBe(400);
+    expect(tickTime('zoo.cfg', '--config', 'zoo.cfg')).toBe(300);
+    expect(read).toHaveLength(3);
+    expect(read.every((file) => file.endsWith('zoo.cfg'))).toBe(true);
+  });
+
+  it('refuse two config files, a second positional argument and a flag without a value', () => {
+    expect(() => loadCoordinatorConfig(['a.cfg', '--config', 'b.cfg'])).toThrow(
+      /Two config files: a\.cfg and --config b\.cfg/,
+    );
+    expect(() => loadCoordinatorConfig(['a.cfg', 'b.cfg'])).toThrow(/Unexpected argument "b\.cfg"/);
+    expect(() => loadCoordinatorConfig(['-x'])).toThrow(/Unexpected argument "-x"/);
     expect(() => loadCoordinatorConfig(['--tickTime'])).toThrow(/--tickTime needs a value/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { LocalCluster } from '../../apps/shepherd/src/local-cluster';
+import { LocalCluster } from '../../apps/up/src/local-cluster';
 import { REPO_ROOT, TS_NODE_ARGS, appEntry } from '../apps/support/app-process';
 import { freePorts } from '../support/free-port';
 import { SseReader } from '../support/sse-reader';

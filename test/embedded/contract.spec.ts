@@ -1,4 +1,4 @@
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { describeClientContract } from '../contract/client-contract';
 
 // The embedded server (libs/zk-server) as a contract target: on a free loopback port, with

@@ -1,6 +1,6 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { FrameLengthError } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { FrameLengthError } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { runFuzz } from '../support/fuzz/fuzz-run';
 import { waitFor } from '../support/wait-for';
 import { randomSeed } from '../support/fuzz/prng';

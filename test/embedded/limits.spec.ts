@@ -1,6 +1,6 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { ErrorCode, FrameLengthError, JuteWriter, OpCode } from '@app/zk-protocol';
-import { ZkServer, ZkServerConfig } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { ErrorCode, FrameLengthError, JuteWriter, OpCode } from '@shepherd/zk-protocol';
+import { ZkServer, ZkServerConfig } from '@shepherd/zk-server';
 import { RawClient } from '../../libs/zk-server/test/server/server-test-kit';
 import { waitFor } from '../support/wait-for';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { TaskQueueClient } from '@app/taskqueue';
-import { ZkServer } from '@app/zk-server';
+import { TaskQueueClient } from '@shepherd/taskqueue';
+import { ZkServer } from '@shepherd/zk-server';
 import { type AppRoute, appRoutes } from '../security/app-routes';
 import { QueueApp, startServer } from '../security/queue-app';
 

@@ -1,4 +1,4 @@
-import { ClientOptions, WatchedEvent, ZooKeeperClient } from '@app/zk-client';
+import { ClientOptions, WatchedEvent, ZooKeeperClient } from '@shepherd/zk-client';
 import {
   CreateMode,
   EventType,
@@ -7,7 +7,7 @@ import {
   OpCode,
   decodeConnectRequest,
   decodeRequest,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { AsyncQueue } from '../contract/async-queue';
 import { describeClientContract } from '../contract/client-contract';
 import { ZkCluster, startEnsemble } from '../support/zk-harness';

@@ -1,5 +1,5 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { ZkServer } from '@shepherd/zk-server';
 import { ZkCluster, fourLetterWord, startStandalone } from '../support/zk-harness';
 
 /**

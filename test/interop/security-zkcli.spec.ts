@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { ZooKeeperClient } from '@app/zk-client';
-import { bucketOf } from '@app/taskqueue';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { bucketOf } from '@shepherd/taskqueue';
 import { QueueApp, ZK_AUTH, ZK_PASSWORD, ZK_USER, digestId } from '../security/queue-app';
 import { ZkCluster, startStandalone } from '../support/zk-harness';
 import { runZkCli } from '../tools/zkcli-runner';

@@ -1,6 +1,6 @@
 import { Subscription } from 'rxjs';
-import { ZooKeeperConnection } from '@app/coordination';
-import { ClusterEvent, TaskQueueClient } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { ClusterEvent, TaskQueueClient } from '@shepherd/taskqueue';
 import { waitFor } from '../support/wait-for';
 import { ZkCluster, fourLetterWord, startStandalone } from '../support/zk-harness';
 

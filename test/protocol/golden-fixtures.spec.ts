@@ -9,7 +9,7 @@ import {
   encodeNotification,
   encodeReply,
   encodeRequest,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { WireFixture, loadWireFixtures } from '../support/wire-fixture';
 import {
   DecodedConnection,

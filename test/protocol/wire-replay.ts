@@ -12,7 +12,7 @@ import {
   decodeConnectResponse,
   decodeReply,
   decodeRequest,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { WireFixture } from '../support/wire-fixture';
 
 export type FixtureConnection = WireFixture['connections'][number];

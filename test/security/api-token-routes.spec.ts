@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { type AppRoute, appRoutes } from './app-routes';
 import { QueueApp, startServer } from './queue-app';
 

@@ -1,9 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHash } from 'crypto';
-import { ClientEnv, connectionOptions, createLogger, loadEnv, zkAcl } from '@app/app-kit';
-import { ZooKeeperConnection } from '@app/coordination';
-import { Master, TaskQueueClient, Worker } from '@app/taskqueue';
-import { ZkServer } from '@app/zk-server';
+import { ClientEnv, connectionOptions, createLogger, loadEnv, zkAcl } from '../../apps/app-kit/src';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { Master, TaskQueueClient, Worker } from '@shepherd/taskqueue';
+import { ZkServer } from '@shepherd/zk-server';
 import { createClientApp } from '../../apps/client/src/create-client-app';
 import { TEST_HANDLERS } from '../support/test-handlers';
 import { waitFor } from '../support/wait-for';

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { ZooKeeperClient } from '@app/zk-client';
-import { type ACL, NoAuthError, NotEmptyError, Perms } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { type ACL, NoAuthError, NotEmptyError, Perms } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import {
   QueueApp,
   SESSION_TIMEOUT_MS,

@@ -5,7 +5,7 @@ import {
   decodeReply,
   encodeConnectRequest,
   encodeRequest,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { connect } from 'net';
 
 const CLOSE_XID = 1;

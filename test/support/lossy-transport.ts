@@ -1,4 +1,4 @@
-import { Transport, TransportFactory, tcpTransportFactory } from '@app/zk-client';
+import { Transport, TransportFactory, tcpTransportFactory } from '@shepherd/zk-client';
 
 /**
  * Request types on the wire (ZooDefs.OpCode), written out here so that the tests do not trust

@@ -1,4 +1,4 @@
-import type { TaskContext } from '@app/taskqueue';
+import type { TaskContext } from '@shepherd/taskqueue';
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it fires. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { describeTaskQueueScenarios } from './scenarios';
 
 // The fault scenarios against the embedded coordinator, every role in its own process.

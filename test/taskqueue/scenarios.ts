@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
-import { LeaderElection, ZooKeeperConnection } from '@app/coordination';
+import { CreateMode, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { LeaderElection, ZooKeeperConnection } from '@shepherd/coordination';
 import {
   FenceError,
   TaskQueueClient,
@@ -13,7 +13,7 @@ import {
   leaderFence,
   readTask,
   workerFence,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { expireSession } from '../support/expire-session';
 import { RoleProcess } from '../support/taskqueue/role-process';
 import { createChroot } from '../support/taskqueue/chroot';

@@ -1,4 +1,4 @@
-import type { ClientEnv, Logger } from '@app/app-kit';
+import type { ClientEnv, Logger } from '../../app-kit/src';
 
 /** What the client app is built from: its environment and a few knobs tests turn down. */
 export interface ClientAppOptions {

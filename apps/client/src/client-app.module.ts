@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ZooKeeperModule, TaskQueueClientModule } from '@shepherd/nestjs';
 import { TerminusModule } from '@nestjs/terminus';
-import { connectionOptions, zkAcl } from '@app/app-kit';
-import { ZooKeeperModule } from '@app/coordination';
-import { TaskQueueClientModule } from '@app/taskqueue';
+import { connectionOptions, zkAcl } from '../../app-kit/src';
 import {
   CLIENT_APP_OPTIONS,
   type ClientAppOptions,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type ClientEnv, type Logger, PinoNestLogger, ensureChroot } from '@app/app-kit';
+import { type ClientEnv, type Logger, PinoNestLogger, ensureChroot } from '../../app-kit/src';
 import { ClientAppModule } from './client-app.module';
 import type { ClientAppOptions } from './client-app-options';
 import { CoordinationErrorFilter } from './http/coordination-error.filter';

@@ -1,4 +1,4 @@
-import { RecoveryReport } from '@app/zk-server';
+import { RecoveryReport } from '@shepherd/zk-server';
 import { Logger, hex } from './logger';
 
 /**

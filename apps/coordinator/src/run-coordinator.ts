@@ -5,7 +5,7 @@ import {
   ZkServerConfig,
   purge,
   startAutoPurge,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 import { CoordinatorConfig } from './config/coordinator-config';
 import { Logger, hex } from './logger';
 import { logRecovery } from './recovery-log';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Subscription, skip } from 'rxjs';
-import { APP_LOGGER, type Logger } from '@app/app-kit';
-import { Master } from '@app/taskqueue';
+import { APP_LOGGER, type Logger } from '../../app-kit/src';
+import { Master } from '@shepherd/taskqueue';
 
 /**
  * One JSON line per leadership change of this master: `elected` when it starts leading,

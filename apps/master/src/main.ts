@@ -1,15 +1,5 @@
 import 'reflect-metadata';
-import { MasterEnv, runApp } from '@app/app-kit';
-import { MasterAppModule, masterId } from './master-app.module';
+import { runMaster } from './run-master';
 
-/**
- * `node dist/apps/master/src/main.js`: one master candidate. Config from the environment
- * (ZK_CONNECT, ZK_SESSION_TIMEOUT_MS, ZK_AUTH, MASTER_ID, LOG_LEVEL). SIGTERM or SIGINT: resign
- * (a backup takes over at once), close the session, exit 0.
- */
-runApp({
-  name: 'master',
-  env: MasterEnv,
-  module: (env, logger) => MasterAppModule.forEnv(env, logger),
-  started: (_app, env) => ({ master: masterId(env) }),
-});
+/** `node dist/master/src/main.js`: the master app alone (what `shepherd master` runs). */
+runMaster();

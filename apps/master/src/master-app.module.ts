@@ -1,7 +1,7 @@
 import { hostname } from 'os';
+import { MasterModule } from '@shepherd/nestjs';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_LOGGER, MasterEnv, appCoreModules, type Logger, zkAcl } from '@app/app-kit';
-import { MasterModule } from '@app/taskqueue';
+import { APP_LOGGER, MasterEnv, appCoreModules, type Logger, zkAcl } from '../../app-kit/src';
 import { LeadershipLog } from './leadership-log';
 
 /** MASTER_ID, or `<hostname>-<pid>`: unique per process, readable in GET /masters. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TaskContext, TaskHandler } from '@app/taskqueue';
+import { TaskHandler } from '@shepherd/nestjs';
+import { TaskContext } from '@shepherd/taskqueue';
 import { FailPayload, Sha256Payload, SleepPayload, parsePayload } from './sample-payloads';
 import { sha256Rounds } from './sha256-rounds';
 

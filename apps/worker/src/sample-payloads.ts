@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, Max, Min, validateSync } from 'class-validator';
-import { LIMITS, NonRetryableError } from '@app/taskqueue';
+import { LIMITS, NonRetryableError } from '@shepherd/taskqueue';
 
 // Payloads of the sample task types. A task whose payload is wrong fails at once
 // (NonRetryableError, state `failed`): another attempt would fail the same way.

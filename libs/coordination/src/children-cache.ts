@@ -1,5 +1,5 @@
 import { Observable, Subject, Subscription } from 'rxjs';
-import { Watcher, ZooKeeperClient, isConnected, isRetryable } from '@app/zk-client';
+import { Watcher, ZooKeeperClient, isConnected, isRetryable } from '@shepherd/zk-client';
 import {
   AuthFailedError,
   EventType,
@@ -8,7 +8,7 @@ import {
   SessionExpiredError,
   Stat,
   WatcherType,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { childPath, nameOf, parentOf } from './ensure-path';
 
 export interface ChildrenCacheOptions {

@@ -1,5 +1,5 @@
-import { ZooKeeperClient, withRetry } from '@app/zk-client';
-import { ACL, NodeExistsError } from '@app/zk-protocol';
+import { ZooKeeperClient, withRetry } from '@shepherd/zk-client';
+import { ACL, NodeExistsError } from '@shepherd/zk-protocol';
 
 /**
  * Creates `path` and any missing ancestors as empty persistent nodes (kazoo's ensure_path).

@@ -1,6 +1,6 @@
 import { Subscription } from 'rxjs';
-import { ZooKeeperClient, withRetry } from '@app/zk-client';
-import { CreateMode, NoNodeError } from '@app/zk-protocol';
+import { ZooKeeperClient, withRetry } from '@shepherd/zk-client';
+import { CreateMode, NoNodeError } from '@shepherd/zk-protocol';
 import { childPath, ensurePath, nameOf } from './ensure-path';
 import { AcquireOptions, acquireDeadline } from './lock-acquire';
 import { deleteOwnNode, waitUntilDeleted } from './node-deletion';

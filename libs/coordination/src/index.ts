@@ -1,4 +1,4 @@
-// Public surface of @app/coordination: the session owner, its Nest module and health
+// Public surface of @shepherd/coordination: the session owner, its Nest module and health
 // indicator, and the ZooKeeper recipes (protected create, election, locks, children cache).
 export type { ConnectionEvent } from './connection-event';
 export { ConnectTimeoutError, ConnectionClosedError } from './connection-errors';
@@ -8,17 +8,6 @@ export {
   type ZooKeeperAuth,
   type ZooKeeperConnectionOptions,
 } from './zookeeper-connection';
-export { ZooKeeperModule } from './zookeeper.module';
-export {
-  toConnectionOptions,
-  type ZooKeeperModuleAsyncOptions,
-  type ZooKeeperModuleOptions,
-} from './zookeeper-options';
-export { DIGEST_SCHEME, ZOOKEEPER_OPTIONS } from './zookeeper.constants';
-export {
-  ZooKeeperHealthIndicator,
-  type ZooKeeperHealthOptions,
-} from './zookeeper-health.indicator';
 export { ensurePath } from './ensure-path';
 export { waitUntilDeleted } from './node-deletion';
 export {

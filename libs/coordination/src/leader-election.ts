@@ -1,6 +1,12 @@
 import { BehaviorSubject, Observable, Subscription, distinctUntilChanged, filter, map } from 'rxjs';
-import { Watcher, ZooKeeperClient, isConnected, isRetryable, withRetry } from '@app/zk-client';
-import { ACL, CreateMode, EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import { Watcher, ZooKeeperClient, isConnected, isRetryable, withRetry } from '@shepherd/zk-client';
+import {
+  ACL,
+  CreateMode,
+  EventType,
+  NoNodeError,
+  SessionExpiredError,
+} from '@shepherd/zk-protocol';
 import { childPath, ensurePath, nameOf } from './ensure-path';
 import { deleteOwnNode } from './node-deletion';
 import { createProtected, sequenceOf, sortBySequence } from './protected-create';

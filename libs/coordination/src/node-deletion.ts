@@ -1,5 +1,5 @@
-import { Watcher, ZooKeeperClient, isRetryable, withRetry } from '@app/zk-client';
-import { EventType, NoNodeError, SessionExpiredError, WatcherType } from '@app/zk-protocol';
+import { Watcher, ZooKeeperClient, isRetryable, withRetry } from '@shepherd/zk-client';
+import { EventType, NoNodeError, SessionExpiredError, WatcherType } from '@shepherd/zk-protocol';
 import { Subscription } from 'rxjs';
 import { isSessionEnd, isSessionLive } from './session-state';
 

@@ -5,14 +5,14 @@ import {
   RetryPolicy,
   ZooKeeperClient,
   isRetryable,
-} from '@app/zk-client';
+} from '@shepherd/zk-client';
 import {
   CreateMode,
   NoNodeError,
   NodeExistsError,
   isEphemeral,
   isSequential,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { childPath, nameOf, parentOf } from './ensure-path';
 
 /** Prefix of protected node names: `_c_<uuid>-<name>` (Curator's protected mode, kazoo's too). */

@@ -1,4 +1,4 @@
-import { KeeperState } from '@app/zk-protocol';
+import { KeeperState } from '@shepherd/zk-protocol';
 
 /**
  * States after which a client's session is over: its ephemerals are gone (or about to be) and

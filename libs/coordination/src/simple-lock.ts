@@ -1,12 +1,12 @@
 import { Subscription } from 'rxjs';
-import { ZooKeeperClient, withRetry } from '@app/zk-client';
+import { ZooKeeperClient, withRetry } from '@shepherd/zk-client';
 import {
   BadVersionError,
   CreateMode,
   NoNodeError,
   NodeExistsError,
   SessionExpiredError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { ensurePath, parentOf } from './ensure-path';
 import { AcquireOptions, acquireDeadline } from './lock-acquire';
 import { waitUntilDeleted } from './node-deletion';

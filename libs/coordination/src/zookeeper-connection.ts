@@ -5,8 +5,8 @@ import {
   RetryPolicy,
   ZooKeeperClient,
   isConnected as isConnectedState,
-} from '@app/zk-client';
-import { AuthFailedError, KeeperState } from '@app/zk-protocol';
+} from '@shepherd/zk-client';
+import { AuthFailedError, KeeperState } from '@shepherd/zk-protocol';
 import { ConnectionEvent } from './connection-event';
 import { ConnectTimeoutError, ConnectionClosedError } from './connection-errors';
 

@@ -1,4 +1,4 @@
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 
 /**
  * The embedded server as the recipes' target: a free loopback port, a short tick so sessions

@@ -1,4 +1,4 @@
-import { ClientOptions, ClientState, ZooKeeperClient } from '@app/zk-client';
+import { ClientOptions, ClientState, ZooKeeperClient } from '@shepherd/zk-client';
 import { expireSession } from '../../../test/support/expire-session';
 import { fourLetterWord } from '../../../test/support/four-letter-word';
 

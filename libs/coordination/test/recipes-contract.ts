@@ -6,9 +6,9 @@ import {
   LockTimeoutError,
   SimpleLock,
   createProtected,
-} from '@app/coordination';
-import { ClientState, ZooKeeperClient } from '@app/zk-client';
-import { CreateMode } from '@app/zk-protocol';
+} from '@shepherd/coordination';
+import { ClientState, ZooKeeperClient } from '@shepherd/zk-client';
+import { CreateMode } from '@shepherd/zk-protocol';
 import { AsyncQueue } from '../../../test/contract/async-queue';
 import { Blackout, CREATE_OPS, LossyTransports } from '../../../test/support/lossy-transport';
 import { delay, waitFor } from '../../../test/support/wait-for';

@@ -1,4 +1,4 @@
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { startEmbeddedServer } from './embedded-server';
 import { describeRecipesContract } from './recipes-contract';
 

@@ -1,4 +1,4 @@
-import { hasSequence, sequenceOf, sortBySequence } from '@app/coordination';
+import { hasSequence, sequenceOf, sortBySequence } from '@shepherd/coordination';
 
 describe('sequence helpers', () => {
   it('sequenceOf reads the 10-digit counter ZooKeeper appends', () => {

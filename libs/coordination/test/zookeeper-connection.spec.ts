@@ -3,10 +3,10 @@ import {
   ConnectionClosedError,
   ConnectionEvent,
   ZooKeeperConnection,
-} from '@app/coordination';
-import { ClientState, ZooKeeperClient } from '@app/zk-client';
-import { CreateMode } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+} from '@shepherd/coordination';
+import { ClientState, ZooKeeperClient } from '@shepherd/zk-client';
+import { CreateMode } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { AsyncQueue } from '../../../test/contract/async-queue';
 import { expireSession } from '../../../test/support/expire-session';
 import { freePort } from '../../../test/support/free-port';

@@ -1,4 +1,4 @@
-// Public surface of @app/taskqueue.
+// Public surface of @shepherd/taskqueue.
 export * from './errors';
 export * from './cluster-event';
 export { BUCKETS, BUCKET_COUNT, bucketOf } from './layout/buckets';

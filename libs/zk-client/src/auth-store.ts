@@ -1,4 +1,4 @@
-import { KeeperError } from '@app/zk-protocol';
+import { KeeperError } from '@shepherd/zk-protocol';
 
 interface Waiter {
   resolve(): void;

@@ -1,4 +1,4 @@
-import { ErrorCode, KeeperError, OpCode, Response, errorFromCode } from '@app/zk-protocol';
+import { ErrorCode, KeeperError, OpCode, Response, errorFromCode } from '@shepherd/zk-protocol';
 import { InFlight } from './connection';
 import { WatchKind, WatchRegistry } from './watch-registry';
 import { Watcher } from './watcher';

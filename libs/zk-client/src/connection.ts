@@ -8,7 +8,7 @@ import {
   Xid,
   decodeConnectResponse,
   decodeReply,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { PendingQueue } from './pending-queue';
 import { Transport } from './transport';
 

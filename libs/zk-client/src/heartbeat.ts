@@ -1,4 +1,4 @@
-import { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 
 /** What the heartbeat drives; a tiny interface so it can be tested with a fake. */
 export interface HeartbeatTarget {

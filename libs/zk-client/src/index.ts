@@ -1,10 +1,11 @@
-// Public surface of @app/zk-client. Everything a consumer may use is re-exported here.
+// Public surface of @shepherd/zk-client. Everything a consumer may use is re-exported here.
 export { ZooKeeperClient, type ClientOptions } from './zookeeper-client';
 export { ClientState, isAlive, isConnected } from './client-state';
 export type { Watcher, WatchedEvent } from './watcher';
 export type { Transport, TransportFactory } from './transport';
 export { TcpTransport, tcpTransportFactory } from './tcp-transport';
-export { systemClock, type Clock, type TimerHandle } from './clock';
+export { systemClock } from './system-clock';
+export type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 export { Heartbeat, type HeartbeatTarget } from './heartbeat';
 export {
   DEFAULT_PORT,

@@ -12,7 +12,7 @@ import {
   errorFromCode,
   isContainer,
   isTTL,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { Chroot } from './chroot';
 import { CreateOptions, OpResult, TransactionError, TransactionOp } from './transaction';
 

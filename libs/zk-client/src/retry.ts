@@ -1,5 +1,6 @@
-import { ConnectionLossError, OperationTimeoutError } from '@app/zk-protocol';
-import { Clock, systemClock } from './clock';
+import { ConnectionLossError, OperationTimeoutError } from '@shepherd/zk-protocol';
+import type { Clock } from '@shepherd/zk-protocol';
+import { systemClock } from './system-clock';
 
 export interface RetryOptions {
   /** Total attempts including the first one (default 5). */

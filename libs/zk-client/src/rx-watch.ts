@@ -8,7 +8,7 @@ import {
   SessionExpiredError,
   Stat,
   WatcherType,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { ClientState } from './client-state';
 import { Watcher } from './watcher';
 

@@ -15,11 +15,11 @@ import {
   encodeConnectRequest,
   encodeRequest,
   errorFromCode,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { AuthEntry, AuthStore } from './auth-store';
 import { Call } from './call';
 import { ClientState, isAlive, isConnected } from './client-state';
-import { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 import { Connection, ConnectionHandler } from './connection';
 import { Heartbeat } from './heartbeat';
 import { HostAddress } from './connect-string';

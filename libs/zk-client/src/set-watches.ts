@@ -1,4 +1,4 @@
-import { OpCode, Request, Xid, encodeRequest } from '@app/zk-protocol';
+import { OpCode, Request, Xid, encodeRequest } from '@shepherd/zk-protocol';
 import { WatchKind, WatchRegistry } from './watch-registry';
 
 /** ClientCnxn.SET_WATCHES_MAX_LENGTH: keep each packet well under jute.maxbuffer. */

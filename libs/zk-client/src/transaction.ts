@@ -1,4 +1,4 @@
-import { ACL, CreateMode, ErrorCode, KeeperError, Stat } from '@app/zk-protocol';
+import { ACL, CreateMode, ErrorCode, KeeperError, Stat } from '@shepherd/zk-protocol';
 
 export interface CreateOptions {
   acl?: ACL[];

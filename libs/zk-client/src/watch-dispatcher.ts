@@ -1,4 +1,4 @@
-import { EventType, KeeperState, WatcherEvent } from '@app/zk-protocol';
+import { EventType, KeeperState, WatcherEvent } from '@shepherd/zk-protocol';
 import { WatchSpec } from './call';
 import { Chroot } from './chroot';
 import { WatchKind, WatchRegistry, removedEventFor } from './watch-registry';

@@ -1,4 +1,4 @@
-import { EventType, WatcherType } from '@app/zk-protocol';
+import { EventType, WatcherType } from '@shepherd/zk-protocol';
 import { Watcher } from './watcher';
 
 /** The client-side watch tables of ZKWatchManager.java. */

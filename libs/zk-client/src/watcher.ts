@@ -1,4 +1,4 @@
-import { EventType, KeeperState } from '@app/zk-protocol';
+import { EventType, KeeperState } from '@shepherd/zk-protocol';
 
 /** An event as a watcher sees it (WatchedEvent.java); `path` is relative to the chroot. */
 export interface WatchedEvent {

@@ -14,11 +14,12 @@ import {
   Stat,
   WatcherType,
   isSequential,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { Call, WatchSpec } from './call';
 import { Chroot, invalidPathReason } from './chroot';
 import { ClientState } from './client-state';
-import { Clock, systemClock } from './clock';
+import type { Clock } from '@shepherd/zk-protocol';
+import { systemClock } from './system-clock';
 import { parseConnectString } from './connect-string';
 import { HostProvider } from './host-provider';
 import {

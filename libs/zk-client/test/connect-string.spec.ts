@@ -1,4 +1,4 @@
-import { HostProvider, parseConnectString } from '@app/zk-client';
+import { HostProvider, parseConnectString } from '@shepherd/zk-client';
 
 describe('parseConnectString', () => {
   it('parses several hosts and a chroot', () => {

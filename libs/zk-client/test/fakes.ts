@@ -13,40 +13,14 @@ import {
   encodeConnectResponse,
   encodeNotification,
   encodeReply,
-} from '@app/zk-protocol';
-import { Clock, HostAddress, Transport, TransportFactory } from '@app/zk-client';
+} from '@shepherd/zk-protocol';
+import { HostAddress, Transport, TransportFactory } from '@shepherd/zk-client';
+import { FakeClock as SharedFakeClock } from '../../../test/support/fake-clock';
 
-export class FakeClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): number {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  /** Move time forward, firing due timers in order (timers set by timers included). */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
+/** The shared hand-driven clock, started at 0 as the client's tests count time from there. */
+export class FakeClock extends SharedFakeClock {
+  constructor() {
+    super(0);
   }
 }
 

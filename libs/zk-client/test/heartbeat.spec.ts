@@ -1,4 +1,4 @@
-import { Heartbeat } from '@app/zk-client';
+import { Heartbeat } from '@shepherd/zk-client';
 import { FakeClock } from './fakes';
 
 describe('Heartbeat (ClientCnxn: ping at 1/3, lost at 2/3 of the session timeout)', () => {

@@ -1,4 +1,4 @@
-import { ErrorCode, EventType, KeeperState, OpCode } from '@app/zk-protocol';
+import { ErrorCode, EventType, KeeperState, OpCode } from '@shepherd/zk-protocol';
 import { settle } from './fakes';
 import { connectedClient, makeStat } from './setup';
 

@@ -8,8 +8,8 @@ import {
   OpCode,
   SessionExpiredError,
   Xid,
-} from '@app/zk-protocol';
-import { ClientState, WatchedEvent, ZooKeeperClient } from '@app/zk-client';
+} from '@shepherd/zk-protocol';
+import { ClientState, WatchedEvent, ZooKeeperClient } from '@shepherd/zk-client';
 import { FakeClock, FakeNetwork, settle } from './fakes';
 import { connectedClient, makeStat } from './setup';
 

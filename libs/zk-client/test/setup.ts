@@ -1,5 +1,5 @@
-import { Stat } from '@app/zk-protocol';
-import { ClientOptions, ZooKeeperClient } from '@app/zk-client';
+import { Stat } from '@shepherd/zk-protocol';
+import { ClientOptions, ZooKeeperClient } from '@shepherd/zk-client';
 import { FakeClock, FakeNetwork, FakeTransport, settle } from './fakes';
 
 export interface Harness {

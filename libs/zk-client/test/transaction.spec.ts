@@ -1,5 +1,5 @@
-import { CreateMode, ErrorCode, NodeExistsError, OpCode } from '@app/zk-protocol';
-import { TransactionError } from '@app/zk-client';
+import { CreateMode, ErrorCode, NodeExistsError, OpCode } from '@shepherd/zk-protocol';
+import { TransactionError } from '@shepherd/zk-client';
 import { settle } from './fakes';
 import { connectedClient, makeStat } from './setup';
 

@@ -1,4 +1,9 @@
-import { ConnectionLossError, EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import {
+  ConnectionLossError,
+  EventType,
+  NoNodeError,
+  SessionExpiredError,
+} from '@shepherd/zk-protocol';
 import {
   Chroot,
   PendingQueue,
@@ -6,7 +11,7 @@ import {
   WatchRegistry,
   invalidPathReason,
   withRetry,
-} from '@app/zk-client';
+} from '@shepherd/zk-client';
 import { FakeClock } from './fakes';
 
 describe('Chroot', () => {

@@ -8,8 +8,8 @@ import {
   Request,
   WatcherType,
   Xid,
-} from '@app/zk-protocol';
-import { WatchedEvent } from '@app/zk-client';
+} from '@shepherd/zk-protocol';
+import { WatchedEvent } from '@shepherd/zk-client';
 import { settle } from './fakes';
 import { connectedClient, makeStat } from './setup';
 

@@ -1,4 +1,4 @@
-// Public surface of @app/zk-protocol: the ZooKeeper client/server wire codec. Pure: no sockets,
+// Public surface of @shepherd/zk-protocol: the ZooKeeper client/server wire codec. Pure: no sockets,
 // no timers. Everything a consumer may use is re-exported here and nowhere else.
 
 // Primitives and framing
@@ -192,3 +192,6 @@ export {
   writeMultiRequest,
   writeMultiResponse,
 } from './multi';
+
+// Time, injected on both sides (not wire format; shared by client and server)
+export type { Clock, TimerHandle } from './clock';

@@ -1,6 +1,6 @@
 export * from './txn/txn';
-export * from './server/clock';
-export * from './server/fake-clock';
+export { systemClock } from './server/system-clock';
+export type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 export * from './sessions/expiry-queue';
 export * from './sessions/session';
 export * from './sessions/session-id';

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { ChildExit, splitLines, stopProcess } from '../../../apps/shepherd/src/child-app';
-import { PinoLine, parsePinoLine } from '../../../apps/shepherd/src/log-format';
+import { ChildExit, splitLines, stopProcess } from '../../../apps/up/src/child-app';
+import { PinoLine, parsePinoLine } from '../../../apps/up/src/log-format';
 import { waitFor } from '../../support/wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');

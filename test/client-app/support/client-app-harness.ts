@@ -1,8 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ClientEnv, createLogger, loadEnv } from '@app/app-kit';
-import { ZooKeeperConnection } from '@app/coordination';
-import { Master, type TaskHandlers, Worker } from '@app/taskqueue';
-import { ZkServer } from '@app/zk-server';
+import { ClientEnv, createLogger, loadEnv } from '../../../apps/app-kit/src';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { Master, type TaskHandlers, Worker } from '@shepherd/taskqueue';
+import { ZkServer } from '@shepherd/zk-server';
 import {
   createClientApp,
   type CreateClientAppOptions,

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_FRAME, encodeConnectRequest, encodeRequest } from '@app/zk-protocol';
+import { DEFAULT_MAX_FRAME, encodeConnectRequest, encodeRequest } from '@shepherd/zk-protocol';
 import { FuzzChunk, garbage, mutate } from './mutators';
 import { Prng } from './prng';
 import { randomConnectRequest, randomRequest } from './random-request';

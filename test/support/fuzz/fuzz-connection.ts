@@ -8,7 +8,7 @@ import {
   readReplyHeader,
   readResponseBody,
   readWatcherEvent,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { FrameSource } from './frame-source';
 import { FuzzChunk } from './mutators';
 

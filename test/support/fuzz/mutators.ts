@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_FRAME, JuteWriter, OpCode, encodeFrame } from '@app/zk-protocol';
+import { DEFAULT_MAX_FRAME, JuteWriter, OpCode, encodeFrame } from '@shepherd/zk-protocol';
 import { Prng } from './prng';
 
 /**

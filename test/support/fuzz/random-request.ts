@@ -8,7 +8,7 @@ import {
   ReadOp,
   Request,
   WatcherType,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { Prng } from './prng';
 
 /**

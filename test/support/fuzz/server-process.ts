@@ -1,8 +1,8 @@
 // A ZkServer alone in a process, for the fuzz tool: a crash shows as this process's exit.
 // Parent protocol (IPC): it sends {type:'ready', port} once listening; answers 'stats' with
 // {type:'stats', rss, unexpectedErrors, frameErrors, connections}; 'stop' stops and exits 0.
-import { FrameLengthError } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { FrameLengthError } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 
 export interface ServerStats {
   type: 'stats';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ZooKeeperClient } from '@app/zk-client';
-import { ErrorCode, EventType, KeeperState } from '@app/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { ErrorCode, EventType, KeeperState } from '@shepherd/zk-protocol';
 
 export interface WellBehavedStats {
   rounds: number;

@@ -1,5 +1,5 @@
-import { NodeExistsError } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
+import { NodeExistsError } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 
 /** Creates `chroot` (one level) on the server behind `connectString`, if it is not there yet. */
 export async function createChroot(connectString: string, chroot: string): Promise<void> {

@@ -6,8 +6,8 @@
  * Prints "ready" on stdout once started; SIGTERM stops gracefully.
  */
 import { appendFileSync } from 'fs';
-import { ZooKeeperConnection } from '@app/coordination';
-import { Master, TaskContext, Worker } from '@app/taskqueue';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { Master, TaskContext, Worker } from '@shepherd/taskqueue';
 import { TEST_HANDLERS } from '../test-handlers';
 
 const env = process.env;

@@ -1,6 +1,6 @@
-import { NoNodeError } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
-import { BUCKETS, ROOTS, decodeRecord, paths } from '@app/taskqueue';
+import { NoNodeError } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { BUCKETS, ROOTS, decodeRecord, paths } from '@shepherd/taskqueue';
 
 export interface TreeAudit {
   /** Task id -> every place it was found. More than one is a broken invariant. */

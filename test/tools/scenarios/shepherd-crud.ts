@@ -1,5 +1,5 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { CREATOR_ALL_ACL, CreateMode } from '@app/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { CREATOR_ALL_ACL, CreateMode } from '@shepherd/zk-protocol';
 import { delay } from '../../support/wait-for';
 import { RecordingProxy } from '../recording-proxy';
 

@@ -1,5 +1,5 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { CreateMode } from '@app/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { CreateMode } from '@shepherd/zk-protocol';
 import { RecordingProxy } from '../recording-proxy';
 
 /** multi (success, and a partial failure that rolls back) and multiRead with an error entry. */

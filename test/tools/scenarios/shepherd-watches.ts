@@ -1,5 +1,5 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { AddWatchMode, WatcherType } from '@app/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { AddWatchMode, WatcherType } from '@shepherd/zk-protocol';
 import { waitFor } from '../../support/wait-for';
 import { ZkCluster } from '../../support/zk-harness';
 import { RecordingProxy } from '../recording-proxy';

@@ -93,7 +93,7 @@ export class WorkersView {
   private readonly empty = h(
     'p',
     { class: 'empty' },
-    'No workers yet. Start one with npm run worker.',
+    'No workers yet. Start one with npx shepherd worker.',
   );
 
   constructor(

@@ -1,4 +1,4 @@
-import type { MasterCandidateView, MastersView, WorkerView } from '@app/taskqueue';
+import type { MasterCandidateView, MastersView, WorkerView } from '@shepherd/taskqueue';
 import { isoTime } from '../iso-time';
 import type { MasterCandidateResponse, MastersResponse, WorkerResponse } from './cluster.schema';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TaskQueueClient } from '@app/taskqueue';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
 import { toMastersResponse, toWorkerResponse } from './cluster-representation';
 import { MastersResponse, WorkerResponse } from './cluster.schema';

@@ -24,19 +24,20 @@ export interface Asset {
 }
 
 /**
- * The repository root: the nearest folder above `from` holding a package.json. The same walk
- * works from the sources (ts-node, jest) and from the build under dist/apps/client/src.
+ * The @shepherd/cli package's root: the nearest folder above `from` holding a package.json
+ * (apps/ in this repo, node_modules/@shepherd/cli when installed). The same walk works from the
+ * sources (ts-node, jest) and from the build under dist/client/src.
  */
-export function findRepoRoot(from: string = __dirname): string | undefined {
+export function findPackageRoot(from: string = __dirname): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
 }
 
-/** Where `npm run build:dashboard` writes the page: dist/dashboard under the repo root. */
+/** Where `npm run build:dashboard` writes the page: dist/dashboard in the package. */
 export function defaultDashboardDir(): string | undefined {
-  const root = findRepoRoot();
+  const root = findPackageRoot();
   return root === undefined ? undefined : join(root, 'dist', 'dashboard');
 }
 

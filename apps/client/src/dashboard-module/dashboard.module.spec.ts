@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
 import { DashboardModule } from './dashboard.module';
-import { DashboardFiles, NOT_BUILT_MESSAGE, findRepoRoot } from './dashboard-files';
+import { DashboardFiles, NOT_BUILT_MESSAGE, findPackageRoot } from './dashboard-files';
 
 async function appServing(dir: string | undefined): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [DashboardModule] })
@@ -70,12 +70,12 @@ describe('DashboardModule', () => {
     }
   });
 
-  it('finds the repository root by walking up to package.json', () => {
-    const root = findRepoRoot(__dirname);
+  it('finds the package root (@shepherd/cli) by walking up to package.json', () => {
+    const root = findPackageRoot(__dirname);
     expect(root).toBeDefined();
     const pkg = JSON.parse(readFileSync(join(root as string, 'package.json'), 'utf8')) as {
       name: string;
     };
-    expect(pkg.name).toBe('shepherd');
+    expect(pkg.name).toBe('@shepherd/cli');
   });
 });

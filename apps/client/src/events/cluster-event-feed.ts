@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AsyncSubject, Observable, Subject, Subscription, retry } from 'rxjs';
-import { ClusterEvent, TaskQueueClient } from '@app/taskqueue';
+import { ClusterEvent, TaskQueueClient } from '@shepherd/taskqueue';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 
 /** Pause before watching again after the event stream failed. */

@@ -1,7 +1,7 @@
 import { Controller, Inject, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Observable, interval, map, merge, takeUntil } from 'rxjs';
-import { CLUSTER_EVENT_TYPES } from '@app/taskqueue';
+import { CLUSTER_EVENT_TYPES } from '@shepherd/taskqueue';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 import { AcceptsQueryToken } from '../http/api-access';
 import { ShepherdApi } from '../http/shepherd-api.decorator';

@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import type { ClusterEvent } from '@app/taskqueue';
+import type { ClusterEvent } from '@shepherd/taskqueue';
 import { isoTime } from '../iso-time';
 
 /** One cluster event as a server-sent event: named by its type, its data the event as JSON. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ZooKeeperHealthIndicator } from '@shepherd/nestjs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { ZooKeeperHealthIndicator } from '@app/coordination';
 
 /** ZooKeeper must answer a round trip within this long for the app to count as healthy. */
 const ZOOKEEPER_TIMEOUT_MS = 1000;

@@ -1,12 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, type HttpServer } from '@nestjs/common';
-import type { Logger } from '@app/app-kit';
-import { ConnectTimeoutError, ConnectionClosedError } from '@app/coordination';
+import type { Logger } from '../../../app-kit/src';
+import { ConnectTimeoutError, ConnectionClosedError } from '@shepherd/coordination';
 import {
   ConnectionLossError,
   OperationTimeoutError,
   RequestTimeoutError,
   SessionExpiredError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { CoordinationUnavailableError } from './coordination-unavailable';
 import { errorBody } from './error-body';
 

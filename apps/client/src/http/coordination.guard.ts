@@ -1,5 +1,5 @@
 import { CanActivate, Inject, Injectable } from '@nestjs/common';
-import { ZooKeeperConnection } from '@app/coordination';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 import { CoordinationUnavailableError } from './coordination-unavailable';
 
 /**

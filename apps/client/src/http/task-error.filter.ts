@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, type HttpServer } from '@nestjs/common';
-import type { Logger } from '@app/app-kit';
+import type { Logger } from '../../../app-kit/src';
 import {
   InvalidTaskError,
   LayoutMismatchError,
@@ -7,7 +7,7 @@ import {
   TaskNotFoundError,
   TaskQueueError,
   TaskStateError,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { errorBody } from './error-body';
 
 /** Seconds a client should wait before retrying a transient failure of the queue. */

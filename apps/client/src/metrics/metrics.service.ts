@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import { ZooKeeperConnection } from '@app/coordination';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 import { ClusterEventFeed } from '../events/cluster-event-feed';
 import { StatsService } from '../stats/stats.service';

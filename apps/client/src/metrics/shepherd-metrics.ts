@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ClusterEvent } from '@app/taskqueue';
+import type { ClusterEvent } from '@shepherd/taskqueue';
 import type { ClusterSnapshot } from '../stats/cluster-snapshot';
 import { taskLatencyMs } from '../stats/task-latency';
 

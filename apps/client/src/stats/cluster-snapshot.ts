@@ -1,4 +1,4 @@
-import { MAX_LIST_LIMIT, type TaskQueueClient } from '@app/taskqueue';
+import { MAX_LIST_LIMIT, type TaskQueueClient } from '@shepherd/taskqueue';
 
 /** Tasks by where they are now. */
 export interface TaskCounts {

@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '@app/taskqueue';
+import type { ClusterEvent } from '@shepherd/taskqueue';
 import { LatencySummary, LatencyWindow } from './latency-window';
 import { SecondBuckets } from './second-buckets';
 import { taskLatencyMs } from './task-latency';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import { TaskQueueClient } from '@app/taskqueue';
+import { TaskQueueClient } from '@shepherd/taskqueue';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 import { ClusterEventFeed } from '../events/cluster-event-feed';
 import { isoTime } from '../iso-time';

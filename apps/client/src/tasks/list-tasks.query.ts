@@ -8,7 +8,7 @@ import {
   TASK_TYPE_PATTERN,
   type ListQuery,
   type TaskState,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 /** Query of GET /tasks. */
 export class ListTasksQuery {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { LIMITS, TASK_TYPE_PATTERN, type SubmitOptions } from '@app/taskqueue';
+import { LIMITS, TASK_TYPE_PATTERN, type SubmitOptions } from '@shepherd/taskqueue';
 import { ANY_JSON } from '../openapi/any-json';
 
 /**

@@ -1,4 +1,4 @@
-import type { HistoryEntry, TaskPage, TaskView } from '@app/taskqueue';
+import type { HistoryEntry, TaskPage, TaskView } from '@shepherd/taskqueue';
 import { isoTime } from '../iso-time';
 import type { HistoryEntryResponse, TaskPageResponse, TaskResponse } from './task.schema';
 

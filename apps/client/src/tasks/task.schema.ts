@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TASK_STATES, type HistoryEvent, type TaskState } from '@app/taskqueue';
+import { TASK_STATES, type HistoryEvent, type TaskState } from '@shepherd/taskqueue';
 import { ANY_JSON } from '../openapi/any-json';
 
 // The task as the REST API answers it (OpenAPI schemas; see task-representation.ts).

@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { ServerResponse } from 'http';
-import { TaskQueueClient, WaitTimeoutError, type TaskView } from '@app/taskqueue';
+import { TaskQueueClient, WaitTimeoutError, type TaskView } from '@shepherd/taskqueue';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
 import { GetTaskQuery } from './get-task.query';
 import { ListTasksQuery, listQueryOf } from './list-tasks.query';

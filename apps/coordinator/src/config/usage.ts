@@ -1,11 +1,11 @@
 /** `--help` text: the zoo.cfg keys this server reads, each also a flag. */
-export const USAGE = `Usage: coordinator [--config zoo.cfg] [--<zoo.cfg key> <value>]...
+export const USAGE = `Usage: shepherd coordinator [zoo.cfg] [--config zoo.cfg] [--<zoo.cfg key> <value>]...
 
 Runs Shepherd's embedded, standalone ZooKeeper-compatible server. Settings come from a
 zoo.cfg (key=value lines, # comments, as Apache ZooKeeper reads it); every key can also be
 given as a flag of the same name, which overrides the file.
 
-  --config <file>                    zoo.cfg to read (optional)
+  zoo.cfg, --config <file>           zoo.cfg to read (optional)
   --tickTime <ms>                    basic time unit (default 2000)
   --dataDir <dir>                    snapshots, and the txn log unless dataLogDir (default ./data)
   --dataLogDir <dir>                 txn log directory (default dataDir)

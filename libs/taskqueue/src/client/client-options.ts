@@ -1,6 +1,6 @@
-import { ACL, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { Clock, systemClock } from '@app/zk-client';
-import { ZooKeeperConnection } from '@app/coordination';
+import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { Clock, systemClock } from '@shepherd/zk-client';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 
 /** pino-style: a context object first, then the message. */
 export interface ClientLogger {

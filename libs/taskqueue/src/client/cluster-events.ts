@@ -1,6 +1,6 @@
 import { Observable, Subscriber, Subscription, share } from 'rxjs';
-import { AddWatchMode, SessionExpiredError, WatcherType } from '@app/zk-protocol';
-import { WatchedEvent, ZooKeeperClient, isRetryable } from '@app/zk-client';
+import { AddWatchMode, SessionExpiredError, WatcherType } from '@shepherd/zk-protocol';
+import { WatchedEvent, ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
 import { ClusterEvent } from '../cluster-event';
 import { ClientContext } from './client-options';
 import { readLeader } from './cluster-info';

@@ -1,4 +1,4 @@
-import { EventType } from '@app/zk-protocol';
+import { EventType } from '@shepherd/zk-protocol';
 import { ClusterEvent, ClusterEventType } from '../cluster-event';
 import { locate } from '../layout/paths';
 import { TaskRecord } from '../model/task-record';

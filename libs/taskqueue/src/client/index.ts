@@ -5,9 +5,3 @@ export { toTaskView, type TaskView } from './task-view';
 export type { SubmitItem } from './submit-tasks';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListQuery, type TaskPage } from './list-query';
 export type { MasterCandidateView, MastersView, QueueCounts, WorkerView } from './cluster-info';
-export {
-  TaskQueueClientModule,
-  TASKQUEUE_CLIENT_OPTIONS,
-  type TaskQueueClientModuleOptions,
-  type TaskQueueClientModuleAsyncOptions,
-} from '../nest/client.module';

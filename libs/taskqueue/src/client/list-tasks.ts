@@ -1,5 +1,5 @@
-import { KeeperError, NoNodeError } from '@app/zk-protocol';
-import { ReadResult, ZooKeeperClient } from '@app/zk-client';
+import { KeeperError, NoNodeError } from '@shepherd/zk-protocol';
+import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';

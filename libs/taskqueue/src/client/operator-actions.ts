@@ -1,5 +1,5 @@
-import { BadVersionError, NoNodeError, NodeExistsError } from '@app/zk-protocol';
-import { TransactionError } from '@app/zk-client';
+import { BadVersionError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
+import { TransactionError } from '@shepherd/zk-client';
 import { InvalidTaskError, TaskNotFoundError, TaskQueueError, TaskStateError } from '../errors';
 import { isTaskId } from '../model/task-id';
 import { HistoryEvent } from '../model/task-record';

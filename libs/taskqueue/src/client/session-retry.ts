@@ -1,7 +1,7 @@
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { SessionExpiredError } from '@app/zk-protocol';
-import { Clock, RetryPolicy, ZooKeeperClient, isRetryable } from '@app/zk-client';
-import { ZooKeeperConnection } from '@app/coordination';
+import { SessionExpiredError } from '@shepherd/zk-protocol';
+import { Clock, RetryPolicy, ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 
 /** Attempts of one read before its error is the caller's (a reconnect takes a few). */
 const READ_ATTEMPTS = 10;

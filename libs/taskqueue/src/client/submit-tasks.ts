@@ -1,4 +1,4 @@
-import { KeeperError, NoNodeError, NodeExistsError } from '@app/zk-protocol';
+import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { InvalidTaskError, TaskQueueError } from '../errors';
 import { paths } from '../layout/paths';
 import { SubmitOptions, newTaskRecord, payloadJson } from '../model/submit-options';

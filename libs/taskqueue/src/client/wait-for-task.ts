@@ -1,6 +1,6 @@
 import { Subscription } from 'rxjs';
-import { EventType, SessionExpiredError, WatcherType } from '@app/zk-protocol';
-import { TimerHandle, WatchedEvent, ZooKeeperClient, isRetryable } from '@app/zk-client';
+import { EventType, SessionExpiredError, WatcherType } from '@shepherd/zk-protocol';
+import { TimerHandle, WatchedEvent, ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
 import { InvalidTaskError, TaskNotFoundError, TaskQueueError, WaitTimeoutError } from '../errors';
 import { paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';

@@ -1,5 +1,5 @@
-import { BadVersionError, KeeperError, NoNodeError, NodeExistsError } from '@app/zk-protocol';
-import { TimerHandle } from '@app/zk-client';
+import { BadVersionError, KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
+import { TimerHandle } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
 import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';

@@ -11,9 +11,3 @@ export {
 export type { MasterStats } from './master-stats';
 export { AssignmentPlanner, pickWorker, type WorkerLoad } from './assignment-policy';
 export { selectForPruning, type RetentionLimits } from './retention-policy';
-export {
-  MASTER_OPTIONS,
-  MasterModule,
-  type MasterModuleAsyncOptions,
-  type MasterModuleOptions,
-} from '../nest/master.module';

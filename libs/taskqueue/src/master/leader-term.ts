@@ -1,4 +1,4 @@
-import { EventType, NoNodeError, SessionExpiredError } from '@app/zk-protocol';
+import { EventType, NoNodeError, SessionExpiredError } from '@shepherd/zk-protocol';
 import {
   TimerHandle,
   TransactionOp,
@@ -7,7 +7,7 @@ import {
   isAlive,
   isConnected,
   isRetryable,
-} from '@app/zk-client';
+} from '@shepherd/zk-client';
 import { FenceError } from '../store/batch-committer';
 import { leaderFence } from '../transitions/fences';
 import { TransitionContext } from '../transitions/transition';

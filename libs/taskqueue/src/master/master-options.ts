@@ -1,6 +1,6 @@
-import { ACL, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { Clock, systemClock } from '@app/zk-client';
-import type { ZooKeeperConnection } from '@app/coordination';
+import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { Clock, systemClock } from '@shepherd/zk-client';
+import type { ZooKeeperConnection } from '@shepherd/coordination';
 
 /** What the master logs through: pino's shape, `(obj, msg)`. */
 export interface MasterLogger {

@@ -1,7 +1,7 @@
 import { hostname } from 'os';
 import { BehaviorSubject, Observable, Subscription, distinctUntilChanged } from 'rxjs';
-import { ZooKeeperClient, isAlive, withRetry } from '@app/zk-client';
-import { ConnectionEvent, LeaderElection } from '@app/coordination';
+import { ZooKeeperClient, isAlive, withRetry } from '@shepherd/zk-client';
+import { ConnectionEvent, LeaderElection } from '@shepherd/coordination';
 import { ROOTS } from '../layout/paths';
 import { ensureLayout } from '../store/ensure-layout';
 import { LeaderTerm } from './leader-term';

@@ -1,5 +1,5 @@
-import { AddWatchMode, EventType, NoWatcherError, WatcherType } from '@app/zk-protocol';
-import { Watcher, isConnected } from '@app/zk-client';
+import { AddWatchMode, EventType, NoWatcherError, WatcherType } from '@shepherd/zk-protocol';
+import { Watcher, isConnected } from '@shepherd/zk-client';
 import { ROOTS, locate, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';

@@ -1,4 +1,4 @@
-import { TimerHandle } from '@app/zk-client';
+import { TimerHandle } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
 import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';

@@ -1,4 +1,4 @@
-import { TransactionOp, ZooKeeperClient } from '@app/zk-client';
+import { TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
 import { TransitionContext } from '../transitions/transition';
 import { MasterCounters } from './master-stats';
 import { ResolvedMasterOptions } from './master-options';

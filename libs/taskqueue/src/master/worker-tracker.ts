@@ -6,8 +6,8 @@ import {
   NodeExistsError,
   NotEmptyError,
   WatcherType,
-} from '@app/zk-protocol';
-import { Watcher, isConnected } from '@app/zk-client';
+} from '@shepherd/zk-protocol';
+import { Watcher, isConnected } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';

@@ -1,5 +1,5 @@
-import { KeeperError, NoNodeError, Stat } from '@app/zk-protocol';
-import { Watcher, ZooKeeperClient } from '@app/zk-client';
+import { KeeperError, NoNodeError, Stat } from '@shepherd/zk-protocol';
+import { Watcher, ZooKeeperClient } from '@shepherd/zk-client';
 import { BUCKETS } from '../layout/buckets';
 
 /** Children of `path`, or null when it does not exist (then no watch is set). */

@@ -1,5 +1,5 @@
-import { ErrorCode, KeeperError } from '@app/zk-protocol';
-import { TransactionError, TransactionOp, ZooKeeperClient } from '@app/zk-client';
+import { ErrorCode, KeeperError } from '@shepherd/zk-protocol';
+import { TransactionError, TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
 import { LIMITS } from '../model/limits';
 
 /** One unit of a batch: ops that must commit together, and what the caller wants back. */

@@ -1,5 +1,5 @@
-import { ACL, NodeExistsError, NoNodeError } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
+import { ACL, NodeExistsError, NoNodeError } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
 import { LayoutMismatchError } from '../errors';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { BUCKETED_ROOTS, ROOTS } from '../layout/paths';

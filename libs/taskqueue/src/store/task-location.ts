@@ -1,4 +1,4 @@
-import { Stat } from '@app/zk-protocol';
+import { Stat } from '@shepherd/zk-protocol';
 import { TaskRecord } from '../model/task-record';
 
 /** The area a task's znode is in. */

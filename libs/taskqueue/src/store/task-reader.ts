@@ -1,5 +1,5 @@
-import { KeeperError, NoNodeError } from '@app/zk-protocol';
-import { ReadRequest, ReadResult, ZooKeeperClient } from '@app/zk-client';
+import { KeeperError, NoNodeError } from '@shepherd/zk-protocol';
+import { ReadRequest, ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
 import { decodeRecord } from '../model/task-record';
 import { StoredTask, TaskArea } from './task-location';

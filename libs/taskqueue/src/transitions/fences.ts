@@ -1,4 +1,4 @@
-import { TransactionOp } from '@app/zk-client';
+import { TransactionOp } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
 import { checkOp } from './transition';
 

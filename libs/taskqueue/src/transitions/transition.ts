@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { ACL, CreateMode } from '@app/zk-protocol';
-import { TransactionOp } from '@app/zk-client';
+import { ACL, CreateMode } from '@shepherd/zk-protocol';
+import { TransactionOp } from '@shepherd/zk-client';
 import { TaskRecord, encodeRecord } from '../model/task-record';
 
 /** What every transition needs besides the task: the ACL for new znodes and the time. */

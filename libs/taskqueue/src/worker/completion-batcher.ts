@@ -1,4 +1,4 @@
-import { ZooKeeperClient, isRetryable } from '@app/zk-client';
+import { ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
 import { commitBatch } from '../store/batch-committer';
 import { Transition } from '../transitions/transition';
 import { AssignmentRef, readBackMove } from './read-back';

@@ -17,15 +17,3 @@ export {
 } from './worker-options';
 export type { WorkerNodeData } from './worker-registration';
 export type { WorkerStats } from './worker-stats';
-export {
-  TASKQUEUE_WORKER_OPTIONS,
-  TaskHandlerExplorer,
-  WorkerModule,
-  type WorkerModuleAsyncOptions,
-  type WorkerModuleOptions,
-} from '../nest/worker.module';
-export {
-  TASK_HANDLER_METADATA,
-  TaskHandler,
-  taskHandlerType,
-} from '../nest/task-handler.decorator';

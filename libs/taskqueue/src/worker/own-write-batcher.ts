@@ -1,4 +1,4 @@
-import { ZooKeeperClient, isRetryable } from '@app/zk-client';
+import { ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
 import { commitBatch } from '../store/batch-committer';
 import { AssignmentRef, readBackSet, versionedSet } from './read-back';
 

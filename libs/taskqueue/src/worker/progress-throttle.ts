@@ -1,4 +1,4 @@
-import { Clock, TimerHandle } from '@app/zk-client';
+import { Clock, TimerHandle } from '@shepherd/zk-client';
 
 /**
  * Coalesces a handler's progress reports into at most one write per interval, the latest

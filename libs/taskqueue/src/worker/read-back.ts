@@ -1,5 +1,5 @@
-import { ZooKeeperClient, isRetryable } from '@app/zk-client';
-import { BadVersionError, NoNodeError } from '@app/zk-protocol';
+import { ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
+import { BadVersionError, NoNodeError } from '@shepherd/zk-protocol';
 import { HistoryEntry } from '../model/task-record';
 import { readTask } from '../store/task-reader';
 import { Transition } from '../transitions/transition';

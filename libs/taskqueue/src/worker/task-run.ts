@@ -1,4 +1,4 @@
-import { TimerHandle, ZooKeeperClient } from '@app/zk-client';
+import { TimerHandle, ZooKeeperClient } from '@shepherd/zk-client';
 import { TaskRecord } from '../model/task-record';
 import { progressTransition, startTransition } from '../transitions/run-updates';
 import { Transition, TransitionContext } from '../transitions/transition';

@@ -1,6 +1,6 @@
-import { ZooKeeperClient, isRetryable } from '@app/zk-client';
-import { ACL, CreateMode, NodeExistsError } from '@app/zk-protocol';
-import { waitUntilDeleted } from '@app/coordination';
+import { ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
+import { ACL, CreateMode, NodeExistsError } from '@shepherd/zk-protocol';
+import { waitUntilDeleted } from '@shepherd/coordination';
 import { paths } from '../layout/paths';
 import { retryingRead } from './read-back';
 import { WorkerLogger } from './worker-options';

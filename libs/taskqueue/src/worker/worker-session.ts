@@ -1,6 +1,6 @@
 import { hostname } from 'os';
 import { Subscription } from 'rxjs';
-import { Watcher, WatchedEvent, ZooKeeperClient, isAlive, isRetryable } from '@app/zk-client';
+import { Watcher, WatchedEvent, ZooKeeperClient, isAlive, isRetryable } from '@shepherd/zk-client';
 import {
   AddWatchMode,
   EventType,
@@ -8,7 +8,7 @@ import {
   NoNodeError,
   SessionExpiredError,
   WatcherType,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { paths } from '../layout/paths';
 import { decodeRecord } from '../model/task-record';
 import { ensureLayout } from '../store/ensure-layout';

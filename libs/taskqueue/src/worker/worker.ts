@@ -1,7 +1,7 @@
 import { Subscription } from 'rxjs';
-import { ZooKeeperClient } from '@app/zk-client';
-import { SessionExpiredError } from '@app/zk-protocol';
-import { ZooKeeperConnection } from '@app/coordination';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { SessionExpiredError } from '@shepherd/zk-protocol';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 import { TaskHandlerFn, advertisedTypes, toHandlerMap } from './task-handler';
 import { ResolvedWorkerOptions, WorkerOptions, resolveWorkerOptions } from './worker-options';
 import { WorkerSession } from './worker-session';

@@ -1,6 +1,6 @@
-import { EventType } from '@app/zk-protocol';
-import { InvalidTaskError, TaskRecord, isTaskId, newTaskRecord } from '@app/taskqueue';
-// The units below are internals of the client role, not part of @app/taskqueue.
+import { EventType } from '@shepherd/zk-protocol';
+import { InvalidTaskError, TaskRecord, isTaskId, newTaskRecord } from '@shepherd/taskqueue';
+// The units below are internals of the client role, not part of @shepherd/taskqueue.
 import { stateIn, toTaskView } from '../../src/client/task-view';
 import { TaskIdSequence, successorId } from '../../src/client/task-id-sequence';
 import {

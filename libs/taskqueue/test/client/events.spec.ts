@@ -1,6 +1,6 @@
 import { Subscription, firstValueFrom, skip } from 'rxjs';
-import { CreateMode, NoWatcherError, WatcherType } from '@app/zk-protocol';
-import { ClusterEvent } from '@app/taskqueue';
+import { CreateMode, NoWatcherError, WatcherType } from '@shepherd/zk-protocol';
+import { ClusterEvent } from '@shepherd/taskqueue';
 import { waitFor } from '../../../../test/support/wait-for';
 import { Namespace } from './support';
 

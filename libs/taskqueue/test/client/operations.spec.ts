@@ -1,11 +1,11 @@
-import { CreateMode } from '@app/zk-protocol';
+import { CreateMode } from '@shepherd/zk-protocol';
 import {
   TaskNotFoundError,
   TaskQueueError,
   TaskStateError,
   WaitTimeoutError,
   paths,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { Namespace } from './support';
 

@@ -4,7 +4,7 @@ import {
   PayloadTooLargeError,
   ROOTS,
   TaskNotFoundError,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { Namespace } from './support';
 

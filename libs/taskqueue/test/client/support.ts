@@ -1,7 +1,7 @@
-import { CreateMode, NodeExistsError, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { TransportFactory, ZooKeeperClient } from '@app/zk-client';
-import { ZkServer } from '@app/zk-server';
-import { ZooKeeperConnection } from '@app/coordination';
+import { CreateMode, NodeExistsError, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { TransportFactory, ZooKeeperClient } from '@shepherd/zk-client';
+import { ZkServer } from '@shepherd/zk-server';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 import {
   FailureKind,
   TaskQueueClient,
@@ -16,7 +16,7 @@ import {
   startTransition,
   toTaskError,
   workerFence,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { expireSession } from '../../../../test/support/expire-session';
 
 export const SESSION_TIMEOUT_MS = 4000;

@@ -1,4 +1,4 @@
-import { BUCKETS, BUCKET_COUNT, bucketOf, locate, newTaskId, paths } from '@app/taskqueue';
+import { BUCKETS, BUCKET_COUNT, bucketOf, locate, newTaskId, paths } from '@shepherd/taskqueue';
 
 describe('buckets', () => {
   it('names 256 buckets as two hex digits', () => {

@@ -12,7 +12,7 @@ import {
   retryDelayMs,
   toTaskError,
   withHistory,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 describe('task ids', () => {
   it('sort in creation order and match the id pattern', () => {

@@ -1,6 +1,6 @@
-import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZooKeeperClient } from '@app/zk-client';
-import { ZkServer } from '@app/zk-server';
+import { OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { ZkServer } from '@shepherd/zk-server';
 import {
   BUCKET_COUNT,
   FenceError,
@@ -17,7 +17,7 @@ import {
   readTask,
   submitTransition,
   workerFence,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 let server: ZkServer;
 let client: ZooKeeperClient;

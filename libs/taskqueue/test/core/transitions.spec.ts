@@ -1,4 +1,4 @@
-import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { CreateMode, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import {
   NonRetryableError,
   TaskRecord,
@@ -18,7 +18,7 @@ import {
   startTransition,
   submitTransition,
   toTaskError,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 const ID = 'task-00lz8k3abaaaaaaaa';
 const ctx = (now: number): TransitionContext => ({ acl: OPEN_ACL_UNSAFE, now });

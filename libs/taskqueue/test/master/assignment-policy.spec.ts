@@ -1,4 +1,4 @@
-import { AssignmentPlanner, WorkerLoad, pickWorker } from '@app/taskqueue';
+import { AssignmentPlanner, WorkerLoad, pickWorker } from '@shepherd/taskqueue';
 
 const w = (
   id: string,

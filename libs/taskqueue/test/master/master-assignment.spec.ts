@@ -1,4 +1,4 @@
-import { paths } from '@app/taskqueue';
+import { paths } from '@shepherd/taskqueue';
 import { TestCluster } from './support/cluster';
 import { delay, waitFor } from '../../../../test/support/wait-for';
 

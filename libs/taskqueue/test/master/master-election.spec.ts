@@ -1,4 +1,4 @@
-import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import {
   FenceError,
   ROOTS,
@@ -8,7 +8,7 @@ import {
   leaderFence,
   paths,
   workerFence,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { FakeWorker, TestCluster } from './support/cluster';
 import { Blackout, LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { waitFor } from '../../../../test/support/wait-for';

@@ -1,4 +1,4 @@
-import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import {
   TaskRecord,
   assignTransition,
@@ -7,7 +7,7 @@ import {
   newTaskRecord,
   paths,
   submitTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { TestCluster } from './support/cluster';
 import { delay, waitFor } from '../../../../test/support/wait-for';
 

@@ -1,4 +1,4 @@
-import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
+import { CreateMode, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import {
   ROOTS,
   TaskRecord,
@@ -7,7 +7,7 @@ import {
   newTaskId,
   newTaskRecord,
   paths,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { TestCluster } from './support/cluster';
 import { waitFor } from '../../../../test/support/wait-for';
 

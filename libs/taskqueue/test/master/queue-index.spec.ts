@@ -1,4 +1,4 @@
-import { newTaskId, newTaskRecord } from '@app/taskqueue';
+import { newTaskId, newTaskRecord } from '@shepherd/taskqueue';
 import { QueueIndex } from '../../src/master/queue-index';
 
 const T = Date.UTC(2030, 0, 1);

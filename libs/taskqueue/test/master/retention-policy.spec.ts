@@ -1,4 +1,4 @@
-import { newTaskId, selectForPruning } from '@app/taskqueue';
+import { newTaskId, selectForPruning } from '@shepherd/taskqueue';
 import { pruneCutoff, prunePredicate, taskIdTime } from '../../src/master/retention-policy';
 
 const DAY = 24 * 3600 * 1000;

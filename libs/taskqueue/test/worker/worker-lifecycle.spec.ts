@@ -1,5 +1,5 @@
-import { CreateMode, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { Transport, TransportFactory, isConnected, tcpTransportFactory } from '@app/zk-client';
+import { CreateMode, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { Transport, TransportFactory, isConnected, tcpTransportFactory } from '@shepherd/zk-client';
 import { expireSession } from '../../../../test/support/expire-session';
 import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { delay, waitFor } from '../../../../test/support/wait-for';
@@ -12,7 +12,7 @@ import {
   completeTransition,
   paths,
   recoverTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 const cluster = Cluster.perTest();
 

@@ -1,4 +1,4 @@
-import { CreateMode } from '@app/zk-protocol';
+import { CreateMode } from '@shepherd/zk-protocol';
 import { waitFor } from '../../../../test/support/wait-for';
 import { Cluster, ctx, gate } from './support/cluster';
 import {
@@ -9,7 +9,7 @@ import {
   commitBatch,
   paths,
   recoverTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 
 const cluster = Cluster.perTest();
 

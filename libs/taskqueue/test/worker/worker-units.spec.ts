@@ -1,5 +1,5 @@
-import { OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { FakeClock } from '@app/zk-server';
+import { OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import {
   LIMITS,
   NonRetryableError,
@@ -15,7 +15,7 @@ import {
   newTaskRecord,
   paths,
   startTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { ProgressThrottle } from '../../src/worker/progress-throttle';
 import {
   advertisedTypes,
@@ -25,7 +25,7 @@ import {
 } from '../../src/worker/task-handler';
 import { outcomeTransition, storableResult } from '../../src/worker/task-outcome';
 import { checkWorkerId, resolveWorkerOptions } from '../../src/worker/worker-options';
-import { ZooKeeperConnection } from '@app/coordination';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 
 const ID = 'task-00lz8k3abaaaaaaaa';
 const ctx = { acl: OPEN_ACL_UNSAFE, now: 5000 };

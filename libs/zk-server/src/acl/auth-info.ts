@@ -1,4 +1,4 @@
-import { Id } from '@app/zk-protocol';
+import { Id } from '@shepherd/zk-protocol';
 
 /**
  * The ids a connection has authenticated as (ServerCnxn.authInfo): `ip:<address>` from the

@@ -1,4 +1,4 @@
-import { Id } from '@app/zk-protocol';
+import { Id } from '@shepherd/zk-protocol';
 import { DIGEST_SCHEME, IP_SCHEME, SUPER_SCHEME } from './auth-info';
 import { digestUserName, generateDigest, isValidDigestId } from './digest';
 import { ipMatches, isValidIpAclId, normalizeClientAddress } from './ip-auth';

@@ -1,4 +1,4 @@
-import { ACL, Id, NoAuthError } from '@app/zk-protocol';
+import { ACL, Id, NoAuthError } from '@shepherd/zk-protocol';
 import { ANYONE_ID, SUPER_SCHEME, WORLD_SCHEME } from './auth-info';
 import { authProvider } from './auth-providers';
 

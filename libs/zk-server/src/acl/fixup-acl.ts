@@ -1,4 +1,4 @@
-import { ACL, Id, InvalidACLError } from '@app/zk-protocol';
+import { ACL, Id, InvalidACLError } from '@shepherd/zk-protocol';
 import { ANYONE_ID, AUTH_SCHEME, WORLD_SCHEME } from './auth-info';
 import { authProvider } from './auth-providers';
 

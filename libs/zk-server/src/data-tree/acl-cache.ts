@@ -1,4 +1,4 @@
-import { ACL } from '@app/zk-protocol';
+import { ACL } from '@shepherd/zk-protocol';
 
 interface Entry {
   id: number;

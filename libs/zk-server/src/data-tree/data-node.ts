@@ -1,4 +1,4 @@
-import { ACL, Stat } from '@app/zk-protocol';
+import { ACL, Stat } from '@shepherd/zk-protocol';
 import { AclCache } from './acl-cache';
 import { clientEphemeralOwner } from './ephemeral-type';
 import { NodeStore } from './node-store';

@@ -6,7 +6,7 @@ import {
   OpCode,
   READ_ACL_UNSAFE,
   Stat,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { Txn, TxnHeader } from '../txn/txn';
 import { AclCache } from './acl-cache';
 import { DataNode, childNames, statOf } from './data-node';

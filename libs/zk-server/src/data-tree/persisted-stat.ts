@@ -1,4 +1,4 @@
-import { Stat } from '@app/zk-protocol';
+import { Stat } from '@shepherd/zk-protocol';
 
 /**
  * The stat a znode keeps (zookeeper.jute: StatPersisted), as opposed to the Stat clients see.

@@ -1,4 +1,4 @@
-import { OpCode, Stat } from '@app/zk-protocol';
+import { OpCode, Stat } from '@shepherd/zk-protocol';
 import { WatchTrigger } from './watch-trigger';
 
 /**

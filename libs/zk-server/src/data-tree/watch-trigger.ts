@@ -1,4 +1,4 @@
-import { EventType } from '@app/zk-protocol';
+import { EventType } from '@shepherd/zk-protocol';
 
 /**
  * A watch event a txn caused, as data: DataTree.processTxn reports these and the WatchManager

@@ -1,4 +1,4 @@
-import { OpCode } from '@app/zk-protocol';
+import { OpCode } from '@shepherd/zk-protocol';
 import { javaHex } from './java-format';
 import { lastOpName } from './last-op';
 import { ServerStats, elapsedMs } from './server-stats';

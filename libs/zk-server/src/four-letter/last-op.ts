@@ -1,4 +1,4 @@
-import { OpCode } from '@app/zk-protocol';
+import { OpCode } from '@shepherd/zk-protocol';
 
 /** FinalRequestProcessor's `lastOp` abbreviations shown by cons (lop=). */
 const LAST_OP = new Map<number, string>([

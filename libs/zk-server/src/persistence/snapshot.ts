@@ -5,7 +5,7 @@ import {
   JuteWriter,
   readACLList,
   writeACLList,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import * as path from 'path';
 import { crc32 } from './crc32';
 import { SNAPSHOT_PREFIX, listZxidFiles, makeSnapshotName } from './file-names';

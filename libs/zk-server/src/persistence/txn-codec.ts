@@ -7,7 +7,7 @@ import {
   OpCode,
   readACLList,
   writeACLList,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { Txn, TxnHeader } from '../txn/txn';
 
 /**

@@ -1,4 +1,4 @@
-import { JuteWriter } from '@app/zk-protocol';
+import { JuteWriter } from '@shepherd/zk-protocol';
 import * as path from 'path';
 import { Txn, TxnHeader } from '../txn/txn';
 import { makeLogName } from './file-names';

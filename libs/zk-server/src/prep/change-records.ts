@@ -1,4 +1,4 @@
-import { ACL, NoNodeError } from '@app/zk-protocol';
+import { ACL, NoNodeError } from '@shepherd/zk-protocol';
 import { DataTree } from '../data-tree/data-tree';
 
 /**

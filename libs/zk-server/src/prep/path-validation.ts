@@ -1,4 +1,4 @@
-import { BadArgumentsError } from '@app/zk-protocol';
+import { BadArgumentsError } from '@shepherd/zk-protocol';
 
 /**
  * PathUtils.validatePath: why `path` is not a valid znode path, or null if it is. Absolute,

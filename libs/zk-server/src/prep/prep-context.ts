@@ -1,4 +1,4 @@
-import { Id } from '@app/zk-protocol';
+import { Id } from '@shepherd/zk-protocol';
 import { DataTree } from '../data-tree/data-tree';
 
 export interface PrepConfig {

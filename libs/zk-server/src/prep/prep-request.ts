@@ -26,7 +26,7 @@ import {
   isEphemeral,
   isSequential,
   isTTL,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { checkACL } from '../acl/check-acl';
 import { IP_SCHEME } from '../acl/auth-info';
 import { initialAuthInfo } from '../acl/auth-providers';

@@ -10,7 +10,7 @@ import {
   ReadOp,
   Request,
   Response,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { DIGEST_SCHEME } from '../acl/auth-info';
 import { clientInfos } from '../acl/auth-providers';
 import { checkACL, hasPermission } from '../acl/check-acl';

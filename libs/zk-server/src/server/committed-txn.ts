@@ -1,4 +1,4 @@
-import { WatcherEvent } from '@app/zk-protocol';
+import { WatcherEvent } from '@shepherd/zk-protocol';
 import { ProcessTxnResult } from '../data-tree/process-txn-result';
 import { TxnHeader } from '../txn/txn';
 import { ServerCnxn } from './server-cnxn';

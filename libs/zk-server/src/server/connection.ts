@@ -8,7 +8,7 @@ import {
   decodeConnectRequest,
   encodeConnectResponse,
   encodeNotification,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { initialAuthInfo } from '../acl/auth-providers';
 import { normalizeClientAddress } from '../acl/ip-auth';
 import { ConnectionStats } from '../four-letter/connection-stats';

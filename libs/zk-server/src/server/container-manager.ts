@@ -1,7 +1,7 @@
-import { KeeperError } from '@app/zk-protocol';
+import { KeeperError } from '@shepherd/zk-protocol';
 import { EphemeralKind, ephemeralKind, ttlOf } from '../data-tree/ephemeral-type';
 import { prepDeleteContainer } from '../prep/prep-request';
-import { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 import { ServerCore } from './server-core';
 
 export interface ContainerManagerOptions {

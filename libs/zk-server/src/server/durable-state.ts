@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OpCode } from '@app/zk-protocol';
+import { OpCode } from '@shepherd/zk-protocol';
 import { DataTree } from '../data-tree/data-tree';
 import { RecoveryReport } from '../persistence/recovery';
 import { TxnSnapLog } from '../persistence/txn-snap-log';

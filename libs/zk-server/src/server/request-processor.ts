@@ -16,7 +16,7 @@ import {
   encodeReply,
   readRequestBody,
   readRequestHeader,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { authenticate } from '../acl/auth-providers';
 import {
   WriteRequest,

@@ -1,4 +1,4 @@
-import { Id, WatcherEvent } from '@app/zk-protocol';
+import { Id, WatcherEvent } from '@shepherd/zk-protocol';
 
 /**
  * What the server core knows of a client connection (ServerCnxn.java): the watcher identity of

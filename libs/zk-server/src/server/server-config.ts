@@ -1,5 +1,6 @@
-import { DEFAULT_MAX_FRAME } from '@app/zk-protocol';
-import { Clock, systemClock } from './clock';
+import { DEFAULT_MAX_FRAME } from '@shepherd/zk-protocol';
+import type { Clock } from '@shepherd/zk-protocol';
+import { systemClock } from './system-clock';
 import { TxnLogSink } from './txn-log-sink';
 
 /** ZkServer options; names follow zoo.cfg / ZooKeeper system properties where there is one. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KeeperState, OpCode, WatcherEvent } from '@app/zk-protocol';
+import { KeeperState, OpCode, WatcherEvent } from '@shepherd/zk-protocol';
 import { DataTree } from '../data-tree/data-tree';
 import { WatchTrigger } from '../data-tree/watch-trigger';
 import { Session } from '../sessions/session';

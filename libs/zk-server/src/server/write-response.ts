@@ -1,4 +1,4 @@
-import { MultiOp, MultiResult, OpCode, Response } from '@app/zk-protocol';
+import { MultiOp, MultiResult, OpCode, Response } from '@shepherd/zk-protocol';
 import { ProcessTxnResult } from '../data-tree/process-txn-result';
 import { WriteRequest } from '../prep/prep-request';
 

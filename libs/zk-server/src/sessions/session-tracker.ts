@@ -1,5 +1,5 @@
-import { SessionExpiredError, SessionMovedError, UnknownSessionError } from '@app/zk-protocol';
-import { Clock, TimerHandle } from '../server/clock';
+import { SessionExpiredError, SessionMovedError, UnknownSessionError } from '@shepherd/zk-protocol';
+import type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 import { ExpiryQueue } from './expiry-queue';
 import { Session, SessionRecord } from './session';
 import { STANDALONE_SERVER_ID, initializeNextSessionId, nextSessionIdAfter } from './session-id';

@@ -1,4 +1,4 @@
-import { ACL, OpCode } from '@app/zk-protocol';
+import { ACL, OpCode } from '@shepherd/zk-protocol';
 
 /**
  * What the server logs and applies: the outcome of a request decided in advance

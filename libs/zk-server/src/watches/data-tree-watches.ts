@@ -5,7 +5,7 @@ import {
   KeeperState,
   WatcherEvent,
   WatcherType,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import { SetWatchesLists, WatchedTreeView } from './set-watches';
 import { WatchManager, WatchManagerOptions } from './watch-manager';
 import { WatchesByPath, WatchesByWatcher, WatchesSummary } from './watch-reports';

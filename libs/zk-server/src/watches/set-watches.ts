@@ -1,4 +1,4 @@
-import { Stat } from '@app/zk-protocol';
+import { Stat } from '@shepherd/zk-protocol';
 
 /** What setWatches needs to know about the tree: the node's stat, or undefined if absent. */
 export interface WatchedTreeView {

@@ -1,4 +1,4 @@
-import { AddWatchMode } from '@app/zk-protocol';
+import { AddWatchMode } from '@shepherd/zk-protocol';
 
 /**
  * How a watch behaves once registered (server/watch/WatcherMode.java): STANDARD fires once,

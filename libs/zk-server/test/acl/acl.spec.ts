@@ -5,7 +5,7 @@ import {
   NoAuthError,
   OPEN_ACL_UNSAFE,
   Perms,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import {
   authenticate,
   checkACL,
@@ -18,7 +18,7 @@ import {
   isValidDigestId,
   isValidIpAclId,
   normalizeClientAddress,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 
 const acl = (perms: number, scheme: string, id: string) => ({ perms, id: { scheme, id } });
 

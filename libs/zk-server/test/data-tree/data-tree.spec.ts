@@ -5,14 +5,14 @@ import {
   OPEN_ACL_UNSAFE,
   OpCode,
   READ_ACL_UNSAFE,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import {
   CONTAINER_EPHEMERAL_OWNER,
   DataTree,
   Txn,
   TxnHeader,
   ttlToEphemeralOwner,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 import { TreeHarness, dump, openAcl, plain, rootWithCversion, zeroStat } from './tree-harness';
 
 const hdr = (zxid: bigint, clientId = 0x100n): TxnHeader => ({

@@ -1,4 +1,4 @@
-import { Id, OpCode, Stat } from '@app/zk-protocol';
+import { Id, OpCode, Stat } from '@shepherd/zk-protocol';
 import {
   DataTree,
   PrepConfig,
@@ -7,7 +7,7 @@ import {
   TxnHeader,
   WriteRequest,
   prepRequestOrError,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 
 /**
  * A miniature of the server's write path for tests: prep against the tree, then apply under

@@ -18,7 +18,7 @@ import {
   formatWchs,
   javaDouble,
   javaHex,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 
 function cnxn(sessionId: bigint, stats: ConnectionStats, interestOps = 1): FourLetterCnxn {
   return { remoteSocketAddress: '/127.0.0.1:5000', sessionId, timeout: 30000, interestOps, stats };

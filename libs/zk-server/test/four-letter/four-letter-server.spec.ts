@@ -1,6 +1,6 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { CreateMode } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { CreateMode } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { connect } from 'node:net';
 
 /** Sends `word` (optionally byte by byte) and reads to EOF, as `printf word | nc` does. */

@@ -1,4 +1,4 @@
-import { FourLetterSniffer, fourLetterWordOf } from '@app/zk-server';
+import { FourLetterSniffer, fourLetterWordOf } from '@shepherd/zk-server';
 
 describe('FourLetterSniffer', () => {
   it('recognises a word split over several chunks', () => {

@@ -1,4 +1,4 @@
-import { CreateMode, OpCode } from '@app/zk-protocol';
+import { CreateMode, OpCode } from '@shepherd/zk-protocol';
 import { DataTree, SnapshotNode } from '../../src/data-tree/data-tree';
 import { loadNewestValidSnapshot } from '../../src/persistence/snapshot';
 import { TxnSnapLog } from '../../src/persistence/txn-snap-log';

@@ -1,4 +1,4 @@
-import { OPEN_ACL_UNSAFE, OpCode } from '@app/zk-protocol';
+import { OPEN_ACL_UNSAFE, OpCode } from '@shepherd/zk-protocol';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,4 +1,4 @@
-import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '@app/zk-protocol';
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { parseSnapshot, serializeSnapshot } from '../../src/persistence/snapshot';
 import { DataTree } from '../../src/data-tree/data-tree';
 import { crc32 } from '../../src/persistence/crc32';

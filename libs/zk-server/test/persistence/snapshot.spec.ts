@@ -9,7 +9,7 @@ import {
   writeSnapshot,
 } from '../../src/persistence/snapshot';
 import { TxnSnapLog } from '../../src/persistence/txn-snap-log';
-import { OpCode } from '@app/zk-protocol';
+import { OpCode } from '@shepherd/zk-protocol';
 import { DataTree } from '../../src/data-tree/data-tree';
 import { TreeHarness, dump, openAcl } from '../data-tree/tree-harness';
 import { FakeTree, LoggedTxn, makeTempDir, removeDir, sampleTxns } from './helpers';

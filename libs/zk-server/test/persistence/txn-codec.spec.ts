@@ -1,4 +1,10 @@
-import { JuteDecodeError, JuteEncodeError, OPEN_ACL_UNSAFE, OpCode, Perms } from '@app/zk-protocol';
+import {
+  JuteDecodeError,
+  JuteEncodeError,
+  OPEN_ACL_UNSAFE,
+  OpCode,
+  Perms,
+} from '@shepherd/zk-protocol';
 import { crc32, crc32Js } from '../../src/persistence/crc32';
 import { decodeTxn, encodeTxn } from '../../src/persistence/txn-codec';
 import { Txn, TxnHeader } from '../../src/txn/txn';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OpCode } from '@app/zk-protocol';
+import { OpCode } from '@shepherd/zk-protocol';
 import { recover } from '../../src/persistence/recovery';
 import { TxnLog, TxnLogError } from '../../src/persistence/txn-log';
 import { LOG_HEADER_SIZE } from '../../src/persistence/txn-log-format';

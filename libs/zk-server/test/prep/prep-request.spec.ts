@@ -8,7 +8,7 @@ import {
   NoNodeError,
   OpCode,
   Perms,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import {
   MAX_TTL,
   PrepContext,
@@ -18,7 +18,7 @@ import {
   prepDeleteContainer,
   prepRequest,
   sequenceSuffix,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
 import { TreeHarness, dump, openAcl, rootWithCversion } from '../data-tree/tree-harness';
 
 const create = (path: string, flags = 0, acl = openAcl()): CreateRequest => ({

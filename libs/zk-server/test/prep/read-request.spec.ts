@@ -1,5 +1,12 @@
-import { CreateMode, ErrorCode, NoAuthError, NoNodeError, OpCode, Perms } from '@app/zk-protocol';
-import { ReadContext, answerRead, generateDigest, isReadRequest } from '@app/zk-server';
+import {
+  CreateMode,
+  ErrorCode,
+  NoAuthError,
+  NoNodeError,
+  OpCode,
+  Perms,
+} from '@shepherd/zk-protocol';
+import { ReadContext, answerRead, generateDigest, isReadRequest } from '@shepherd/zk-server';
 import { TreeHarness } from '../data-tree/tree-harness';
 
 describe('answerRead (FinalRequestProcessor read cases)', () => {

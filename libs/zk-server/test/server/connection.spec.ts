@@ -6,8 +6,8 @@ import {
   OpCode,
   encodeConnectRequest,
   encodeRequest,
-} from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+} from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { RawClient, eventually, startServer } from './server-test-kit';
 
 describe('ZkServer connections (raw protocol)', () => {

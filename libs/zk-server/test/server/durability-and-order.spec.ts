@@ -1,5 +1,11 @@
-import { CreateMode, EventType, OPEN_ACL_UNSAFE, OpCode, encodeRequest } from '@app/zk-protocol';
-import { Txn, TxnHeader, TxnLogSink, ZkServer } from '@app/zk-server';
+import {
+  CreateMode,
+  EventType,
+  OPEN_ACL_UNSAFE,
+  OpCode,
+  encodeRequest,
+} from '@shepherd/zk-protocol';
+import { Txn, TxnHeader, TxnLogSink, ZkServer } from '@shepherd/zk-server';
 import { RawClient, eventually, startServer } from './server-test-kit';
 
 /** A log whose appends become durable only when the test says so. */

@@ -1,6 +1,7 @@
-import { ZooKeeperClient } from '@app/zk-client';
-import { CreateMode, EventType, OPEN_ACL_UNSAFE, OpCode } from '@app/zk-protocol';
-import { FakeClock, ZkServer } from '@app/zk-server';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { CreateMode, EventType, OPEN_ACL_UNSAFE, OpCode } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { RawClient, eventually, startServer } from './server-test-kit';
 
 const TICK = 1000;

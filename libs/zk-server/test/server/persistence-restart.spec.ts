@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateMode, OPEN_ACL_UNSAFE, OpCode } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { CreateMode, OPEN_ACL_UNSAFE, OpCode } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { RawClient, startServer } from './server-test-kit';
 
 describe('ZkServer with a data directory', () => {

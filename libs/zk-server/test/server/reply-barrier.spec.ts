@@ -1,4 +1,4 @@
-import { ReplyBarrier } from '@app/zk-server';
+import { ReplyBarrier } from '@shepherd/zk-server';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
   let resolve!: () => void;

@@ -10,8 +10,8 @@ import {
   DecodedReply,
   encodeConnectRequest,
   encodeRequest,
-} from '@app/zk-protocol';
-import { ZkServer, ZkServerConfig } from '@app/zk-server';
+} from '@shepherd/zk-protocol';
+import { ZkServer, ZkServerConfig } from '@shepherd/zk-server';
 
 /** Starts a server on a free loopback port. */
 export async function startServer(config: ZkServerConfig = {}): Promise<ZkServer> {

@@ -1,5 +1,5 @@
 import * as zookeeper from 'node-zookeeper-client';
-import { ZkServer } from '@app/zk-server';
+import { ZkServer } from '@shepherd/zk-server';
 import { startServer } from './server-test-kit';
 
 type NzkClient = zookeeper.Client;

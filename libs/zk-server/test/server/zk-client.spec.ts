@@ -1,11 +1,11 @@
-import { WatchedEvent, ZooKeeperClient } from '@app/zk-client';
-import { EventType } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { WatchedEvent, ZooKeeperClient } from '@shepherd/zk-client';
+import { EventType } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import { eventually, startServer } from './server-test-kit';
 
 // The repo's own client against the embedded server; the full client contract runs in
 // test/embedded/contract.spec.ts, this covers server paths the contract does not force.
-describe('ZkServer with @app/zk-client', () => {
+describe('ZkServer with @shepherd/zk-client', () => {
   let server: ZkServer;
   const clients: ZooKeeperClient[] = [];
 

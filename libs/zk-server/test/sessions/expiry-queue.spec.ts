@@ -1,4 +1,4 @@
-import { ExpiryQueue } from '@app/zk-server';
+import { ExpiryQueue } from '@shepherd/zk-server';
 
 describe('ExpiryQueue', () => {
   it('rounds deadlines up to the NEXT interval boundary, even from a boundary', () => {

@@ -1,4 +1,4 @@
-import { initializeNextSessionId, nextSessionIdAfter, sessionIdToHex } from '@app/zk-server';
+import { initializeNextSessionId, nextSessionIdAfter, sessionIdToHex } from '@shepherd/zk-server';
 
 describe('session ids (SessionTrackerImpl.initializeNextSessionId)', () => {
   it('puts the low 40 bits of the time in bytes 2..6, zeros below, server id on top', () => {

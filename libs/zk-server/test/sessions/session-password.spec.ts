@@ -1,4 +1,8 @@
-import { SESSION_PASSWORD_LENGTH, checkSessionPassword, sessionPassword } from '@app/zk-server';
+import {
+  SESSION_PASSWORD_LENGTH,
+  checkSessionPassword,
+  sessionPassword,
+} from '@shepherd/zk-server';
 
 describe('session passwords', () => {
   const secret = Buffer.from('server-secret-1');

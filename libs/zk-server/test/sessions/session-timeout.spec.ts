@@ -1,4 +1,4 @@
-import { negotiateSessionTimeout, sessionTimeoutBounds } from '@app/zk-server';
+import { negotiateSessionTimeout, sessionTimeoutBounds } from '@shepherd/zk-server';
 
 describe('session timeout negotiation', () => {
   it('defaults to 2 and 20 ticks (-1 also means default)', () => {

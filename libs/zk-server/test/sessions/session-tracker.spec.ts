@@ -4,14 +4,14 @@ import {
   SessionExpiredError,
   SessionMovedError,
   UnknownSessionError,
-} from '@app/zk-protocol';
+} from '@shepherd/zk-protocol';
 import {
-  FakeClock,
   Session,
   SessionTracker,
   SessionTrackerOptions,
   initializeNextSessionId,
-} from '@app/zk-server';
+} from '@shepherd/zk-server';
+import { FakeClock } from '../../../../test/support/fake-clock';
 
 const TICK = 2000;
 // Date.UTC(2024, 0, 1) is a multiple of TICK, so bucket arithmetic below is exact.

@@ -5,8 +5,8 @@ import {
   KeeperState,
   Stat,
   WatcherType,
-} from '@app/zk-protocol';
-import { DataTreeWatches, WatchedTreeView } from '@app/zk-server';
+} from '@shepherd/zk-protocol';
+import { DataTreeWatches, WatchedTreeView } from '@shepherd/zk-server';
 
 interface Conn {
   id: number;

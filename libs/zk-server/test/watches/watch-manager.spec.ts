@@ -1,4 +1,4 @@
-import { WatchManager, WatcherMode, pathAndAncestors } from '@app/zk-server';
+import { WatchManager, WatcherMode, pathAndAncestors } from '@shepherd/zk-server';
 
 describe('pathAndAncestors', () => {
   it('walks from the path up to the root', () => {

@@ -1,7 +1,7 @@
-import { CreateMode, KeeperState, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ClientOptions, ZooKeeperClient } from '@app/zk-client';
-import { ZkServer } from '@app/zk-server';
-import { ZooKeeperConnection } from '@app/coordination';
+import { CreateMode, KeeperState, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { ClientOptions, ZooKeeperClient } from '@shepherd/zk-client';
+import { ZkServer } from '@shepherd/zk-server';
+import { ZooKeeperConnection } from '@shepherd/coordination';
 import {
   BUCKETS,
   Master,
@@ -20,7 +20,7 @@ import {
   paths,
   readTask,
   submitTransition,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { expireSession } from '../../../../../test/support/expire-session';
 import { waitFor } from '../../../../../test/support/wait-for';
 

@@ -1,7 +1,7 @@
-import { ZooKeeperConnection } from '@app/coordination';
-import { ClientOptions, ZooKeeperClient } from '@app/zk-client';
-import { NoNodeError, OPEN_ACL_UNSAFE } from '@app/zk-protocol';
-import { ZkServer } from '@app/zk-server';
+import { ZooKeeperConnection } from '@shepherd/coordination';
+import { ClientOptions, ZooKeeperClient } from '@shepherd/zk-client';
+import { NoNodeError, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
+import { ZkServer } from '@shepherd/zk-server';
 import {
   SubmitOptions,
   TaskRecord,
@@ -17,7 +17,7 @@ import {
   paths,
   submitTransition,
   workerFence,
-} from '@app/taskqueue';
+} from '@shepherd/taskqueue';
 import { waitFor } from '../../../../../test/support/wait-for';
 
 export const ctx = (): TransitionContext => ({ acl: OPEN_ACL_UNSAFE, now: Date.now() });

@@ -1,0 +1,15 @@
+// What the Shepherd apps of @shepherd/cli share (configuration, logging,
+// ZooKeeper connection settings, the start of an app without HTTP).
+export {
+  ClientEnv,
+  CommonEnv,
+  ConfigError,
+  MasterEnv,
+  WorkerEnv,
+  loadEnv,
+  parseBoolean,
+} from './env';
+export { PinoNestLogger, createLogger, type Logger } from './logger';
+export { connectionOptions, ensureChroot, zkAcl, zkAuth } from './zookeeper-setup';
+export { APP_LOGGER, AppConfigModule, appCoreModules } from './app-config.module';
+export { EXIT_FAILURE, EXIT_INVALID_CONFIG, type AppSpec, loadEnvOrExit, runApp } from './run-app';

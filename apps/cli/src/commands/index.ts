@@ -1,0 +1,17 @@
+import { Command } from '../command';
+import { clientCommand } from './client';
+import { coordinatorCommand } from './coordinator';
+import { masterCommand } from './master';
+import { submitCommand } from './submit';
+import { upCommand } from './up';
+import { workerCommand } from './worker';
+
+/** Every subcommand of `shepherd`, in the order --help lists them. */
+export const COMMANDS: readonly Command[] = [
+  upCommand,
+  coordinatorCommand,
+  masterCommand,
+  workerCommand,
+  clientCommand,
+  submitCommand,
+];

@@ -1,7 +1,0 @@
-// Public surface of @app/app-kit: what the Shepherd apps share (configuration, logging,
-// ZooKeeper connection settings, the start of an app without HTTP).
-export { ClientEnv, CommonEnv, ConfigError, MasterEnv, WorkerEnv, loadEnv } from './env';
-export { PinoNestLogger, createLogger, type Logger } from './logger';
-export { connectionOptions, ensureChroot, zkAcl, zkAuth } from './zookeeper-setup';
-export { APP_LOGGER, AppConfigModule, appCoreModules } from './app-config.module';
-export { EXIT_FAILURE, EXIT_INVALID_CONFIG, type AppSpec, loadEnvOrExit, runApp } from './run-app';
