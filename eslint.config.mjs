@@ -17,11 +17,18 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS tooling in JavaScript (the jest transform).
+    // CommonJS in JavaScript: the jest transform, the plain-Node example.
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

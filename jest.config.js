@@ -8,10 +8,7 @@ module.exports = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // NestJS 12 is ESM-only; see test/tools/jest-esm-to-cjs.js.
-    '^.+\\.js$': '<rootDir>/test/tools/jest-esm-to-cjs.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
   testPathIgnorePatterns: [
@@ -19,6 +16,7 @@ module.exports = {
     '/dist/',
     '<rootDir>/test/interop/',
     '<rootDir>/test/browser/',
+    '<rootDir>/test/packages/',
   ],
   testTimeout: 20000,
 };

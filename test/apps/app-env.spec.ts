@@ -37,8 +37,8 @@ describe('environment validation', () => {
     expect(stderr).toContain('ZK_AUTH must be user:password');
   });
 
-  it('npm start: bad PORT, ZK_PORT, MASTERS and WORKERS exit 2 before anything starts', async () => {
-    const { exit, stderr } = await runWith('shepherd', {
+  it('shepherd up: bad PORT, ZK_PORT, MASTERS and WORKERS exit 2 before anything starts', async () => {
+    const { exit, stderr } = await runWith('up', {
       PORT: '70000',
       ZK_PORT: 'two',
       MASTERS: '0',
@@ -51,8 +51,8 @@ describe('environment validation', () => {
     expect(stderr).toContain('WORKERS must be an integer');
   });
 
-  it('npm start: the same port for PORT and ZK_PORT exits 2', async () => {
-    const { exit, stderr } = await runWith('shepherd', { PORT: '4000', ZK_PORT: '4000' });
+  it('shepherd up: the same port for PORT and ZK_PORT exits 2', async () => {
+    const { exit, stderr } = await runWith('up', { PORT: '4000', ZK_PORT: '4000' });
     expect(exit).toEqual({ code: 2, signal: null });
     expect(stderr).toContain('PORT and ZK_PORT must differ (both are 4000)');
   });

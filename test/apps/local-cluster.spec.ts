@@ -130,14 +130,14 @@ describe('LocalCluster', () => {
   });
 });
 
-describe('npm start (the launcher entry as a process)', () => {
+describe('shepherd up / npm start (the launcher entry as a process)', () => {
   const clientBuilt = existsSync(appEntry('client'));
 
   it('brings up the cluster with the client app, prints the URLs, and stops on SIGTERM', async () => {
     expect(clientBuilt).toBe(true);
     const [zkPort, port] = await freePorts(2);
     const token = 'launcher-test-token';
-    const launcher = new AppProcess('shepherd', {
+    const launcher = new AppProcess('up', {
       ZK_PORT: String(zkPort),
       PORT: String(port),
       MASTERS: '1',

@@ -108,6 +108,6 @@ it('exits 2 naming the key on a bad value, and prints usage on --help', async ()
 
   const help = start(['--help']);
   expect(await help.exited).toEqual({ code: 0, signal: null });
-  expect(help.stdout).toMatch(/^Usage: coordinator/);
+  expect(help.stdout).toMatch(/^Usage: shepherd coordinator \[zoo.cfg\]/);
   expect(help.stdout).toContain('--autopurge.purgeInterval');
 });

@@ -6,7 +6,7 @@ import { type ClientEnv, type Logger, PinoNestLogger, ensureChroot } from '../..
 import { ClientAppModule } from './client-app.module';
 import type { ClientAppOptions } from './client-app-options';
 import { CoordinationErrorFilter } from './http/coordination-error.filter';
-import { RequestBodyFilter } from './http/request-body.filter';
+import { RequestBodyFilter, keepBodyParserErrors } from './http/request-body.filter';
 import { TaskErrorFilter } from './http/task-error.filter';
 import { setupOpenApi } from './openapi/openapi';
 
@@ -54,6 +54,7 @@ export async function createClientApp(
     },
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(keepBodyParserErrors);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

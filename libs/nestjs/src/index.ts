@@ -11,6 +11,7 @@ export { DIGEST_SCHEME, ZOOKEEPER_OPTIONS } from './zookeeper.constants';
 export {
   ZooKeeperHealthIndicator,
   type ZooKeeperHealthOptions,
+  type ZooKeeperHealthResult,
 } from './zookeeper-health.indicator';
 export {
   MASTER_OPTIONS,

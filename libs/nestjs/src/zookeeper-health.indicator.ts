@@ -1,6 +1,14 @@
-// Types only: see zookeeper.module.ts for why this library never loads Nest itself.
-import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { ZooKeeperConnection } from '@shepherd/coordination';
+
+/**
+ * What isHealthy() resolves with: the shape of @nestjs/terminus's HealthIndicatorResult,
+ * `{ [key]: { status, ...details } }`, written out here so this package needs no Terminus
+ * (it is assignable to Terminus's type where a HealthCheckService takes it).
+ */
+export type ZooKeeperHealthResult<Key extends string = 'zookeeper'> = Record<
+  Key,
+  { status: 'up' | 'down'; [detail: string]: unknown }
+>;
 
 export interface ZooKeeperHealthOptions {
   /** The round trip must answer within this many ms. Default 1000. */
@@ -17,7 +25,7 @@ export interface ZooKeeperHealthOptions {
  * `timeoutMs`; details: client state, session id (hex), negotiated session timeout and the
  * round-trip time. Down otherwise (a disconnected or expired session, a slow or failing server),
  * so the endpoint answers 503. The result has the shape HealthIndicatorService's up()/down()
- * build, `{ [key]: { status, ...details } }`, written out directly (see the import above);
+ * build, `{ [key]: { status, ...details } }`, written out directly (ZooKeeperHealthResult);
  * HealthCheckService reads only that.
  */
 export class ZooKeeperHealthIndicator {
@@ -26,7 +34,7 @@ export class ZooKeeperHealthIndicator {
   async isHealthy<const Key extends string = 'zookeeper'>(
     key: Key = 'zookeeper' as Key,
     options: ZooKeeperHealthOptions = {},
-  ): Promise<HealthIndicatorResult<Key>> {
+  ): Promise<ZooKeeperHealthResult<Key>> {
     const timeoutMs = options.timeoutMs ?? 1000;
     if (!this.connection.isConnected()) {
       return this.result(key, 'down', { ...this.details(), message: 'not connected' });
@@ -71,7 +79,7 @@ export class ZooKeeperHealthIndicator {
     key: Key,
     status: 'up' | 'down',
     details: Record<string, unknown>,
-  ): HealthIndicatorResult<Key> {
-    return { [key]: { ...details, status } } as HealthIndicatorResult<Key>;
+  ): ZooKeeperHealthResult<Key> {
+    return { [key]: { ...details, status } } as ZooKeeperHealthResult<Key>;
   }
 }

@@ -25,10 +25,12 @@ export interface AppProcessOptions {
    * PATH: then nothing in the test's environment can change the outcome.
    */
   inheritEnv?: boolean;
+  /** Arguments after the entry (the shepherd command's subcommand and flags). */
+  args?: readonly string[];
 }
 
 /**
- * One of the apps (master, worker, shepherd...) as a real process on its ts-node entry, with
+ * One of the apps (cli, up, master, worker...) as a real process on its ts-node entry, with
  * the environment given (on top of the test's), its JSON log lines parsed and its stderr kept.
  */
 export class AppProcess {
@@ -47,11 +49,15 @@ export class AppProcess {
     const base = (options.inheritEnv ?? true) ? process.env : { PATH: process.env.PATH ?? '' };
     const merged: NodeJS.ProcessEnv = { ...base, ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
-    this.child = spawn(process.execPath, [...TS_NODE_ARGS, appEntry(app)], {
-      cwd: REPO_ROOT,
-      env: merged,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [...TS_NODE_ARGS, appEntry(app), ...(options.args ?? [])],
+      {
+        cwd: REPO_ROOT,
+        env: merged,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     splitLines(this.child.stdout!, (line) => {
       const parsed = parsePinoLine(line);
       if (parsed !== undefined) this.logs.push(parsed);

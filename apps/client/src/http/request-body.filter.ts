@@ -2,9 +2,33 @@ import { ArgumentsHost, Catch, HttpException, type HttpServer } from '@nestjs/co
 import { BaseExceptionFilter } from '@nestjs/core';
 import { errorBody } from './error-body';
 
-/** What body-parser (via Nest's mapException) leaves as the cause of its errors. */
+/** What body-parser leaves as the cause of its errors (an http-error with a `type`). */
 interface BodyParserError {
-  type?: string;
+  type?: unknown;
+  status?: unknown;
+  message?: string;
+}
+
+/**
+ * Express error middleware, registered right after the body parser: hands body-parser's errors
+ * on as an HttpException that keeps them as its cause. Nest 11 would otherwise turn a JSON
+ * SyntaxError into a bare BadRequestException, losing the `type` the filter below reads.
+ */
+export function keepBodyParserErrors(
+  err: unknown,
+  _req: unknown,
+  _res: unknown,
+  next: (err?: unknown) => void,
+): void {
+  const raw = err as BodyParserError | null;
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    typeof raw.type === 'string' &&
+    typeof raw.status === 'number'
+  )
+    next(new HttpException(raw.message ?? 'bad request body', raw.status, { cause: raw }));
+  else next(err);
 }
 
 /**

@@ -15,9 +15,12 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4' })
-  async metrics(@Res({ passthrough: true }) res: ServerResponse): Promise<string> {
+  async metrics(@Res() res: ServerResponse): Promise<void> {
     const text = await this.service.metrics.text();
+    // Written as it is: Express's send() would add its own charset parameter to prom-client's
+    // content type (text/plain; version=0.0.4; charset=utf-8), in front of the version.
+    res.statusCode = 200;
     res.setHeader('Content-Type', this.service.metrics.contentType);
-    return text;
+    res.end(text);
   }
 }

@@ -1,0 +1,230 @@
+import { copyFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { freePort } from '../support/free-port';
+import { fourLetterWord } from '../support/four-letter-word';
+import { waitFor } from '../support/wait-for';
+import { Background, REPO_ROOT, describeRun, npm, run } from './support/commands';
+import { PackedPackage, bin, installProject, packWorkspaces, readLock } from './support/packed';
+
+// `npm run test:packages`: Shepherd as a user gets it. Every workspace is packed as
+// `npm pack --workspaces` packs it; the tarballs are installed into projects outside the repo
+// (an empty one, and a copy of each example) next to registry packages only; then a TypeScript
+// consumer is type-checked against the shipped types, both module systems load the packages,
+// and both examples run end to end against a coordinator started with `shepherd coordinator`.
+
+const PACKAGES = [
+  '@shepherd/zk-protocol',
+  '@shepherd/zk-client',
+  '@shepherd/zk-server',
+  '@shepherd/coordination',
+  '@shepherd/taskqueue',
+  '@shepherd/nestjs',
+  '@shepherd/cli',
+];
+
+let packed: PackedPackage[] = [];
+const background: Background[] = [];
+
+/** `shepherd coordinator` from a project's node_modules/.bin, on a free port; resolves when up. */
+async function startCoordinator(projectDir: string): Promise<string> {
+  const port = await freePort();
+  const coordinator = new Background(
+    'coordinator',
+    bin(projectDir, 'shepherd'),
+    ['coordinator', '--clientPort', String(port), '--dataDir', join(projectDir, 'data')],
+    { cwd: projectDir },
+  );
+  background.push(coordinator);
+  await waitFor(
+    'the coordinator to answer ruok',
+    async () => (await fourLetterWord(port, 'ruok')) === 'imok',
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  return `127.0.0.1:${port}`;
+}
+
+function start(name: string, dir: string, command: string, args: string[], zk: string): Background {
+  const process = new Background(name, command, args, { cwd: dir, env: { ZK_CONNECT: zk } });
+  background.push(process);
+  return process;
+}
+
+beforeAll(async () => {
+  packed = await packWorkspaces();
+}, 600_000);
+
+afterEach(async () => {
+  await Promise.all(background.splice(0).map((b) => b.stop()));
+});
+
+describe('the packages, installed from their tarballs into projects outside the repo', () => {
+  it('pack one tarball per package: compiled JavaScript, types, README; no sources or tests', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual([...PACKAGES].sort());
+    for (const p of packed) {
+      const files = p.files.map((f) => f.path);
+      const main = p.name === '@shepherd/cli' ? 'dist/cli/src/index' : 'dist/index';
+      expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md']));
+      expect(files).toEqual(expect.arrayContaining([`${main}.js`, `${main}.d.ts`]));
+      const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+      expect({ name: p.name, sources }).toEqual({ name: p.name, sources: [] });
+      const stray = files.filter(
+        (f) => /(^|\/)(src|test|bench)\//.test(f) && !f.startsWith('dist/'),
+      );
+      expect({ name: p.name, stray }).toEqual({ name: p.name, stray: [] });
+    }
+    const cli = packed.find((p) => p.name === '@shepherd/cli')!;
+    expect(cli.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['dist/cli/src/main.js', 'dist/dashboard/index.html']),
+    );
+  });
+
+  it('install with npm next to registry packages only, with no engine warning, and load with require and import', async () => {
+    const { dir, install } = await installProject(packed);
+    expect(install.code).toBe(0);
+    expect(`${install.stdout}${install.stderr}`).not.toMatch(/EBADENGINE/);
+    // Every package in the tree is ours (from the tarballs) or from the registry.
+    for (const [path, entry] of Object.entries(readLock(dir).packages)) {
+      if (path === '') continue;
+      const ours = path.replace(/^.*node_modules\//, '').startsWith('@shepherd/');
+      if (ours)
+        expect({ path, resolved: entry.resolved }).toEqual({
+          path,
+          resolved: expect.stringMatching(/^file:shepherd-.*\.tgz$/),
+        });
+      else
+        expect({ path, resolved: entry.resolved }).toEqual({
+          path,
+          resolved: expect.stringMatching(/^https:\/\//),
+        });
+    }
+    const names = JSON.stringify(PACKAGES);
+    const cjs = await run(
+      'node',
+      [
+        '-e',
+        `for (const n of ${names}) { const m = require(n); if (Object.keys(m).length < 3) throw new Error(n) }`,
+      ],
+      { cwd: dir },
+    );
+    expect(cjs.code).toBe(0);
+    const esm = await run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        [
+          "import { Worker, Master, TaskQueueClient } from '@shepherd/taskqueue';",
+          "import { ZooKeeperClient } from '@shepherd/zk-client';",
+          "import { ZkServer } from '@shepherd/zk-server';",
+          "import { OpCode } from '@shepherd/zk-protocol';",
+          "import { LeaderElection } from '@shepherd/coordination';",
+          "import { WorkerModule, TaskHandler } from '@shepherd/nestjs';",
+          "import { runCli } from '@shepherd/cli';",
+          'for (const x of [Worker, Master, TaskQueueClient, ZooKeeperClient, ZkServer, LeaderElection, WorkerModule, TaskHandler, runCli])',
+          "  if (typeof x !== 'function') throw new Error('missing export');",
+          "if (OpCode.create !== 1) throw new Error('OpCode');",
+        ].join('\n'),
+      ],
+      { cwd: dir },
+    );
+    expect(esm.code).toBe(0);
+    const version = await run(bin(dir, 'shepherd'), ['--version'], { cwd: dir });
+    expect(version.stdout.trim()).toBe(packed[0].version);
+  }, 600_000);
+
+  it('type-check a TypeScript consumer (strict, skipLibCheck off) against the shipped types', async () => {
+    const { dir, install } = await installProject(packed);
+    expect(install.code).toBe(0);
+    const types = await npm(['install', '@types/node@^20.19.0'], dir);
+    expect(types.code).toBe(0);
+    copyFileSync(join(__dirname, 'consumer', 'consumer.ts'), join(dir, 'consumer.ts'));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    // The repo's compiler, but nothing else of the repo: modules resolve in the user's project.
+    const tsc = await run('node', [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: dir,
+    });
+    expect(tsc.code === 0 ? '' : describeRun('tsc', tsc)).toBe('');
+  }, 600_000);
+
+  it('run the plain-Node example against `shepherd coordinator`: its handlers run, its script reads the results', async () => {
+    const { dir, install } = await installProject(
+      packed,
+      join(REPO_ROOT, 'examples', 'plain-node'),
+    );
+    expect(install.code).toBe(0);
+    const zk = await startCoordinator(dir);
+    await start('master', dir, 'node', ['master.js'], zk).waitFor(/master \S+ started/);
+    await start('worker', dir, 'node', ['worker.js'], zk).waitFor(
+      /worker \S+ started: flaky, wordcount/,
+    );
+    const submit = await run('node', ['submit.js'], { cwd: dir, env: { ZK_CONNECT: zk } });
+    expect(submit.code === 0 ? '' : describeRun('node submit.js', submit)).toBe('');
+    expect(submit.stdout).toMatch(/^wordcount task-\S+: done \{"words":9,"distinct":8\}$/m);
+    expect(submit.stdout).toMatch(/^flaky task-\S+: done \{"attempt":2\}$/m);
+  }, 600_000);
+
+  it("run `shepherd worker --handlers` on the example's module; `shepherd submit --wait` prints the outcome and exits 0 only when done", async () => {
+    const { dir, install } = await installProject(
+      packed,
+      join(REPO_ROOT, 'examples', 'plain-node'),
+    );
+    expect(install.code).toBe(0);
+    const zk = await startCoordinator(dir);
+    const shepherd = bin(dir, 'shepherd');
+    await start('master', dir, shepherd, ['master'], zk).waitFor(/master started/);
+    await start('worker', dir, shepherd, ['worker', '--handlers', './handlers.js'], zk).waitFor(
+      /worker started/,
+    );
+    const env = { ZK_CONNECT: zk };
+    const done = await run(shepherd, ['submit', 'wordcount', '{"text":"a b a"}', '--wait'], {
+      cwd: dir,
+      env,
+    });
+    expect(done.code === 0 ? '' : describeRun('shepherd submit', done)).toBe('');
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      state: 'done',
+      result: { words: 3, distinct: 2 },
+    });
+    const failed = await run(shepherd, ['submit', 'wordcount', '{"text":1}', '--wait'], {
+      cwd: dir,
+      env,
+    });
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      error: { message: 'payload.text must be a string' },
+    });
+    const bad = await run(shepherd, ['worker', '--handlers', './missing.js'], { cwd: dir, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/handler module \.\/missing\.js not found/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 600_000);
+
+  it('build and run the Nest example: @TaskHandler providers run what the injected client submits', async () => {
+    const { dir, install } = await installProject(packed, join(REPO_ROOT, 'examples', 'nestjs'));
+    expect(install.code).toBe(0);
+    const build = await npm(['run', 'build'], dir);
+    expect(build.code === 0 ? '' : describeRun('npm run build', build)).toBe('');
+    const zk = await startCoordinator(dir);
+    const app = await run('node', ['dist/main.js'], { cwd: dir, env: { ZK_CONNECT: zk } });
+    expect(app.code === 0 ? '' : describeRun('node dist/main.js', app)).toBe('');
+    expect(app.stdout).toMatch(/^task-\S+: done \{"width":128,"height":72\}$/m);
+    expect(app.stdout).toMatch(/^task-\S+: done \{"width":85,"height":128\}$/m);
+  }, 600_000);
+});
