@@ -8,9 +8,8 @@ import {
   withOptions,
 } from './options-module';
 
-// Nest 12 ships as ES modules only, and this library is also loaded outside Nest (plain
-// scripts, the task queue's processes): as in ZooKeeperModule, the Nest layer has type imports
-// only, factory providers with explicit `inject`, and an undecorated module class.
+// As in ZooKeeperModule (see there why): type imports only, factory providers with explicit
+// `inject`, and an undecorated module class.
 
 /** Everything but the connection, which is ZooKeeperModule's ZooKeeperConnection. */
 export type TaskQueueClientModuleOptions = Omit<TaskQueueClientOptions, 'connection'>;

@@ -3,10 +3,9 @@ import { ZooKeeperConnection } from '@shepherd/coordination';
 import { Master, MasterOptions } from '@shepherd/taskqueue';
 import { AsyncModuleOptions, withAsyncOptions, withOptions } from './options-module';
 
-// Nest 12 is ESM-only, and this library is also loaded outside Nest (plain CommonJS
-// processes), so, as in ZooKeeperModule, there is no runtime import of Nest here: type imports,
-// factory providers with explicit `inject`, and an undecorated module class (a dynamic module
-// carries its metadata itself).
+// As in ZooKeeperModule (see there why), no runtime import of Nest here: type imports, factory
+// providers with explicit `inject`, and an undecorated module class (a dynamic module carries
+// its metadata itself).
 
 /** Master options without the connection: the module injects ZooKeeperModule's. */
 export type MasterModuleOptions = Omit<MasterOptions, 'connection'>;

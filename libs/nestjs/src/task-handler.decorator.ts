@@ -16,8 +16,8 @@ export const TASK_HANDLER_METADATA = 'shepherd:task-handler';
  *   }
  *
  * The metadata is what Nest's SetMetadata(TASK_HANDLER_METADATA, type) writes on a method (on
- * the function itself), written here without importing Nest at runtime: Nest 12 is ESM-only,
- * and this library is also loaded outside Nest.
+ * the function itself), written here without importing Nest at runtime (see ZooKeeperModule
+ * for why).
  */
 export function TaskHandler(type: string): MethodDecorator {
   if (type !== '*' && !TASK_TYPE_PATTERN.test(type))

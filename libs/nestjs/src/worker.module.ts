@@ -14,11 +14,10 @@ import {
 } from './options-module';
 import { taskHandlerType } from './task-handler.decorator';
 
-// Nest 12 is ESM-only, and this library is also loaded outside Nest. So, as in
-// ZooKeeperModule, nothing here imports Nest at runtime: type imports, factory providers with
-// explicit `inject`, an undecorated module class. The discovery classes are the one exception:
-// they are injection tokens, so they are required when a module is built, i.e. inside a Nest
-// application, where @nestjs/core is loaded anyway.
+// As in ZooKeeperModule (see there why), nothing here imports Nest at load time: type imports,
+// factory providers with explicit `inject`, an undecorated module class. The discovery classes
+// are the one exception: they are injection tokens, so they are required when a module is
+// built, i.e. inside a Nest application, where @nestjs/core is loaded anyway.
 function nestCore(): typeof import('@nestjs/core') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@nestjs/core') as typeof import('@nestjs/core');

@@ -10,10 +10,11 @@ import {
 } from './zookeeper-options';
 import { ZOOKEEPER_OPTIONS } from './zookeeper.constants';
 
-// Nest 12 ships as ES modules only, and this library is loaded outside Nest too (the task
-// queue's processes). So the Nest layer has no runtime import of Nest at all: type imports,
-// factory providers with explicit `inject` instead of decorated classes, and an undecorated
-// module class (a dynamic module carries all its metadata itself).
+// This package serves Nest 11 (CommonJS) and Nest 12 (ES modules only) from one CommonJS
+// build, and its modules are built before the application loads Nest's. So it has no runtime
+// import of Nest at all: type imports, factory providers with explicit `inject` instead of
+// decorated classes, and an undecorated module class (a dynamic module carries all its
+// metadata itself).
 
 const SHARED_PROVIDERS: Provider[] = [
   {
