@@ -148,6 +148,20 @@ describe('the start banner', () => {
     expect(text).toContain('ZK_CONNECT=127.0.0.1:2181/shepherd npx shepherd worker --samples');
   });
 
+  it("points at the user's handlers: the next worker runs the module, the curl line one of its types", () => {
+    const text = banner({
+      addresses: { zkConnect: '127.0.0.1:2181/shepherd', baseUrl: 'http://localhost:3000' },
+      masters: 1,
+      workers: 1,
+      handlers: '/srv/app/handlers.js',
+      handlerTypes: ['resize', 'thumbnail'],
+    });
+    expect(text).toContain(`-d '{"type":"resize","payload":null}'`);
+    expect(text).toContain(
+      'More workers   ZK_CONNECT=127.0.0.1:2181/shepherd npx shepherd worker --handlers /srv/app/handlers.js',
+    );
+  });
+
   it('gives another worker the ZooKeeper credentials when the cluster uses ZK_AUTH', () => {
     const text = banner({
       addresses: { zkConnect: '127.0.0.1:2181/shepherd' },

@@ -9,6 +9,8 @@ export interface BannerInput {
   zkAuth?: string;
   /** The workers' handler module (absolute), when they run the user's handlers. */
   handlers?: string;
+  /** Its task types, when the samples do not run: the curl line submits the first. */
+  handlerTypes?: readonly string[];
 }
 
 /** A word for the shell, single-quoted unless it is plainly safe. */
@@ -16,9 +18,16 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A one-line curl that submits a sample task (CPU work with progress, visible on the dashboard). */
-export function submitCommand(baseUrl: string, apiToken?: string): string {
-  const task = JSON.stringify({ type: 'sha256', payload: { data: 'hello', rounds: 1000000 } });
+/**
+ * A one-line curl that submits a task: a sample one (CPU work with progress, visible on the
+ * dashboard), or one of `type` with a null payload when the workers run only the user's handlers.
+ */
+export function submitCommand(baseUrl: string, apiToken?: string, type?: string): string {
+  const task = JSON.stringify(
+    type === undefined
+      ? { type: 'sha256', payload: { data: 'hello', rounds: 1000000 } }
+      : { type, payload: null },
+  );
   const words = ['curl', '-X', 'POST', `${baseUrl}/tasks`, '-H', 'Content-Type: application/json'];
   if (apiToken !== undefined) words.push('-H', `Authorization: Bearer ${apiToken}`);
   words.push('-d', task);
@@ -35,6 +44,7 @@ export function banner({
   apiToken,
   zkAuth,
   handlers,
+  handlerTypes,
 }: BannerInput): string {
   const { baseUrl, zkConnect } = addresses;
   const apps = [plural(masters, 'master'), plural(workers, 'worker')];
@@ -44,7 +54,7 @@ export function banner({
     lines.push(
       `  Dashboard      ${baseUrl}/`,
       `  API docs       ${baseUrl}/docs`,
-      `  Submit a task  ${submitCommand(baseUrl, apiToken)}`,
+      `  Submit a task  ${submitCommand(baseUrl, apiToken, handlerTypes?.[0])}`,
     );
   } else {
     lines.push('  The client app is not built: no REST API or dashboard this time.');

@@ -29,11 +29,13 @@ function siblingEntries(): ClusterEntries {
  * The workers' handler module as an absolute path, loaded once here so that a module that does
  * not load or exports no handler stops `shepherd up` before anything starts (exit 2).
  */
-async function checkedHandlerModule(spec: string | undefined): Promise<string | undefined> {
+async function checkedHandlerModule(
+  spec: string | undefined,
+): Promise<{ path: string; types: string[] } | undefined> {
   if (spec === undefined) return undefined;
   try {
-    await loadHandlerModule(spec);
-    return resolveHandlerPath(spec);
+    const table = await loadHandlerModule(spec);
+    return { path: resolveHandlerPath(spec), types: Object.keys(table).sort() };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`shepherd: ${err.message}\n`);
@@ -64,7 +66,7 @@ export async function runUp(): Promise<void> {
     apiToken: env.API_TOKEN,
     zkAuth: env.ZK_AUTH,
     sessionTimeoutMs: env.ZK_SESSION_TIMEOUT_MS,
-    workerHandlers: { module: handlerModule, samples: env.WORKER_SAMPLES },
+    workerHandlers: { module: handlerModule?.path, samples: env.WORKER_SAMPLES },
   });
 
   let stopping = false;
@@ -97,7 +99,9 @@ export async function runUp(): Promise<void> {
       workers: env.WORKERS,
       apiToken: env.API_TOKEN,
       zkAuth: env.ZK_AUTH,
-      handlers: handlerModule,
+      handlers: handlerModule?.path,
+      // The curl line submits a sample task when the samples run, else one of the user's.
+      handlerTypes: handlerModule && env.WORKER_SAMPLES !== true ? handlerModule.types : undefined,
     });
     process.stdout.write(`\n${text}\n\n`);
   } catch (err) {
