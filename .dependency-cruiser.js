@@ -49,6 +49,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    exclude: { path: '(^|/)(dist|node_modules)/' },
+    // node_modules stay as dependencies (the Nest rule needs them), only not followed.
+    exclude: { path: '(^|/)dist/' },
   },
 };
