@@ -1,8 +1,6 @@
 import { copyFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { freePort } from '../support/free-port';
-import { fourLetterWord } from '../support/four-letter-word';
-import { waitFor } from '../support/wait-for';
 import { Background, REPO_ROOT, describeRun, npm, run } from './support/commands';
 import { PackedPackage, bin, installProject, packWorkspaces, readLock } from './support/packed';
 
@@ -35,13 +33,7 @@ async function startCoordinator(projectDir: string): Promise<string> {
     { cwd: projectDir },
   );
   background.push(coordinator);
-  await waitFor(
-    'the coordinator to answer ruok',
-    async () => (await fourLetterWord(port, 'ruok')) === 'imok',
-    {
-      timeoutMs: 30_000,
-    },
-  );
+  await coordinator.waitFor(/"msg":"listening for client connections"/, 30_000);
   return `127.0.0.1:${port}`;
 }
 
