@@ -1,5 +1,6 @@
-// Public surface of @shepherd/coordination: the session owner, its Nest module and health
-// indicator, and the ZooKeeper recipes (protected create, election, locks, children cache).
+// Public surface of @shepherd/coordination: the session owner and the ZooKeeper recipes
+// (protected create, election, locks, children cache). Framework-free: the Nest module and
+// health indicator live in @shepherd/nestjs.
 export type { ConnectionEvent } from './connection-event';
 export { ConnectTimeoutError, ConnectionClosedError } from './connection-errors';
 export {
