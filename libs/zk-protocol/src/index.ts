@@ -18,6 +18,7 @@ export {
 
 // Constants
 export { OpCode } from './op-codes';
+export { MULTI_WRITE_OP_CODES, WRITE_OP_CODES, isWriteOp } from './write-ops';
 export { Xid, isSpecialXid } from './xids';
 export {
   CreateMode,

@@ -32,6 +32,7 @@ import {
   writeStatResponse,
 } from './responses/node-responses';
 import { MultiResponse, MultiResult } from './responses/response';
+import { MULTI_WRITE_OP_CODES } from './write-ops';
 
 // The multi/multiRead wire layout, after MultiOperationRecord.java and MultiResponse.java:
 // a sequence of (MultiHeader, record) pairs closed by MultiHeader{type: -1, done: true, err: -1}.
@@ -39,21 +40,12 @@ import { MultiResponse, MultiResult } from './responses/response';
 /** The terminating header both records end with. */
 const DONE: MultiHeader = { type: -1, done: true, err: -1 };
 
-const WRITE_OPS: ReadonlySet<number> = new Set([
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createContainer,
-  OpCode.createTTL,
-  OpCode.delete,
-  OpCode.setData,
-  OpCode.check,
-]);
-
+/** Ops a multiRead may carry (MultiOperationRecord.deserialize's read cases, Op.OpKind.READ). */
 const READ_OPS: ReadonlySet<number> = new Set([OpCode.getChildren, OpCode.getData]);
 
 /** MultiOperationRecord.serialize: each op gets MultiHeader{type, done: false, err: -1}. */
 export function writeMultiRequest(w: JuteWriter, req: MultiRequest | MultiReadRequest): void {
-  const allowed = req.op === OpCode.multi ? WRITE_OPS : READ_OPS;
+  const allowed = req.op === OpCode.multi ? MULTI_WRITE_OP_CODES : READ_OPS;
   for (const op of req.ops) {
     if (!allowed.has(op.op)) {
       // MultiOperationRecord rejects mixing write and read ops in one record.
@@ -94,7 +86,7 @@ export function readMultiRequest(
   r: JuteReader,
   op: OpCode.multi | OpCode.multiRead,
 ): MultiRequest | MultiReadRequest {
-  const allowed = op === OpCode.multi ? WRITE_OPS : READ_OPS;
+  const allowed = op === OpCode.multi ? MULTI_WRITE_OP_CODES : READ_OPS;
   const ops: Array<MultiOp | ReadOp> = [];
   for (;;) {
     const at = r.offset;

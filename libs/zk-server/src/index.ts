@@ -17,6 +17,7 @@ export * from './data-tree/watch-trigger';
 export * from './data-tree/persisted-stat';
 export * from './data-tree/data-node';
 export * from './data-tree/data-tree';
+export { NodeCursor, type SnapshotNode } from './data-tree/snapshot-walk';
 export * from './data-tree/ephemeral-type';
 export * from './data-tree/process-txn-result';
 export * from './acl/auth-info';
@@ -34,6 +35,23 @@ export * from './persistence/sync-fs';
 export * from './persistence/txn-codec';
 export * from './persistence/txn-log';
 export * from './persistence/snapshot';
+export {
+  SNAPSHOT_END_MAGIC,
+  SNAPSHOT_MAGIC,
+  SNAPSHOT_VERSION,
+  SnapshotFormatError,
+} from './persistence/snapshot-format';
+export type {
+  LoadedSnapshot,
+  PersistedNode,
+  PersistedNodeStat,
+  SessionEntry,
+  SnapshotContent,
+  SnapshotCursor,
+  SnapshotNodeSource,
+} from './persistence/snapshot-content';
+export { SnapshotEncoder, serializeSnapshot } from './persistence/snapshot-encoder';
+export { parseSnapshot } from './persistence/snapshot-decoder';
 export * from './persistence/recovery';
 export * from './persistence/purge';
 export * from './persistence/txn-snap-log';

@@ -10,16 +10,12 @@ import {
 import { Txn, TxnHeader } from '../txn/txn';
 import { AclCache } from './acl-cache';
 import { DataNode, childNames, statOf } from './data-node';
-import {
-  CONTAINER_EPHEMERAL_OWNER,
-  EphemeralKind,
-  ephemeralKind,
-  ttlToEphemeralOwner,
-} from './ephemeral-type';
+import { EphemeralIndex } from './ephemeral-index';
+import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from './ephemeral-type';
 import { NodeStore, exactNumber } from './node-store';
 import { parentOf } from './paths';
-import { PersistedStat } from './persisted-stat';
 import { ProcessTxnResult } from './process-txn-result';
+import { NodeCursor, SnapshotNode, walkSnapshotNodes } from './snapshot-walk';
 import { WatchTrigger } from './watch-trigger';
 
 /** ZooDefs: the proc node, its quota and config children. */
@@ -27,125 +23,22 @@ export const ZOOKEEPER_PATH = '/zookeeper';
 export const QUOTA_PATH = '/zookeeper/quota';
 export const CONFIG_PATH = '/zookeeper/config';
 
-/** One node of a snapshot walk / restore: the persisted form (no numChildren, raw cversion). */
-export interface SnapshotNode {
-  path: string;
-  data: Buffer;
-  acl: readonly ACL[];
-  stat: PersistedStat;
-}
-
-/**
- * A walk over the live tree that allocates nothing per node, for the snapshot writer: next()
- * moves to the next node (parent before children, root first, children in insertion order) and
- * the getters read that node's fields (zxids and times as exact numbers; data is copied out). Like DataTree.serializeNode, a node's children are listed when the node is visited,
- * so the walk may be paused between turns of the event loop while txns keep applying: it then
- * holds each node at most once, as it is when visited, never a child without its parent, and
- * skips nodes deleted before their turn (a "fuzzy" snapshot, as ZooKeeper's; see
- * DataTree.snapshotCursor).
- */
-export class NodeCursor {
-  /** Paths still to visit, the next one last. */
-  private readonly stack: string[] = ['/'];
-  private current = -1;
-  /** The current node's path. */
-  path = '';
-
-  constructor(
-    private readonly nodes: ReadonlyMap<string, number>,
-    private readonly store: NodeStore,
-    private readonly acls: AclCache,
-  ) {}
-
-  next(): boolean {
-    const stack = this.stack;
-    while (stack.length > 0) {
-      const path = stack.pop() as string;
-      const id = this.nodes.get(path);
-      if (id === undefined) continue; // deleted while the walk was paused
-      this.path = path;
-      this.current = id;
-      const children = this.store.children(id);
-      if (children) {
-        const list = [...children];
-        for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
-      }
-      return true;
-    }
-    this.current = -1;
-    return false;
-  }
-
-  get dataLength(): number {
-    return this.store.dataLength(this.current);
-  }
-
-  /** Copies the data into `target` at `at`; returns the number of bytes copied. */
-  copyData(target: Buffer, at: number): number {
-    return this.store.copyData(this.current, target, at);
-  }
-
-  /** The data as a fresh Buffer. */
-  dataBuffer(): Buffer {
-    return this.store.data(this.current);
-  }
-
-  get acl(): readonly ACL[] {
-    return this.acls.list(this.store.aclId(this.current));
-  }
-
-  get czxid(): number {
-    return this.store.czxid(this.current);
-  }
-
-  get mzxid(): number {
-    return this.store.mzxid(this.current);
-  }
-
-  get pzxid(): number {
-    return this.store.pzxid(this.current);
-  }
-
-  get ctime(): number {
-    return this.store.ctime(this.current);
-  }
-
-  get mtime(): number {
-    return this.store.mtime(this.current);
-  }
-
-  get version(): number {
-    return this.store.version(this.current);
-  }
-
-  get cversion(): number {
-    return this.store.cversion(this.current);
-  }
-
-  get aversion(): number {
-    return this.store.aversion(this.current);
-  }
-
-  get ephemeralOwner(): bigint {
-    return this.store.ephemeralOwner(this.current);
-  }
-}
-
 /**
  * The in-memory znode tree (DataTree.java): pure state, no watches, no I/O. Every change goes
  * through processTxn so that applying the log again yields the same tree.
  *
  * Nodes live in a NodeStore (columns by node id, see node-store.ts); the tree maps each path to
  * its id. getNode hands out DataNode views of a node's row.
+ *
+ * Here are the reads and the txn apply; the index of ephemeral, container and TTL nodes is in
+ * ephemeral-index.ts, and the walk a snapshot takes in snapshot-walk.ts.
  */
 export class DataTree {
   private readonly nodes = new Map<string, number>();
   private readonly store = new NodeStore();
   private readonly aclCache = new AclCache();
-  /** Paths of the ephemeral nodes of each session. */
-  private readonly ephemeralsBySession = new Map<bigint, Set<string>>();
-  private readonly containerPaths = new Set<string>();
-  private readonly ttlPaths = new Set<string>();
+  /** Ephemeral, container and TTL nodes (see ephemeral-index.ts). */
+  private readonly index = new EphemeralIndex();
   private lastZxid = 0n;
 
   /** A fresh tree as ZooKeeper 3.8 standalone starts: /, /zookeeper, its quota and config. */
@@ -205,7 +98,7 @@ export class DataTree {
       if (n.data.length > 0) store.setData(id, n.data);
       if (parent >= 0) store.addChild(parent, n.path);
       tree.nodes.set(n.path, id);
-      if (n.path !== '/') tree.trackKind(n.path, s.ephemeralOwner);
+      if (n.path !== '/') tree.index.track(n.path, s.ephemeralOwner);
     }
     if (!tree.nodes.has('/')) throw new Error('Invalid snapshot: no root node');
     tree.lastZxid = lastProcessedZxid;
@@ -291,23 +184,23 @@ export class DataTree {
 
   /** The paths of a session's ephemeral nodes (a copy). */
   getEphemerals(sessionId: bigint): string[] {
-    const set = this.ephemeralsBySession.get(sessionId);
+    const set = this.index.ephemerals.get(sessionId);
     return set ? [...set] : [];
   }
 
   /** Sessions owning ephemeral nodes, with their paths (live view; do not mutate). */
   get ephemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
-    return this.ephemeralsBySession;
+    return this.index.ephemerals;
   }
 
   /** Paths of container nodes (live view), for the container manager. */
   get containers(): ReadonlySet<string> {
-    return this.containerPaths;
+    return this.index.containers;
   }
 
   /** Paths of TTL nodes (live view), for the container manager. */
   get ttls(): ReadonlySet<string> {
-    return this.ttlPaths;
+    return this.index.ttls;
   }
 
   /** Number of distinct ACL lists in use. */
@@ -341,27 +234,9 @@ export class DataTree {
     return new NodeCursor(this.nodes, this.store, this.aclCache);
   }
 
-  /** The same walk as a generator of SnapshotNode (copies). */
-  *walk(): Generator<SnapshotNode> {
-    const cursor = this.snapshotCursor();
-    while (cursor.next()) {
-      yield {
-        path: cursor.path,
-        data: cursor.dataBuffer(),
-        acl: cursor.acl,
-        stat: {
-          czxid: BigInt(cursor.czxid),
-          mzxid: BigInt(cursor.mzxid),
-          ctime: BigInt(cursor.ctime),
-          mtime: BigInt(cursor.mtime),
-          version: cursor.version,
-          cversion: cursor.cversion,
-          aversion: cursor.aversion,
-          ephemeralOwner: cursor.ephemeralOwner,
-          pzxid: BigInt(cursor.pzxid),
-        },
-      };
-    }
+  /** The same walk as a generator of SnapshotNode (copies; see walkSnapshotNodes). */
+  walk(): Generator<SnapshotNode> {
+    return walkSnapshotNodes(this.snapshotCursor());
   }
 
   /** The tree itself iterates as walk() does. */
@@ -532,7 +407,7 @@ export class DataTree {
     if (data.length > 0) store.setData(id, data);
     store.addChild(parent, path);
     this.nodes.set(path, id);
-    if (ephemeralOwner !== 0n) this.trackKind(path, ephemeralOwner);
+    if (ephemeralOwner !== 0n) this.index.track(path, ephemeralOwner);
     triggers.push({ path, type: EventType.NodeCreated });
     triggers.push({ path: parentPath, type: EventType.NodeChildrenChanged });
     return { err: 0, path, stat: statOf(store, id) };
@@ -559,7 +434,7 @@ export class DataTree {
     this.nodes.delete(path);
     this.aclCache.releaseId(this.store.aclId(id));
     this.store.free(id);
-    if (owner !== 0n) this.untrackKind(path, owner);
+    if (owner !== 0n) this.index.untrack(path, owner);
   }
 
   /**
@@ -573,11 +448,11 @@ export class DataTree {
     triggers: WatchTrigger[],
   ): void {
     for (const path of paths2Delete) this.deleteNode(path, zxid, triggers);
-    const rest = this.ephemeralsBySession.get(sessionId);
+    const rest = this.index.ephemerals.get(sessionId);
     if (rest) {
       for (const path of [...rest]) this.deleteNode(path, zxid, triggers);
     }
-    this.ephemeralsBySession.delete(sessionId);
+    this.index.forgetSession(sessionId);
   }
 
   /** DataTree.setCversionPzxid: only ever moves cversion forward. */
@@ -602,45 +477,5 @@ export class DataTree {
     }
     this.nodes.set(path, id);
     return id;
-  }
-
-  private trackKind(path: string, ephemeralOwner: bigint): void {
-    switch (ephemeralKind(ephemeralOwner)) {
-      case EphemeralKind.Void:
-        return;
-      case EphemeralKind.Container:
-        this.containerPaths.add(path);
-        return;
-      case EphemeralKind.Ttl:
-        this.ttlPaths.add(path);
-        return;
-      case EphemeralKind.Normal: {
-        let set = this.ephemeralsBySession.get(ephemeralOwner);
-        if (!set) {
-          set = new Set();
-          this.ephemeralsBySession.set(ephemeralOwner, set);
-        }
-        set.add(path);
-      }
-    }
-  }
-
-  private untrackKind(path: string, ephemeralOwner: bigint): void {
-    switch (ephemeralKind(ephemeralOwner)) {
-      case EphemeralKind.Void:
-        return;
-      case EphemeralKind.Container:
-        this.containerPaths.delete(path);
-        return;
-      case EphemeralKind.Ttl:
-        this.ttlPaths.delete(path);
-        return;
-      case EphemeralKind.Normal: {
-        const set = this.ephemeralsBySession.get(ephemeralOwner);
-        if (!set) return;
-        set.delete(path);
-        if (set.size === 0) this.ephemeralsBySession.delete(ephemeralOwner);
-      }
-    }
   }
 }

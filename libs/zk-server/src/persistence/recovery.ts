@@ -1,12 +1,8 @@
 import * as path from 'path';
 import { Txn, TxnHeader } from '../txn/txn';
 import { LOG_PREFIX, ZxidFile, listZxidFiles, readdirOrEmpty } from './file-names';
-import {
-  InvalidSnapshot,
-  LoadedSnapshot,
-  isSnapshotTempFile,
-  loadNewestValidSnapshot,
-} from './snapshot';
+import { InvalidSnapshot, isSnapshotTempFile, loadNewestValidSnapshot } from './snapshot';
+import { LoadedSnapshot } from './snapshot-content';
 import { SyncFs, nodeSyncFs } from './sync-fs';
 import { decodeTxn } from './txn-codec';
 import { LOG_HEADER_SIZE, LogDamage, scanLog } from './txn-log-format';

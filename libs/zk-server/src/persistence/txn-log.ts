@@ -1,20 +1,14 @@
 import { JuteWriter } from '@shepherd/zk-protocol';
-import * as path from 'path';
 import { Txn, TxnHeader } from '../txn/txn';
-import { makeLogName } from './file-names';
-import { SyncFs, nodeSyncFs, writeFully, writeFullyBlocking } from './sync-fs';
+import { SyncFs, nodeSyncFs } from './sync-fs';
 import { writeTxn } from './txn-codec';
-import {
-  LOG_HEADER_SIZE,
-  MAX_RECORD_SIZE,
-  RECORD_HEADER_SIZE,
-  encodeLogHeader,
-  sealRecord,
-} from './txn-log-format';
+import { TxnLogFile } from './txn-log-file';
+import { MAX_RECORD_SIZE, RECORD_HEADER_SIZE, sealRecord } from './txn-log-format';
 
 /**
  * The append-only transaction log with group commit (FileTxnLog.java for the file handling,
- * SyncRequestProcessor.java for the batching). The on-disk format is in txn-log-format.ts.
+ * SyncRequestProcessor.java for the batching). The on-disk format is in txn-log-format.ts, the
+ * files (naming, pre-allocation, rolling) in txn-log-file.ts; this is the batching.
  *
  * append() encodes the record straight into the pending batch buffer and returns the batch's
  * shared promise. One writer at a time takes the whole pending batch and makes it durable with a
@@ -89,47 +83,21 @@ interface Batch {
   reject: (err: Error) => void;
 }
 
-const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 const DEFAULT_INLINE_SYNC_MAX_TXNS = 64;
-const DEFAULT_PREALLOC = 1024 * 1024;
 const MIN_BATCH_BUFFER = 2048;
 const MAX_BATCH_BUFFER_HINT = 16 * 1024 * 1024;
 const RECORD_HEADER_PLACEHOLDER = Buffer.alloc(RECORD_HEADER_SIZE);
 
-let zeros: Buffer = Buffer.alloc(0);
-function zeroFill(length: number, out: Buffer[]): void {
-  if (zeros.length < Math.min(length, DEFAULT_PREALLOC)) {
-    zeros = Buffer.alloc(Math.min(Math.max(length, 64 * 1024), DEFAULT_PREALLOC));
-  }
-  for (let left = length; left > 0; left -= zeros.length) {
-    out.push(left >= zeros.length ? zeros : zeros.subarray(0, left));
-  }
-}
-
 export class TxnLog {
-  private readonly dir: string;
-  private readonly fs: SyncFs;
-  private readonly maxFileSize: number;
-  private readonly preAllocSize: number;
+  private readonly file: TxnLogFile;
   private readonly schedule: (run: () => void) => void;
   private readonly inlineSyncMaxTxns: number;
-  private readonly blockingFs: Required<
-    Pick<SyncFs, 'writevBlocking' | 'fdatasyncBlocking'>
-  > | null;
 
   private pending: Batch | null = null;
   private inFlight: Batch | null = null;
   private scheduled = false;
   private failure: Error | null = null;
   private closing = false;
-  private dirReady = false;
-
-  private fd: number | null = null;
-  private fileName: string | null = null;
-  /** Logical end of the data in the current file; the file is zero beyond it. */
-  private fileEnd = 0;
-  private allocatedEnd = 0;
-  private rollRequested = false;
   private batchBufferHint = MIN_BATCH_BUFFER;
 
   private appendedZxid: bigint;
@@ -140,24 +108,17 @@ export class TxnLog {
     bytes: 0,
     lastBatchTxns: 0,
     maxBatchTxns: 0,
-    filesCreated: 0,
   };
 
   constructor(options: TxnLogOptions) {
-    this.dir = options.dir;
-    this.fs = options.fs ?? nodeSyncFs;
-    this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    this.preAllocSize = options.preAllocSize ?? DEFAULT_PREALLOC;
+    this.file = new TxnLogFile({
+      dir: options.dir,
+      fs: options.fs ?? nodeSyncFs,
+      maxFileSize: options.maxFileSize,
+      preAllocSize: options.preAllocSize,
+    });
     this.schedule = options.schedule ?? ((run) => void setImmediate(run));
     this.inlineSyncMaxTxns = options.inlineSyncMaxTxns ?? DEFAULT_INLINE_SYNC_MAX_TXNS;
-    const { writevBlocking, fdatasyncBlocking } = this.fs;
-    this.blockingFs =
-      writevBlocking && fdatasyncBlocking
-        ? {
-            writevBlocking: writevBlocking.bind(this.fs),
-            fdatasyncBlocking: fdatasyncBlocking.bind(this.fs),
-          }
-        : null;
     this.appendedZxid = options.lastZxid ?? -1n;
     this.syncedZxid = this.appendedZxid;
   }
@@ -179,12 +140,16 @@ export class TxnLog {
 
   /** Name of the file being appended to, if one is open. */
   get currentFile(): string | null {
-    return this.fileName;
+    return this.file.currentFile;
   }
 
   get stats(): TxnLogStats {
     const c = this.counters;
-    return { ...c, avgTxnsPerFsync: c.fsyncs === 0 ? 0 : c.txns / c.fsyncs };
+    return {
+      ...c,
+      filesCreated: this.file.filesCreated,
+      avgTxnsPerFsync: c.fsyncs === 0 ? 0 : c.txns / c.fsyncs,
+    };
   }
 
   /** Txns appended but not yet durable. */
@@ -252,7 +217,7 @@ export class TxnLog {
    * that older files become purgeable).
    */
   rollLog(): void {
-    this.rollRequested = true;
+    this.file.rollLog();
   }
 
   /** Flushes, trims the pre-allocated tail of the current file and closes it. */
@@ -260,19 +225,7 @@ export class TxnLog {
     this.closing = true;
     let flushError: unknown = null;
     await this.flush().catch((err: unknown) => (flushError = err));
-    if (this.fd !== null) {
-      const fd = this.fd;
-      this.fd = null;
-      this.fileName = null;
-      try {
-        if (!this.failure) {
-          await this.fs.ftruncate(fd, this.fileEnd);
-          await this.fs.fsync(fd);
-        }
-      } finally {
-        await this.fs.close(fd);
-      }
-    }
+    await this.file.close(!this.failure);
     if (flushError) {
       throw flushError;
     }
@@ -348,26 +301,16 @@ export class TxnLog {
 
   private canWriteInline(batch: Batch): boolean {
     return (
-      this.blockingFs !== null &&
       batch.count > 0 &&
       batch.count <= this.inlineSyncMaxTxns &&
-      this.fd !== null &&
-      !this.rollRequested &&
-      this.fileEnd < this.maxFileSize &&
-      // Extending the zero pre-allocation (a big write) is left to the thread pool.
-      (this.preAllocSize === 0 || this.fileEnd + batch.writer.length <= this.allocatedEnd)
+      this.file.canAppendBlocking(batch.writer.length)
     );
   }
 
   /** writeBatch on the calling thread, into the open file (see inlineSyncMaxTxns). */
   private writeBatchInline(batch: Batch): void {
-    const sfs = this.blockingFs as NonNullable<TxnLog['blockingFs']>;
-    const fd = this.fd as number;
     const data = batch.writer.toBuffer();
-    const { buffers, start, end } = this.layout(data, null);
-    writeFullyBlocking(sfs, fd, buffers, start);
-    this.fileEnd = end;
-    sfs.fdatasyncBlocking(fd);
+    this.file.appendBlocking(data);
     this.account(batch, data);
   }
 
@@ -375,49 +318,9 @@ export class TxnLog {
     if (batch.count === 0) {
       return;
     }
-    let created = false;
-    // Taken before any await: a rollLog() made while this batch is being written is for the next.
-    const roll = this.rollRequested;
-    this.rollRequested = false;
-    if (this.fd === null || roll || this.fileEnd >= this.maxFileSize) {
-      await this.openFile(batch.firstZxid);
-      created = true;
-    }
-    const fd = this.fd as number;
     const data = batch.writer.toBuffer();
-    const { buffers, start, end } = this.layout(data, created ? batch.firstZxid : null);
-    await writeFully(this.fs, fd, buffers, start);
-    this.fileEnd = end;
-    await this.fs.fdatasync(fd);
-    if (created) {
-      // The new file's directory entry must be durable too before we claim its txns are.
-      await this.fs.syncDir(this.dir);
-    }
+    await this.file.append(data, batch.firstZxid);
     this.account(batch, data);
-  }
-
-  /**
-   * Where a batch's bytes go: at the end of the current file (after a new file's header when
-   * `headerZxid` is set), followed by zeros up to the next pre-allocation step when the data
-   * crosses the allocated end.
-   */
-  private layout(
-    data: Buffer,
-    headerZxid: bigint | null,
-  ): { buffers: Buffer[]; start: number; end: number } {
-    const buffers: Buffer[] = [];
-    if (headerZxid !== null) {
-      buffers.push(encodeLogHeader(headerZxid));
-    }
-    buffers.push(data);
-    const start = this.fileEnd;
-    const end = start + (headerZxid !== null ? LOG_HEADER_SIZE : 0) + data.length;
-    if (this.preAllocSize > 0 && end > this.allocatedEnd) {
-      const newEnd = (Math.floor(end / this.preAllocSize) + 1) * this.preAllocSize;
-      zeroFill(newEnd - end, buffers);
-      this.allocatedEnd = newEnd;
-    }
-    return { buffers, start, end };
   }
 
   private account(batch: Batch, data: Buffer): void {
@@ -432,30 +335,5 @@ export class TxnLog {
       Math.max(MIN_BATCH_BUFFER, data.length + (data.length >> 2)),
       MAX_BATCH_BUFFER_HINT,
     );
-  }
-
-  private async openFile(firstZxid: bigint): Promise<void> {
-    if (this.fd !== null) {
-      const old = this.fd;
-      this.fd = null;
-      this.fileName = null;
-      try {
-        // Trim the zero padding of the finished file; not needed for correctness, so no fsync.
-        await this.fs.ftruncate(old, this.fileEnd);
-      } finally {
-        await this.fs.close(old);
-      }
-    }
-    if (!this.dirReady) {
-      await this.fs.mkdir(this.dir);
-      this.dirReady = true;
-    }
-    const name = makeLogName(firstZxid);
-    // 'wx': never overwrite a log file; zxids only grow, so a clash means a bug or a stale dir.
-    this.fd = await this.fs.open(path.join(this.dir, name), 'wx');
-    this.fileName = name;
-    this.fileEnd = 0;
-    this.allocatedEnd = 0;
-    this.counters.filesCreated++;
   }
 }

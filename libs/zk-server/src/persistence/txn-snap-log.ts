@@ -1,6 +1,7 @@
 import { Txn, TxnHeader } from '../txn/txn';
 import { RecoveryHandler, RecoveryReport, recover } from './recovery';
-import { SnapshotContent, SnapshotWritten, writeSnapshot } from './snapshot';
+import { SnapshotWritten, writeSnapshot } from './snapshot';
+import { SnapshotContent } from './snapshot-content';
 import { SyncFs, nodeSyncFs } from './sync-fs';
 import { TxnLog, TxnLogOptions, TxnLogStats } from './txn-log';
 

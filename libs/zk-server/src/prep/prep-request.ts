@@ -26,6 +26,7 @@ import {
   isEphemeral,
   isSequential,
   isTTL,
+  isWriteOp,
 } from '@shepherd/zk-protocol';
 import { checkACL } from '../acl/check-acl';
 import { IP_SCHEME } from '../acl/auth-info';
@@ -68,21 +69,14 @@ export type WriteRequest =
   | MultiRequest
   | CloseSessionRequest;
 
-const WRITE_OPS: ReadonlySet<OpCode> = new Set([
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createContainer,
-  OpCode.createTTL,
-  OpCode.delete,
-  OpCode.setData,
-  OpCode.setACL,
-  OpCode.check,
-  OpCode.multi,
-  OpCode.closeSession,
-]);
-
+/**
+ * Whether a decoded request is a write (isWriteOp: ZooKeeper's Request.isQuorum). Of the write
+ * opcodes, reconfig, deleteContainer and createSession never reach here as client requests: the
+ * codec does not read them (see RequestProcessor), and the container manager prepares its
+ * deleteContainer itself (prepDeleteContainer).
+ */
 export function isWriteRequest(request: Request): request is WriteRequest {
-  return WRITE_OPS.has(request.op);
+  return isWriteOp(request.op);
 }
 
 /**

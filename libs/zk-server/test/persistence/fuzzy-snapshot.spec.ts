@@ -1,5 +1,6 @@
 import { CreateMode, OpCode } from '@shepherd/zk-protocol';
-import { DataTree, SnapshotNode } from '../../src/data-tree/data-tree';
+import { DataTree } from '../../src/data-tree/data-tree';
+import { SnapshotNode } from '../../src/data-tree/snapshot-walk';
 import { loadNewestValidSnapshot } from '../../src/persistence/snapshot';
 import { TxnSnapLog } from '../../src/persistence/txn-snap-log';
 import { TreeHarness, dump, openAcl } from '../data-tree/tree-harness';

@@ -2,7 +2,11 @@ import { OPEN_ACL_UNSAFE, OpCode } from '@shepherd/zk-protocol';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PersistedNode, PersistedNodeStat, SnapshotContent } from '../../src/persistence/snapshot';
+import {
+  PersistedNode,
+  PersistedNodeStat,
+  SnapshotContent,
+} from '../../src/persistence/snapshot-content';
 import { SyncFs, nodeSyncFs } from '../../src/persistence/sync-fs';
 import { Txn, TxnHeader } from '../../src/txn/txn';
 

@@ -1,5 +1,6 @@
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '@shepherd/zk-protocol';
-import { parseSnapshot, serializeSnapshot } from '../../src/persistence/snapshot';
+import { parseSnapshot } from '../../src/persistence/snapshot-decoder';
+import { serializeSnapshot } from '../../src/persistence/snapshot-encoder';
 import { DataTree } from '../../src/data-tree/data-tree';
 import { crc32 } from '../../src/persistence/crc32';
 import { FakeTree } from './helpers';

@@ -1,13 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RecoveryReport, recover } from '../../src/persistence/recovery';
-import {
-  LoadedSnapshot,
-  loadNewestValidSnapshot,
-  parseSnapshot,
-  serializeSnapshot,
-  writeSnapshot,
-} from '../../src/persistence/snapshot';
+import { loadNewestValidSnapshot, writeSnapshot } from '../../src/persistence/snapshot';
+import { LoadedSnapshot } from '../../src/persistence/snapshot-content';
+import { parseSnapshot } from '../../src/persistence/snapshot-decoder';
+import { serializeSnapshot } from '../../src/persistence/snapshot-encoder';
 import { TxnSnapLog } from '../../src/persistence/txn-snap-log';
 import { OpCode } from '@shepherd/zk-protocol';
 import { DataTree } from '../../src/data-tree/data-tree';

@@ -1,0 +1,80 @@
+import { ACL } from '@shepherd/zk-protocol';
+import { PersistedStat } from '../data-tree/persisted-stat';
+
+/**
+ * What a snapshot holds (the DataTree and the sessions of FileSnap.serialize), as the encoder
+ * takes it and the decoder hands it back; the byte format is in snapshot-format.ts.
+ */
+
+/** zookeeper.jute StatPersisted: what a node's stat is on disk (no numChildren/dataLength). */
+export type PersistedNodeStat = PersistedStat;
+
+/** One node as written to / read from a snapshot (same shape as DataTree's SnapshotNode). */
+export interface PersistedNode {
+  path: string;
+  data: Buffer;
+  acl: readonly ACL[];
+  stat: PersistedNodeStat;
+}
+
+/**
+ * What a snapshot walks, parents before children, root first: a cursor over a live tree
+ * (DataTree), an iterable of nodes (e.g. DataTree.walk()) or a forEachNode-style visitor.
+ */
+export type SnapshotNodeSource =
+  | { snapshotCursor(): SnapshotCursor }
+  | Iterable<PersistedNode>
+  | {
+      forEachNode(cb: (path: string, node: Omit<PersistedNode, 'path'>) => void): void;
+    };
+
+export interface SessionEntry {
+  id: bigint;
+  /** Negotiated session timeout, ms. */
+  timeout: number;
+}
+
+/** What a snapshot holds: sessions are read at once, nodes as the writer walks them. */
+export interface SnapshotContent {
+  /** The last zxid applied to `nodes` when the snapshot starts. */
+  zxid: bigint;
+  nodes: SnapshotNodeSource;
+  sessions: Iterable<SessionEntry>;
+}
+
+export interface LoadedSnapshot {
+  file: string;
+  zxid: bigint;
+  sessions: SessionEntry[];
+  /** In file order, i.e. parents before children; decoded (all at once) on first access. */
+  readonly nodes: PersistedNode[];
+  /**
+   * The same nodes decoded one at a time as the iteration goes (ready for DataTree.restore):
+   * recovery of a big tree never holds every decoded node at once, only the file and the tree
+   * being built (a million decoded nodes would cost more memory and GC time than the tree).
+   * Node data are views into the file buffer, to be copied by the consumer.
+   */
+  readNodes(): Iterable<PersistedNode>;
+}
+
+/**
+ * What a snapshot can walk without allocating per node: DataTree.snapshotCursor(). The cursor
+ * moves with next() and exposes the current node's fields; zxids and times are exact integers
+ * (below 2^53), data is copied straight into the chunk.
+ */
+export interface SnapshotCursor {
+  next(): boolean;
+  readonly path: string;
+  readonly dataLength: number;
+  copyData(target: Buffer, at: number): number;
+  readonly acl: readonly ACL[];
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: bigint;
+}
