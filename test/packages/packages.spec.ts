@@ -37,6 +37,13 @@ async function startCoordinator(projectDir: string): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** A copy of examples/<name> with the tarballs installed, and a coordinator for it. */
+async function exampleProject(name: string): Promise<{ dir: string; zk: string }> {
+  const { dir, install } = await installProject(packed, join(REPO_ROOT, 'examples', name));
+  expect(install.code === 0 ? '' : describeRun('npm install', install)).toBe('');
+  return { dir, zk: await startCoordinator(dir) };
+}
+
 function start(name: string, dir: string, command: string, args: string[], zk: string): Background {
   const process = new Background(name, command, args, { cwd: dir, env: { ZK_CONNECT: zk } });
   background.push(process);
@@ -156,12 +163,7 @@ describe('the packages, installed from their tarballs into projects outside the 
   }, 600_000);
 
   it('run the plain-Node example against `shepherd coordinator`: its handlers run, its script reads the results', async () => {
-    const { dir, install } = await installProject(
-      packed,
-      join(REPO_ROOT, 'examples', 'plain-node'),
-    );
-    expect(install.code).toBe(0);
-    const zk = await startCoordinator(dir);
+    const { dir, zk } = await exampleProject('plain-node');
     await start('master', dir, 'node', ['master.js'], zk).waitFor(/master \S+ started/);
     await start('worker', dir, 'node', ['worker.js'], zk).waitFor(
       /worker \S+ started: flaky, wordcount/,
@@ -173,12 +175,7 @@ describe('the packages, installed from their tarballs into projects outside the 
   }, 600_000);
 
   it("run `shepherd worker --handlers` on the example's module; `shepherd submit --wait` prints the outcome and exits 0 only when done", async () => {
-    const { dir, install } = await installProject(
-      packed,
-      join(REPO_ROOT, 'examples', 'plain-node'),
-    );
-    expect(install.code).toBe(0);
-    const zk = await startCoordinator(dir);
+    const { dir, zk } = await exampleProject('plain-node');
     const shepherd = bin(dir, 'shepherd');
     await start('master', dir, shepherd, ['master'], zk).waitFor(/master started/);
     await start('worker', dir, shepherd, ['worker', '--handlers', './handlers.js'], zk).waitFor(
@@ -209,11 +206,9 @@ describe('the packages, installed from their tarballs into projects outside the 
   }, 600_000);
 
   it('build and run the Nest example: @TaskHandler providers run what the injected client submits', async () => {
-    const { dir, install } = await installProject(packed, join(REPO_ROOT, 'examples', 'nestjs'));
-    expect(install.code).toBe(0);
+    const { dir, zk } = await exampleProject('nestjs');
     const build = await npm(['run', 'build'], dir);
     expect(build.code === 0 ? '' : describeRun('npm run build', build)).toBe('');
-    const zk = await startCoordinator(dir);
     const app = await run('node', ['dist/main.js'], { cwd: dir, env: { ZK_CONNECT: zk } });
     expect(app.code === 0 ? '' : describeRun('node dist/main.js', app)).toBe('');
     expect(app.stdout).toMatch(/^task-\S+: done \{"width":128,"height":72\}$/m);

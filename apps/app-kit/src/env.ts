@@ -82,15 +82,31 @@ export class WorkerEnv extends CommonEnv {
    * A module (path, or package name) whose exports are the handlers: functions keyed by task
    * type, as named exports or a default object. CommonJS or ESM.
    */
-  @IsOptional()
-  @IsString()
+  @HandlerModuleSetting()
   WORKER_HANDLERS?: string;
 
   /** Serve the sample handlers (echo, sleep, sha256, fail); default: when there is no module. */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => parseBoolean(value))
-  @IsBoolean({ message: 'WORKER_SAMPLES must be true or false' })
+  @BooleanSetting('WORKER_SAMPLES')
   WORKER_SAMPLES?: boolean;
+}
+
+/** Several property decorators as one. */
+function allOf(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => decorators.forEach((d) => d(target, key));
+}
+
+/** WORKER_HANDLERS' rule, the worker's and `shepherd up`'s (which hands it to its workers). */
+export function HandlerModuleSetting(): PropertyDecorator {
+  return allOf(IsOptional(), IsString());
+}
+
+/** An optional true/false setting: true, 1, yes / false, 0, no. */
+export function BooleanSetting(name: string): PropertyDecorator {
+  return allOf(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => parseBoolean(value)),
+    IsBoolean({ message: `${name} must be true or false` }),
+  );
 }
 
 /** "true"/"1"/"yes" and "false"/"0"/"no" (any case); anything else is left for the check. */

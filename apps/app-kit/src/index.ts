@@ -8,6 +8,8 @@ export {
   WorkerEnv,
   loadEnv,
   parseBoolean,
+  BooleanSetting,
+  HandlerModuleSetting,
 } from './env';
 export { PinoNestLogger, createLogger, type Logger } from './logger';
 export { connectionOptions, ensureChroot, zkAcl, zkAuth } from './zookeeper-setup';

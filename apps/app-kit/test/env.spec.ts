@@ -22,6 +22,15 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ PORT: 8080, API_TOKEN: 'secret-token', ZK_AUTH: 'shepherd:pw' });
   });
 
+  it("reads the worker's handler module and WORKER_SAMPLES as a boolean", () => {
+    const env = loadEnv(WorkerEnv, { WORKER_HANDLERS: './handlers.js', WORKER_SAMPLES: 'YES' });
+    expect(env).toMatchObject({ WORKER_HANDLERS: './handlers.js', WORKER_SAMPLES: true });
+    expect(loadEnv(WorkerEnv, { WORKER_SAMPLES: '0' }).WORKER_SAMPLES).toBe(false);
+    expect(() => loadEnv(WorkerEnv, { WORKER_SAMPLES: 'maybe' })).toThrow(
+      /WORKER_SAMPLES must be true or false/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadEnv(ClientEnv, { PORT: '', API_TOKEN: '' })).toMatchObject({ PORT: 3000 });
   });

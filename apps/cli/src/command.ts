@@ -14,6 +14,11 @@ export interface FlagSpec {
   help: string;
 }
 
+/** A flag that takes a value and sets `env`. */
+export function stringFlag(name: string, env: string, value: string, help: string): FlagSpec {
+  return { name, type: 'string', env, value, help };
+}
+
 /** What a subcommand's run() gets: its flags' values and its positional arguments. */
 export interface CommandInput {
   flags: Record<string, string | boolean | undefined>;

@@ -1,6 +1,6 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ConfigError, loadEnv, parseBoolean } from '../../app-kit/src';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { BooleanSetting, ConfigError, HandlerModuleSetting, loadEnv } from '../../app-kit/src';
 
 /**
  * What `shepherd up` (and `npm start`) reads from the environment. LOG_LEVEL, API_TOKEN, ZK_AUTH and
@@ -59,13 +59,10 @@ export class LauncherEnv {
   ZK_SESSION_TIMEOUT_MS?: number;
 
   /** The workers' handler module (see WorkerEnv); the samples run when it is unset. */
-  @IsOptional()
-  @IsString()
+  @HandlerModuleSetting()
   WORKER_HANDLERS?: string;
 
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => parseBoolean(value))
-  @IsBoolean({ message: 'WORKER_SAMPLES must be true or false' })
+  @BooleanSetting('WORKER_SAMPLES')
   WORKER_SAMPLES?: boolean;
 }
 

@@ -1,13 +1,5 @@
 import { runUp } from '../../../up/src/run-up';
-import { CONNECTION_FLAGS, Command, FlagSpec } from '../command';
-
-const flag = (name: string, env: string, value: string, help: string): FlagSpec => ({
-  name,
-  type: 'string',
-  env,
-  value,
-  help,
-});
+import { CONNECTION_FLAGS, Command, stringFlag as flag } from '../command';
 
 /** `shepherd up`: the whole cluster on this machine, as child processes with one log stream. */
 export const upCommand: Command = {

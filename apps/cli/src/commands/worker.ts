@@ -1,14 +1,6 @@
 import { runWorker } from '../../../worker/src/run-worker';
-import { CONNECTION_FLAGS, Command, FlagSpec } from '../command';
+import { CONNECTION_FLAGS, Command, stringFlag as flag } from '../command';
 import { UsageError } from '../usage-error';
-
-const flag = (name: string, env: string, value: string, help: string): FlagSpec => ({
-  name,
-  type: 'string',
-  env,
-  value,
-  help,
-});
 
 /** `shepherd worker --handlers <module>`: one worker running the user's handlers. */
 export const workerCommand: Command = {
