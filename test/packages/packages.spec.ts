@@ -29,7 +29,7 @@ async function startCoordinator(projectDir: string): Promise<string> {
   const coordinator = new Background(
     'coordinator',
     bin(projectDir, 'shepherd'),
-    ['coordinator', '--clientPort', String(port), '--dataDir', join(projectDir, 'data')],
+    ['coordinator', '--clientPort', String(port), '--dataDir', join(projectDir, `data-${port}`)],
     { cwd: projectDir },
   );
   background.push(coordinator);
@@ -37,10 +37,24 @@ async function startCoordinator(projectDir: string): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
-/** A copy of examples/<name> with the tarballs installed, and a coordinator for it. */
+const installed = new Map<string, Promise<string>>();
+
+/** A copy of examples/<name> with the tarballs installed (once per run). */
+function installedExample(name: string): Promise<string> {
+  let dir = installed.get(name);
+  if (!dir) {
+    dir = installProject(packed, join(REPO_ROOT, 'examples', name)).then(({ dir, install }) => {
+      if (install.code !== 0) throw new Error(describeRun(`npm install in ${name}`, install));
+      return dir;
+    });
+    installed.set(name, dir);
+  }
+  return dir;
+}
+
+/** The installed example, and a coordinator of its own for this test. */
 async function exampleProject(name: string): Promise<{ dir: string; zk: string }> {
-  const { dir, install } = await installProject(packed, join(REPO_ROOT, 'examples', name));
-  expect(install.code === 0 ? '' : describeRun('npm install', install)).toBe('');
+  const dir = await installedExample(name);
   return { dir, zk: await startCoordinator(dir) };
 }
 
@@ -203,6 +217,49 @@ describe('the packages, installed from their tarballs into projects outside the 
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/handler module \.\/missing\.js not found/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 600_000);
+
+  it("bring up a whole cluster with `shepherd up --handlers`: the REST API runs the user's handler, the dashboard is served", async () => {
+    const dir = await installedExample('plain-node');
+    const [port, zkPort] = [await freePort(), await freePort()];
+    const up = new Background(
+      'shepherd up',
+      bin(dir, 'shepherd'),
+      [
+        'up',
+        '--handlers',
+        './handlers.js',
+        '--workers',
+        '1',
+        '--masters',
+        '1',
+        '--port',
+        String(port),
+        '--zk-port',
+        String(zkPort),
+        '--data-dir',
+        `./data-up-${zkPort}`,
+      ],
+      { cwd: dir },
+    );
+    background.push(up);
+    await up.waitFor(/Ctrl-C stops everything\./, 180_000);
+    expect(up.output).toContain(`-d '{"type":"flaky","payload":null}'`);
+    const base = `http://127.0.0.1:${port}`;
+    const submitted = await fetch(`${base}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'wordcount', payload: { text: 'to be or not to be' } }),
+    });
+    expect(submitted.status).toBe(202);
+    const { id } = (await submitted.json()) as { id: string };
+    const done = await fetch(`${base}/tasks/${id}?wait=30`);
+    expect(await done.json()).toMatchObject({ state: 'done', result: { words: 6, distinct: 4 } });
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    await up.stop(30_000);
+    expect(await up.exited).toBe(0);
   }, 600_000);
 
   it('build and run the Nest example: @TaskHandler providers run what the injected client submits', async () => {
