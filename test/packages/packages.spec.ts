@@ -2,7 +2,14 @@ import { copyFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { freePort } from '../support/free-port';
 import { Background, REPO_ROOT, describeRun, npm, run } from './support/commands';
-import { PackedPackage, bin, installProject, packWorkspaces, readLock } from './support/packed';
+import {
+  PackedPackage,
+  bin,
+  installProject,
+  packWorkspaces,
+  readLock,
+  removeTemporaryFolders,
+} from './support/packed';
 
 // `npm run test:packages`: Shepherd as a user gets it. Every workspace is packed as
 // `npm pack --workspaces` packs it; the tarballs are installed into projects outside the repo
@@ -71,6 +78,8 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(background.splice(0).map((b) => b.stop()));
 });
+
+afterAll(() => removeTemporaryFolders());
 
 describe('the packages, installed from their tarballs into projects outside the repo', () => {
   it('pack one tarball per package: compiled JavaScript, types, README; no sources or tests', () => {

@@ -1,7 +1,21 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { REPO_ROOT, RunResult, describeRun, npm } from './commands';
+
+/** Every folder this module made, removed by removeTemporaryFolders(). */
+const made: string[] = [];
+
+function temporaryFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the tarballs and the projects made so far. */
+export function removeTemporaryFolders(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** One tarball of `npm pack --workspaces --json`. */
 export interface PackedPackage {
@@ -18,7 +32,7 @@ export interface PackedPackage {
  * into a fresh folder outside the repo.
  */
 export async function packWorkspaces(): Promise<PackedPackage[]> {
-  const dest = mkdtempSync(join(tmpdir(), 'shepherd-tarballs-'));
+  const dest = temporaryFolder('shepherd-tarballs-');
   const r = await npm(['pack', '--workspaces', '--json', '--pack-destination', dest], REPO_ROOT);
   if (r.code !== 0) throw new Error(describeRun('npm pack --workspaces', r));
   // Lifecycle scripts (prepack) print before the JSON: it is the last top-level array.
@@ -36,7 +50,7 @@ export async function installProject(
   tarballs: readonly PackedPackage[],
   source?: string,
 ): Promise<{ dir: string; install: RunResult }> {
-  const dir = mkdtempSync(join(tmpdir(), 'shepherd-user-project-'));
+  const dir = temporaryFolder('shepherd-user-project-');
   if (source) {
     cpSync(source, dir, {
       recursive: true,
