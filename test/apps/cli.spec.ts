@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ZkServer } from '@shepherd/zk-server';
@@ -23,9 +23,13 @@ async function cli(
   return { code, out, err };
 }
 
-/** A folder of handler modules written for one test. */
+const folders: string[] = [];
+afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A folder of handler modules written for one test (removed after the file's tests). */
 function moduleDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-handlers-'));
+  folders.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);
