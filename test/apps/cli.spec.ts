@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ZkServer } from '@shepherd/zk-server';
-import { ConfigError } from '../../apps/app-kit/src';
+import { ConfigError, WorkerEnv, createLogger, loadEnv } from '../../apps/app-kit/src';
 import { applyFlagsToEnv, parseCommandLine } from '../../apps/cli/src/command';
 import { COMMANDS } from '../../apps/cli/src/commands';
 import { parsePayload, submitOptions } from '../../apps/cli/src/commands/submit';
@@ -10,6 +10,7 @@ import { workerCommand } from '../../apps/cli/src/commands/worker';
 import { CliOutput, runCli } from '../../apps/cli/src/run-cli';
 import { UsageError } from '../../apps/cli/src/usage-error';
 import { handlersOf, isEsm, loadHandlerModule } from '../../apps/worker/src/handler-module';
+import { workerOptions } from '../../apps/worker/src/worker-app.module';
 import { AppProcess } from './support/app-process';
 
 /** runCli with its output captured. */
@@ -96,6 +97,17 @@ describe('the shepherd command line', () => {
         ['submit', 'echo', '--max-attempts', 'many'],
         /--max-attempts must be a non-negative integer/,
       ],
+      [
+        ['submit', 'echo', '--priority', 'high'],
+        /--priority must be an integer from -1000 to 1000 \(got "high"\)/,
+      ],
+      [
+        ['submit', 'echo', '--priority', '1001'],
+        /--priority must be an integer from -1000 to 1000/,
+      ],
+      [['submit', 'echo', '--priority=-1001'], /--priority must be an integer from -1000 to 1000/],
+      [['submit', 'echo', '--priority', '1.5'], /--priority must be an integer from -1000 to 1000/],
+      [['submit', 'echo', '--priority', ''], /--priority must be an integer from -1000 to 1000/],
     ];
     for (const [argv, message] of cases) {
       const r = await cli(...argv);
@@ -141,6 +153,21 @@ describe('the shepherd command line', () => {
     });
   });
 
+  it('turns on stored error stacks with --error-stacks or WORKER_ERROR_STACKS; off by default', () => {
+    const logger = createLogger('test', 'silent');
+    const stacksOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      applyFlagsToEnv(workerCommand, parseCommandLine(workerCommand, argv).flags, env);
+      return workerOptions(loadEnv(WorkerEnv, env), logger).storeErrorStacks;
+    };
+    expect(stacksOf(['--samples'])).toBe(false);
+    expect(stacksOf(['--samples', '--error-stacks'])).toBe(true);
+    expect(stacksOf(['--samples'], { WORKER_ERROR_STACKS: 'yes' })).toBe(true);
+    expect(stacksOf(['--samples'], { WORKER_ERROR_STACKS: 'false' })).toBe(false);
+    expect(() => stacksOf([], { WORKER_ERROR_STACKS: 'sometimes' })).toThrow(
+      /WORKER_ERROR_STACKS must be true or false/,
+    );
+  });
+
   it('reads the task options and the payload of submit', () => {
     const { flags } = parseCommandLine(
       COMMANDS.find((c) => c.name === 'submit')!,
@@ -162,6 +189,18 @@ describe('the shepherd command line', () => {
       delayMs: 0,
       idempotencyKey: 'k1',
     });
+    const submit = COMMANDS.find((c) => c.name === 'submit')!;
+    const priorityOf = (...argv: string[]) =>
+      submitOptions(parseCommandLine(submit, ['echo', ...argv]).flags).priority;
+    expect(priorityOf()).toBeUndefined();
+    expect(priorityOf('--priority', '10')).toBe(10);
+    expect(priorityOf('--priority=-5')).toBe(-5);
+    expect(priorityOf('--priority', '+1000')).toBe(1000);
+    expect(priorityOf('--priority=-1000')).toBe(-1000);
+    expect(priorityOf('--priority=-0')).toBe(0);
+    expect(() => priorityOf('--priority', '1e3')).toThrow(UsageError);
+    // A negative value after a space reads as a flag: parseArgs refuses it, with a UsageError.
+    expect(() => priorityOf('--priority', '-5')).toThrow(UsageError);
     expect(parsePayload(undefined)).toBeNull();
     expect(parsePayload('{"a":[1]}')).toEqual({ a: [1] });
     expect(() => parsePayload('nope')).toThrow(UsageError);

@@ -128,6 +128,13 @@ describe('the master and worker apps', () => {
     const gaveUp = await client.wait(dead.id, 60_000);
     expect(gaveUp).toMatchObject({ state: 'dead', attempts: 2 });
     expect(gaveUp.error?.message).toContain('attempt 2 of the first 5 fails on purpose');
+    // The stack is not stored (WORKER_ERROR_STACKS is off): it is in the worker's log.
+    expect(gaveUp.error).not.toHaveProperty('stack');
+    const logged = await waitFor('the failed attempt in the worker log', () =>
+      worker.logs.find((l) => l.msg === 'task attempt failed' && l.taskId === dead.id),
+    );
+    expect(logged).toMatchObject({ level: 40, taskId: dead.id, type: 'fail' });
+    expect((logged.err as { stack?: string }).stack).toMatch(/fails on purpose\n\s+at /);
   });
 
   it('a malformed payload fails the task at once, with the reason', async () => {

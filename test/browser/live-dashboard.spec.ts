@@ -141,7 +141,7 @@ describe('the live dashboard', () => {
     await page.click('#submit-form button[type="submit"]');
     const message = page.locator('#submit-form .message', { hasText: 'submitted task-' });
     await message.waitFor();
-    const taskId = /submitted (task-[0-9a-z]{17})/.exec(await message.innerText())?.[1];
+    const taskId = /submitted (task-[0-9a-z]{20})/.exec(await message.innerText())?.[1];
     if (!taskId) throw new Error('the form did not say which task it submitted');
 
     const row = page.locator(`li.task[data-task="${taskId}"]`);
@@ -204,6 +204,28 @@ describe('the live dashboard', () => {
       apps.splice(apps.indexOf(secured.app), 1);
       await secured.app.close();
     }
+  });
+
+  it('flags queued task types that no live worker serves', async () => {
+    await page.goto(url);
+    await page.locator('#link[data-state="live"]').waitFor();
+    const res = await fetch(`${url}/tasks`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'nobody-serves', payload: null }),
+    });
+    const task = (await res.json()) as { id: string; warning?: string };
+    expect(res.status).toBe(202);
+    expect(task.warning).toBe(
+      'no live worker serves type "nobody-serves" yet: the task waits until one does',
+    );
+    const flag = page.locator('#queue-summary .unserved', { hasText: 'nobody-serves' });
+    await flag.waitFor();
+    expect(await flag.innerText()).toMatch(/no live worker serves type nobody-serves/);
+    // Cancelled, it is no longer queued: the flag goes with the next poll.
+    expect((await fetch(`${url}/tasks/${task.id}`, { method: 'DELETE' })).status).toBe(200);
+    await flag.waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
   });
 
   it(`stays responsive while ${BACKLOG.toLocaleString('en-US')} tasks are queued`, async () => {

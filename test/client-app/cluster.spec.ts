@@ -218,6 +218,8 @@ describe('GET /stats', () => {
         p50Ms: expect.any(Number),
         p99Ms: expect.any(Number),
       },
+      // The delayed echo waits, but a worker serves its type.
+      queuedTypesWithoutWorker: [],
     });
     expect(stats.counts.queued).toBeGreaterThanOrEqual(1);
     expect(stats.counts.finished).toBeGreaterThanOrEqual(before.counts.finished + 3);
@@ -312,6 +314,30 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['SubmitTaskDto', 'TaskResponse', 'StatsResponse', 'WorkerResponse']),
     );
     expect(doc.paths['/tasks'].post.responses['202']).toBeDefined();
+  });
+
+  it('documents the limits, the submit warnings and queuedTypesWithoutWorker', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body;
+    const schemas = doc.components.schemas;
+    const description = (schema: string, field: string) =>
+      String(schemas[schema].properties[field].description);
+    expect(description('TaskResponse', 'payload')).toMatch(/512 KiB as JSON.*100 levels/);
+    expect(description('TaskResponse', 'result')).toMatch(
+      /256 KiB as JSON.*fails the task at once/,
+    );
+    expect(description('TaskResponse', 'progress')).toMatch(/4 KiB as JSON/);
+    expect(description('TaskErrorResponse', 'stack')).toMatch(/WORKER_ERROR_STACKS/);
+    expect(description('SubmittedTaskResponse', 'warning')).toMatch(/no live worker/);
+    expect(description('BatchItemResponse', 'warning')).toMatch(/no live worker/);
+    expect(schemas.BatchResponse.required).toEqual(expect.arrayContaining(['ids', 'items']));
+    expect(description('StatsResponse', 'queuedTypesWithoutWorker')).toMatch(/no live worker/);
+    const submit = doc.paths['/tasks'].post;
+    expect(submit.requestBody.description).toMatch(/512 KiB.*100 levels/);
+    expect(submit.responses['202'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/SubmittedTaskResponse',
+    );
+    expect(submit.responses['400'].description).toMatch(/nested deeper than 100 levels/);
+    expect(doc.paths['/tasks/batch'].post.requestBody.description).toMatch(/1 to 1000 tasks/);
   });
 
   it('serves Swagger UI at /docs from local files', async () => {

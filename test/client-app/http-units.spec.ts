@@ -1,4 +1,4 @@
-import type { ArgumentsHost, HttpServer } from '@nestjs/common';
+import { type ArgumentsHost, BadRequestException, type HttpServer } from '@nestjs/common';
 import { createLogger } from '../../apps/app-kit/src';
 import { ConnectTimeoutError } from '@shepherd/coordination';
 import {
@@ -8,12 +8,19 @@ import {
   TaskNotFoundError,
   TaskQueueError,
   TaskStateError,
+  type TaskView,
 } from '@shepherd/taskqueue';
 import { ConnectionLossError, SessionExpiredError } from '@shepherd/zk-protocol';
 import { bearerToken, tokensMatch } from '../../apps/client/src/http/bearer-token';
+import {
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+  rejectDeepBodies,
+} from '../../apps/client/src/http/body-depth';
 import { CoordinationErrorFilter } from '../../apps/client/src/http/coordination-error.filter';
 import { CoordinationUnavailableError } from '../../apps/client/src/http/coordination-unavailable';
 import { TaskErrorFilter, statusOfTaskError } from '../../apps/client/src/http/task-error.filter';
+import { toTaskResponse } from '../../apps/client/src/tasks/task-representation';
 
 /** Records what a filter answers, as the HTTP adapter would send it. */
 function fakeAdapter() {
@@ -90,5 +97,72 @@ describe('bearer tokens', () => {
     expect(tokensMatch('secret-token', 'secret-tokem')).toBe(false);
     expect(tokensMatch('secret', 'secret-token')).toBe(false);
     expect(tokensMatch('', 'secret-token')).toBe(false);
+  });
+});
+
+describe('body nesting depth', () => {
+  it('counts levels of arrays and objects, the body itself as the first', () => {
+    expect(nestsDeeperThan('x'.repeat(1000), 0)).toBe(false);
+    expect(nestsDeeperThan(null, 0)).toBe(false);
+    expect(nestsDeeperThan([], 0)).toBe(true);
+    expect(nestsDeeperThan({ a: [1, { b: null }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [1, { b: null }] }, 2)).toBe(true);
+    expect(nestsDeeperThan({ a: [1, { b: {} }] }, 3)).toBe(true);
+    expect(nestsDeeperThan([[], [[[]]], {}], 3)).toBe(true);
+  });
+
+  it('walks any depth without recursion', () => {
+    let deep: unknown = null;
+    for (let i = 0; i < 1_000_000; i++) deep = i % 2 ? [deep] : { k: deep };
+    expect(nestsDeeperThan(deep, MAX_BODY_DEPTH)).toBe(true);
+    expect(nestsDeeperThan(deep, 1_000_000)).toBe(false);
+  });
+
+  it('refuses a body deeper than MAX_BODY_DEPTH with a 400 before anything else sees it', () => {
+    const nested = (levels: number) => {
+      let v: unknown = [];
+      for (let i = 1; i < levels; i++) v = [v];
+      return v;
+    };
+    const passed: unknown[] = [];
+    rejectDeepBodies({ body: nested(MAX_BODY_DEPTH) }, {}, (err) => passed.push(err));
+    rejectDeepBodies({ body: nested(MAX_BODY_DEPTH + 1) }, {}, (err) => passed.push(err));
+    rejectDeepBodies({}, {}, (err) => passed.push(err));
+    expect(passed).toHaveLength(3);
+    expect(passed[0]).toBeUndefined();
+    expect(passed[1]).toBeInstanceOf(BadRequestException);
+    expect((passed[1] as BadRequestException).getResponse()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'request body is nested deeper than 100 levels',
+    });
+    expect(passed[2]).toBeUndefined();
+  });
+});
+
+describe('the task representation', () => {
+  const view = (error: TaskView['error']): TaskView => ({
+    id: 'task-x',
+    type: 'echo',
+    state: 'dead',
+    attempts: 1,
+    maxAttempts: 1,
+    priority: 0,
+    history: [],
+    payload: null,
+    createdAt: 0,
+    updatedAt: 0,
+    error,
+  });
+
+  it("answers an error's name and message, and its stack only when one was stored", () => {
+    expect(toTaskResponse(view({ name: 'Error', message: 'boom' })).error).toEqual({
+      name: 'Error',
+      message: 'boom',
+    });
+    const stored = { name: 'Error', message: 'boom', stack: 'Error: boom\n    at x' };
+    expect(toTaskResponse(view(stored)).error).toEqual(stored);
+    const odd = { message: 'boom', extra: 1 } as TaskView['error'];
+    expect(toTaskResponse(view(odd)).error).toEqual({ message: 'boom' });
   });
 });

@@ -1,5 +1,7 @@
-import { ClusterEvent, newTaskId } from '@shepherd/taskqueue';
+import { ClusterEvent, type WorkerView, newTaskId } from '@shepherd/taskqueue';
+import { CachedRead, isServed, servingTypes } from '../../apps/client/src/cluster/live-workers';
 import { LatencyWindow, percentile } from '../../apps/client/src/stats/latency-window';
+import { MAX_TRACKED_QUEUED, QueuedTypes } from '../../apps/client/src/stats/queued-types';
 import { SecondBuckets } from '../../apps/client/src/stats/second-buckets';
 import { StatsTracker } from '../../apps/client/src/stats/stats-tracker';
 import { submittedAt, taskLatencyMs } from '../../apps/client/src/stats/task-latency';
@@ -62,6 +64,10 @@ describe('task latency from the id', () => {
     expect(taskLatencyMs(id, T0 + 1234)).toBe(1234);
     expect(taskLatencyMs(id, T0 - 5)).toBe(0);
     expect(submittedAt('not-a-task')).toBeUndefined();
+    // Whatever the priority in front of the time, and for ids made before priorities.
+    expect(submittedAt(newTaskId(T0, undefined, 1000))).toBe(T0);
+    expect(submittedAt(newTaskId(T0, undefined, -1000))).toBe(T0);
+    expect(submittedAt(`task-${T0.toString(36).padStart(9, '0')}abcdefgh`)).toBe(T0);
   });
 });
 
@@ -89,5 +95,84 @@ describe('StatsTracker', () => {
     now = T0 + 120_000;
     expect(t.window().throughput.total).toBe(0);
     expect(t.finished().done).toBe(2);
+  });
+});
+
+describe('QueuedTypes', () => {
+  const ev = (type: ClusterEvent['type'], extra: Partial<ClusterEvent>) =>
+    ({ type, at: T0, ...extra }) as ClusterEvent;
+
+  it('knows the types of the tasks seen queued, until they leave the queue', () => {
+    const q = new QueuedTypes();
+    q.observe(ev('task.queued', { taskId: 'a', taskType: 'resize', state: 'queued' }));
+    q.observe(ev('task.queued', { taskId: 'b', taskType: 'resize', state: 'queued' }));
+    q.observe(ev('task.queued', { taskId: 'c', taskType: 'echo', state: 'queued' }));
+    q.observe(ev('worker.joined', { workerId: 'w1' }));
+    expect(q.types()).toEqual(['echo', 'resize']);
+    q.observe(ev('task.assigned', { taskId: 'c', state: 'assigned' }));
+    q.observe(ev('task.cancelled', { taskId: 'a', state: 'cancelled' }));
+    expect(q.types()).toEqual(['resize']);
+    // Back in the queue: a failed attempt to be retried, a task taken from a lost worker.
+    q.observe(ev('task.failed', { taskId: 'c', taskType: 'echo', state: 'queued' }));
+    q.observe(ev('task.queued', { taskId: 'c', taskType: 'echo', state: 'queued' }));
+    expect(q.types()).toEqual(['echo', 'resize']);
+    q.observe(ev('task.assigned', { taskId: 'b', state: 'assigned' }));
+    q.observe(ev('task.reassigned', { taskId: 'b', taskType: 'resize', state: 'queued' }));
+    q.observe(ev('task.assigned', { taskId: 'c', state: 'assigned' }));
+    expect(q.types()).toEqual(['resize']);
+    // Its record was gone when read: it had moved on already.
+    q.observe(ev('task.queued', { taskId: 'd', state: 'queued' }));
+    expect(q.types()).toEqual(['resize']);
+  });
+
+  it('forgets what was seen before the queue was seen empty, and stays bounded', () => {
+    const q = new QueuedTypes();
+    q.observe({ type: 'task.queued', at: T0, taskId: 'a', taskType: 'old', state: 'queued' });
+    q.observe({ type: 'task.queued', at: T0 + 10, taskId: 'b', taskType: 'new', state: 'queued' });
+    q.forgetQueuedBefore(T0 + 5);
+    expect(q.types()).toEqual(['new']);
+    for (let i = 0; i <= MAX_TRACKED_QUEUED; i++)
+      q.observe({
+        type: 'task.queued',
+        at: T0 + 20,
+        taskId: `t${i}`,
+        taskType: 'x',
+        state: 'queued',
+      });
+    expect(q.types()).toEqual(['x']);
+  });
+});
+
+describe('the live workers as submissions see them', () => {
+  const worker = (types: string[], draining = false) =>
+    ({ id: 'w', concurrency: 1, prefetch: 0, types, draining, running: [] }) as WorkerView;
+
+  it('serve the types advertised by workers that are not draining, any type for "*"', () => {
+    const serving = servingTypes([worker(['echo']), worker(['resize'], true)]);
+    expect(isServed(serving, 'echo')).toBe(true);
+    expect(isServed(serving, 'resize')).toBe(false);
+    expect(isServed(servingTypes([worker(['*'])]), 'resize')).toBe(true);
+    expect(isServed(servingTypes([]), 'echo')).toBe(false);
+  });
+
+  it('are read at most once per ttl, and concurrent callers share the read', async () => {
+    let now = T0;
+    let reads = 0;
+    let fail = false;
+    const cache = new CachedRead(
+      () => (fail ? Promise.reject(new Error('down')) : Promise.resolve(++reads)),
+      1000,
+      () => now,
+    );
+    expect(await Promise.all([cache.get(), cache.get(), cache.get()])).toEqual([1, 1, 1]);
+    now += 999;
+    expect(await cache.get()).toBe(1);
+    now += 1;
+    expect(await cache.get()).toBe(2);
+    now += 1000;
+    fail = true;
+    await expect(cache.get()).rejects.toThrow('down');
+    fail = false;
+    expect(await cache.get()).toBe(3);
   });
 });

@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { TaskQueueClient, Worker } from '@shepherd/taskqueue';
 import { ZkServer } from '@shepherd/zk-server';
+import { priorityOf } from '@shepherd/taskqueue';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -38,7 +40,7 @@ describe('POST /tasks', () => {
       .expect(202)
       .expect('Content-Type', /json/);
     const task = res.body as Record<string, unknown> & { id: string };
-    expect(task.id).toMatch(/^task-[0-9a-z]{17}$/);
+    expect(task.id).toMatch(/^task-[0-9a-z]{20}$/);
     expect(res.headers.location).toBe(`/tasks/${task.id}`);
     expect(task).toEqual({
       id: task.id,
@@ -47,6 +49,7 @@ describe('POST /tasks', () => {
       worker: null,
       attempts: 0,
       maxAttempts: 3,
+      priority: 0,
       history: [{ at: expect.stringMatching(ISO), event: 'queued' }],
       payload: { hello: ['world', 1, null] },
       createdAt: expect.stringMatching(ISO),
@@ -94,6 +97,18 @@ describe('POST /tasks', () => {
     await api().delete(`/tasks/${first.id}`).expect(200);
   });
 
+  it('takes a priority, and shows it in the task', async () => {
+    for (const priority of [-1000, 7, 1000]) {
+      const task = await submit({ type: 'echo', payload: priority, priority });
+      expect(task).toMatchObject({ priority, state: 'queued' });
+      expect(priorityOf(task.id)).toBe(priority);
+      const done = (await api().get(`/tasks/${task.id}?wait=10`).expect(200)).body;
+      expect(done).toMatchObject({ state: 'done', priority, result: priority });
+    }
+    const listed = (await api().get('/tasks?limit=3').expect(200)).body.items;
+    expect(listed.map((t: { priority: number }) => t.priority)).toEqual([1000, 7, -1000]);
+  });
+
   it('takes a task without a payload (null)', async () => {
     const task = await submit({ type: 'echo' });
     expect(task.payload).toBeNull();
@@ -116,6 +131,31 @@ describe('POST /tasks', () => {
       'maxAttempts must not be less than 1',
     ],
     ['a fractional delay', { type: 'echo', delayMs: 1.5 }, 'delayMs must be an integer number'],
+    [
+      'a priority above 1000',
+      { type: 'echo', priority: 1001 },
+      'priority must not be greater than 1000',
+    ],
+    [
+      'a priority below -1000',
+      { type: 'echo', priority: -1001 },
+      'priority must not be less than -1000',
+    ],
+    [
+      'a fractional priority',
+      { type: 'echo', priority: 1.5 },
+      'priority must be an integer number',
+    ],
+    [
+      'a priority as a word',
+      { type: 'echo', priority: 'high' },
+      'priority must be an integer number',
+    ],
+    [
+      'a priority as a string',
+      { type: 'echo', priority: '5' },
+      'priority must be an integer number',
+    ],
     [
       'an empty idempotency key',
       { type: 'echo', idempotencyKey: '' },
@@ -148,6 +188,41 @@ describe('POST /tasks', () => {
     await api().post('/tasks').set('Content-Type', 'text/plain').send('echo').expect(400);
   });
 
+  const nested = (levels: number, kind: 'array' | 'object') =>
+    kind === 'array'
+      ? '['.repeat(levels) + ']'.repeat(levels)
+      : '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1);
+  const postJson = (path: string, text: string) =>
+    api().post(path).set('Content-Type', 'application/json').send(text);
+
+  it.each([['array'], ['object']] as const)(
+    'answers 400 for a payload of %ss nested 2,000 levels deep (4 KB), and keeps serving',
+    async (kind) => {
+      for (const [path, body] of [
+        ['/tasks', `{"type":"echo","payload":${nested(2000, kind)}}`],
+        ['/tasks/batch', `{"tasks":[{"type":"echo","payload":${nested(2000, kind)}}]}`],
+        ['/tasks', nested(5000, kind)],
+      ]) {
+        const res = await postJson(path, body).expect(400);
+        expect(res.body).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'request body is nested deeper than 100 levels',
+        });
+      }
+      await submit({ type: 'echo', payload: 'still serving' });
+    },
+  );
+
+  it('takes a body nested 100 levels, and refuses one of 101', async () => {
+    // The body is level 1: its payload has 99 levels of its own.
+    const ok = await postJson('/tasks', `{"type":"echo","payload":${nested(99, 'array')}}`);
+    expect(ok.status).toBe(202);
+    const deeper = await postJson('/tasks', `{"type":"echo","payload":${nested(100, 'object')}}`);
+    expect(deeper.status).toBe(400);
+    expect(deeper.body.message).toBe('request body is nested deeper than 100 levels');
+  });
+
   it('answers 413 for a payload over 512 KiB', async () => {
     const res = await api()
       .post('/tasks')
@@ -178,13 +253,33 @@ describe('POST /tasks/batch', () => {
   it('answers 202 with the ids in order, and every task runs', async () => {
     const tasks = [1, 2, 3].map((n) => ({ type: 'echo', payload: { n } }));
     const res = await api().post('/tasks/batch').send({ tasks }).expect(202);
-    expect(res.body).toEqual({ ids: [expect.any(String), expect.any(String), expect.any(String)] });
+    expect(res.body).toEqual({
+      ids: [expect.any(String), expect.any(String), expect.any(String)],
+      items: (res.body.ids as string[]).map((id) => ({ id })),
+    });
     const ids = res.body.ids as string[];
     expect([...ids].sort()).toEqual(ids);
     for (const [i, id] of ids.entries()) {
       const done = (await api().get(`/tasks/${id}?wait=10`).expect(200)).body;
       expect(done).toMatchObject({ state: 'done', result: { n: i + 1 } });
     }
+  });
+
+  it('takes a priority per item', async () => {
+    const tasks = [-1, 0, 1].map((priority) => ({ type: 'echo', payload: priority, priority }));
+    const res = await api().post('/tasks/batch').send({ tasks }).expect(202);
+    const ids = res.body.ids as string[];
+    expect(ids.map((id) => priorityOf(id))).toEqual([-1, 0, 1]);
+    for (const [i, id] of ids.entries())
+      expect((await api().get(`/tasks/${id}?wait=10`).expect(200)).body).toMatchObject({
+        state: 'done',
+        priority: i - 1,
+      });
+    const bad = await api()
+      .post('/tasks/batch')
+      .send({ tasks: [{ type: 'echo' }, { type: 'echo', priority: 2000 }] })
+      .expect(400);
+    expect(bad.body.message).toContain('tasks.1.priority must not be greater than 1000');
   });
 
   it('answers 400 for an invalid item, and queues none of them', async () => {
@@ -354,6 +449,8 @@ describe('POST /tasks/:id/retry', () => {
     const task = await submit({ type: 'fail', payload: { times: 99 }, maxAttempts: 1 });
     const dead = (await api().get(`/tasks/${task.id}?wait=10`).expect(200)).body;
     expect(dead).toMatchObject({ state: 'dead', attempts: 1, error: { message: 'fail #1' } });
+    // Name and message only: the stack (the worker's file paths) stays in the worker's log.
+    expect(dead.error).toEqual({ name: 'Error', message: 'fail #1' });
 
     const res = await api().post(`/tasks/${task.id}/retry`).expect(202);
     expect(res.body).toMatchObject({ id: task.id, state: 'queued', attempts: 0 });
@@ -371,5 +468,81 @@ describe('POST /tasks/:id/retry', () => {
     const done = (await api().get(`/tasks/${task.id}?wait=15`).expect(200)).body;
     expect(done).toMatchObject({ state: 'done', attempts: 2, result: { attempt: 2 } });
     expect(done.history.map((e: { event: string }) => e.event)).toContain('retry-scheduled');
+  });
+});
+
+describe('a task type no live worker serves', () => {
+  const warning = (type: string) =>
+    `no live worker serves type "${type}" yet: the task waits until one does`;
+
+  it('is queued all the same, with a warning in the 202', async () => {
+    const res = await api().post('/tasks').send({ type: 'resize', payload: 1 }).expect(202);
+    expect(res.body).toMatchObject({ type: 'resize', state: 'queued', warning: warning('resize') });
+    expect(res.headers.location).toBe(`/tasks/${res.body.id}`);
+    // Only the answer to the submission says it; the task itself does not carry it.
+    const got = await api().get(`/tasks/${res.body.id}`).expect(200);
+    expect(got.body).toMatchObject({ state: 'queued' });
+    expect(got.body).not.toHaveProperty('warning');
+    expect(await submit({ type: 'echo' })).not.toHaveProperty('warning');
+  });
+
+  it('is warned about per item of a batch', async () => {
+    const res = await api()
+      .post('/tasks/batch')
+      .send({ tasks: [{ type: 'echo' }, { type: 'resize' }, { type: 'thumbnail' }] })
+      .expect(202);
+    const [echo, resize, thumbnail] = res.body.ids as string[];
+    expect(res.body.items).toEqual([
+      { id: echo },
+      { id: resize, warning: warning('resize') },
+      { id: thumbnail, warning: warning('thumbnail') },
+    ]);
+  });
+
+  it('lists the workers once for a burst of submissions, not once per request', async () => {
+    const client = h.app.get(TaskQueueClient);
+    const workers = jest.spyOn(client, 'workers');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => api().post('/tasks').send({ type: 'resize' })),
+      );
+      expect(answers.map((a) => [a.status, a.body.warning])).toEqual(
+        answers.map(() => [202, warning('resize')]),
+      );
+      // Read at most once a second: a slow machine may need a second read, never twenty.
+      expect(workers.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      workers.mockRestore();
+    }
+  });
+
+  it('is listed by /stats for the dashboard, until a worker for it registers', async () => {
+    await submit({ type: 'resize' });
+    const unserved = async () =>
+      (await api().get('/stats').expect(200)).body.queuedTypesWithoutWorker as string[];
+    await waitFor('/stats to list resize and thumbnail', async () => {
+      const types = await unserved();
+      return types.includes('resize') && types.includes('thumbnail');
+    });
+    expect(await unserved()).not.toContain('echo');
+
+    const worker = new Worker({
+      id: 'w-resize',
+      connection: await h.connection(),
+      handlers: { resize: (t) => t.payload ?? null },
+      closeConnection: false,
+    });
+    await worker.start();
+    try {
+      // The worker list is cached for a second: then the warning goes, and /stats drops it.
+      await waitFor('a resize task submitted without a warning', async () => {
+        const res = await api().post('/tasks').send({ type: 'resize' }).expect(202);
+        return res.body.warning === undefined;
+      });
+      await waitFor('/stats to drop resize', async () => !(await unserved()).includes('resize'));
+      expect(await unserved()).toContain('thumbnail');
+    } finally {
+      await worker.stop({ graceMs: 0 });
+    }
   });
 });

@@ -179,8 +179,63 @@ const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
 );
 
+/**
+ * Arrays and objects nested up to 5,000 levels (a 4 KB body reaches 2,000), as JSON text: built
+ * as a string, since JSON.stringify itself runs out of stack on such values. Mostly around the
+ * API's limit (MAX_BODY_DEPTH, 100 levels), where an off-by-one would show.
+ */
+const deepJson = fc
+  .record({
+    depth: fc.oneof(
+      fc.integer({ min: 1, max: 5000 }),
+      fc.integer({ min: 90, max: 110 }),
+      fc.constantFrom(1999, 2000, 2001, 4999, 5000),
+    ),
+    // Which container each level is: all arrays, all objects, or mixed.
+    shape: fc.constantFrom('array', 'object', 'mixed'),
+    leaf: fc.constantFrom('null', '1', '"x"', '[]', '{}', 'true'),
+    key: fc.constantFrom('a', 'payload', '__proto__', 'type', ''),
+  })
+  .map(({ depth, shape, leaf, key }) => {
+    const inner = leaf === '[]' || leaf === '{}' ? depth - 1 : depth;
+    const levels = Array.from({ length: inner }, (_, i) =>
+      shape === 'mixed' ? (i % 3 === 0 ? 'object' : 'array') : shape,
+    );
+    const open = levels.map((l) => (l === 'array' ? '[' : `{${JSON.stringify(key)}:`)).join('');
+    const close = levels
+      .reverse()
+      .map((l) => (l === 'array' ? ']' : '}'))
+      .join('');
+    return { text: open + leaf + close, depth };
+  });
+
+/** Where a deep value goes in a request, and how many levels the request adds above it. */
+const deepBody = fc
+  .tuple(
+    deepJson,
+    fc.constantFrom(
+      { path: '/tasks', wrap: (v: string) => `{"type":"echo","payload":${v}}`, above: 1 },
+      {
+        path: '/tasks/batch',
+        wrap: (v: string) => `{"tasks":[{"type":"echo"},{"type":"echo","payload":${v}}]}`,
+        above: 3,
+      },
+      { path: '/tasks', wrap: (v: string) => v, above: 0 },
+      { path: '/tasks', wrap: (v: string) => `{"type":"echo","extra":${v}}`, above: 1 },
+      { path: '/tasks', wrap: (v: string) => `{"type":${v}}`, above: 1 },
+      { path: '/tasks/batch', wrap: (v: string) => `{"tasks":${v}}`, above: 1 },
+      { path: '/tasks/batch', wrap: (v: string) => `{"tasks":[${v}]}`, above: 2 },
+    ),
+  )
+  .map(([value, at]) => ({
+    path: at.path,
+    body: at.wrap(value.text),
+    depth: value.depth + at.above,
+  }));
+
 /** What goes on the wire: JSON, broken JSON, or something else entirely. */
 const rawBody = fc.oneof(
+  { weight: 1, arbitrary: deepBody.map((b) => b.body) },
   { weight: 4, arbitrary: jsonBody.map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: jsonBody.map((v) => JSON.stringify(v).slice(0, -1)) },
   {
@@ -395,4 +450,34 @@ it('a valid submission is queued exactly once per item, as sent', async () => {
     ),
     { seed: SEED, numRuns: runs(40) },
   );
+});
+
+it('a deeply nested body (arrays, objects, up to 5,000 levels) is a 400 or a 202, never a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(deepBody, async ({ path, body, depth }) => {
+      const before = await total();
+      const res = await request(h.http)
+        .post(path)
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .ok(() => true);
+      const fresh = newIds(res.status, res.body);
+      const after = await total();
+      const where = `POST ${path} (${depth} levels) ${body.slice(0, 120)} -> ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
+      expect([where, [202, 400].includes(res.status)]).toEqual([where, true]);
+      if (depth > 100)
+        expect([where, res.body]).toEqual([
+          where,
+          {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'request body is nested deeper than 100 levels',
+          },
+        ]);
+      expect([where, after - before]).toEqual([where, fresh.length]);
+    }),
+    { seed: SEED, numRuns: runs(120) },
+  );
+  // And the app still serves.
+  await request(h.http).post('/tasks').send({ type: 'echo' }).expect(202);
 });

@@ -349,6 +349,46 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       expect((await c.submit('echo', { n: 3 }, { idempotencyKey: 'order-42' })).id).toBe(keyed.id);
     });
 
+    it('runs higher priorities first, each in submit order: at takeover and when busy', async () => {
+      cluster = await openCluster(target(), 'priority');
+      const c = cluster.client;
+      const submit = async (count: number, priority?: number) =>
+        (
+          await c.submitMany(
+            Array.from({ length: count }, (_, n) => ({
+              type: 'echo',
+              payload: { n },
+              options: priority === undefined ? {} : { priority },
+            })),
+          )
+        ).map((v) => v.id);
+      const started = () =>
+        cluster!
+          .executions()
+          .filter((e) => e.event === 'start')
+          .map((e) => e.task);
+
+      // Queued before any master runs: the leader learns the order from its listing of /tasks.
+      const low = await submit(2, -5);
+      const high = await submit(2, 5);
+      const normal = await submit(2);
+      await cluster.spawn('master', 'm1').ready();
+      await cluster.spawn('worker', 'w1', 1).ready(); // one slot, no prefetch
+      await waitAllTerminal(c, [...low, ...high, ...normal], 30000);
+      expect(started()).toEqual([...high, ...normal, ...low]);
+
+      // Submitted while the only slot is busy: the leader learns of them from watch events.
+      const [busy] = await c.submitMany([{ type: 'sleep', payload: { ms: 3000 } }]);
+      await waitFor('w1 to be busy', () => started().includes(busy.id) || undefined);
+      const low2 = await submit(2, -5);
+      const high2 = await submit(2, 5);
+      const normal2 = await submit(2);
+      const views = await waitAllTerminal(c, [busy.id, ...low2, ...high2, ...normal2], 30000);
+      completedOnce(views);
+      expect(started().slice(6)).toEqual([busy.id, ...high2, ...normal2, ...low2]);
+      expect(views.map((v) => v.priority)).toEqual([0, -5, -5, 5, 5, 0, 0]);
+    });
+
     it('a large backlog is accepted, then drained', async () => {
       const t = target();
       cluster = await openCluster(t, 'backlog');

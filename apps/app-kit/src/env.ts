@@ -88,6 +88,13 @@ export class WorkerEnv extends CommonEnv {
   /** Serve the sample handlers (echo, sleep, sha256, fail); default: when there is no module. */
   @BooleanSetting('WORKER_SAMPLES')
   WORKER_SAMPLES?: boolean;
+
+  /**
+   * Store failed attempts' stack traces in the task records, where the REST API returns them
+   * (default false: name and message only; the stack is in the worker's log either way).
+   */
+  @BooleanSetting('WORKER_ERROR_STACKS')
+  WORKER_ERROR_STACKS?: boolean;
 }
 
 /** Several property decorators as one. */

@@ -31,6 +31,15 @@ describe('loadEnv', () => {
     );
   });
 
+  it('reads WORKER_ERROR_STACKS as a boolean, unset by default', () => {
+    expect(loadEnv(WorkerEnv, {}).WORKER_ERROR_STACKS).toBeUndefined();
+    expect(loadEnv(WorkerEnv, { WORKER_ERROR_STACKS: 'true' }).WORKER_ERROR_STACKS).toBe(true);
+    expect(loadEnv(WorkerEnv, { WORKER_ERROR_STACKS: 'no' }).WORKER_ERROR_STACKS).toBe(false);
+    expect(() => loadEnv(WorkerEnv, { WORKER_ERROR_STACKS: 'on' })).toThrow(
+      /WORKER_ERROR_STACKS must be true or false/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadEnv(ClientEnv, { PORT: '', API_TOKEN: '' })).toMatchObject({ PORT: 3000 });
   });

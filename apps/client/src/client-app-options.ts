@@ -6,7 +6,10 @@ export interface ClientAppOptions {
   logger: Logger;
   /** A comment line on every open /events stream this often, so proxies keep it open. */
   sseHeartbeatMs?: number;
-  /** Cluster reads behind /stats and /metrics are shared for this long. */
+  /**
+   * Cluster reads behind /stats and /metrics are shared for this long, and so is the list of
+   * live workers that submissions are checked against (the `warning` of a 202).
+   */
   statsCacheMs?: number;
 }
 

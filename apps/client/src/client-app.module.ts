@@ -8,6 +8,7 @@ import {
   resolveClientAppOptions,
 } from './client-app-options';
 import { ClusterController } from './cluster/cluster.controller';
+import { LiveWorkers } from './cluster/live-workers';
 import { DashboardModule } from './dashboard-module/dashboard.module';
 import { ClusterEventFeed } from './events/cluster-event-feed';
 import { EventsController } from './events/events.controller';
@@ -53,6 +54,7 @@ export class ClientAppModule {
         { provide: CLIENT_APP_OPTIONS, useValue: resolved },
         ClusterEventFeed,
         StatsService,
+        LiveWorkers,
         MetricsService,
         ApiTokenGuard,
         CoordinationGuard,

@@ -6,6 +6,7 @@ import { type ClientEnv, type Logger, PinoNestLogger, ensureChroot } from '../..
 import { ClientAppModule } from './client-app.module';
 import type { ClientAppOptions } from './client-app-options';
 import { CoordinationErrorFilter } from './http/coordination-error.filter';
+import { rejectDeepBodies } from './http/body-depth';
 import { RequestBodyFilter, keepBodyParserErrors } from './http/request-body.filter';
 import { TaskErrorFilter } from './http/task-error.filter';
 import { setupOpenApi } from './openapi/openapi';
@@ -55,6 +56,8 @@ export async function createClientApp(
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(keepBodyParserErrors);
+  // Before anything recursive (validation, class-transformer) walks the body.
+  app.use(rejectDeepBodies);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

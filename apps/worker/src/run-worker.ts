@@ -5,7 +5,7 @@ import { WorkerAppModule, WorkerHandlers, loadWorkerHandlers } from './worker-ap
 /**
  * One worker as this process (`shepherd worker`). Config from the environment (ZK_CONNECT,
  * ZK_SESSION_TIMEOUT_MS, ZK_AUTH, WORKER_ID, WORKER_CONCURRENCY, WORKER_PREFETCH,
- * WORKER_HANDLERS, WORKER_SAMPLES, LOG_LEVEL). Start as many as you like, on any machine that
+ * WORKER_HANDLERS, WORKER_SAMPLES, WORKER_ERROR_STACKS, LOG_LEVEL). Start as many as you like, on any machine that
  * reaches ZK_CONNECT. SIGTERM or SIGINT: graceful drain, exit 0.
  */
 export function runWorker(): void {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { WorkerModule } from '@shepherd/nestjs';
+import { WorkerModule, type WorkerModuleOptions } from '@shepherd/nestjs';
 import { APP_LOGGER, WorkerEnv, appCoreModules, type Logger, zkAcl } from '../../app-kit/src';
 import { defaultWorkerId } from '@shepherd/taskqueue';
 import { HandlerTable, loadHandlerModule } from './handler-module';
@@ -25,6 +25,24 @@ export async function loadWorkerHandlers(env: WorkerEnv): Promise<WorkerHandlers
   return { table, samples: env.WORKER_SAMPLES ?? env.WORKER_HANDLERS === undefined };
 }
 
+/** The Worker's options from the environment (its connection comes from ZooKeeperModule). */
+export function workerOptions(
+  env: WorkerEnv,
+  logger: Logger,
+  table: HandlerTable = {},
+): WorkerModuleOptions {
+  return {
+    id: workerId(env),
+    concurrency: env.WORKER_CONCURRENCY,
+    prefetch: env.WORKER_PREFETCH,
+    // Off unless asked for: records (and the REST API) carry name and message, the log the stack.
+    storeErrorStacks: env.WORKER_ERROR_STACKS ?? false,
+    acl: zkAcl(env),
+    logger: logger.child({ component: 'worker' }),
+    handlers: table,
+  };
+}
+
 /**
  * The worker app: a session, a Worker registered as /workers/<id>, the handlers of the user's
  * module, and the @TaskHandler methods of its providers (the samples, when asked for).
@@ -44,14 +62,7 @@ export class WorkerAppModule {
         ...appCoreModules(WorkerEnv, env, logger),
         WorkerModule.forRootAsync({
           inject: [WorkerEnv, APP_LOGGER],
-          useFactory: (e: WorkerEnv, log: Logger) => ({
-            id: workerId(e),
-            concurrency: e.WORKER_CONCURRENCY,
-            prefetch: e.WORKER_PREFETCH,
-            acl: zkAcl(e),
-            logger: log.child({ component: 'worker' }),
-            handlers: handlers.table,
-          }),
+          useFactory: (e: WorkerEnv, log: Logger) => workerOptions(e, log, handlers.table),
         }),
       ],
       providers: handlers.samples ? [SampleHandlers] : [],

@@ -3,7 +3,14 @@ export * from './errors';
 export * from './cluster-event';
 export { BUCKETS, BUCKET_COUNT, bucketOf } from './layout/buckets';
 export { BUCKETED_ROOTS, ROOTS, locate, paths, type LayoutLocation } from './layout/paths';
-export { newTaskId, isTaskId } from './model/task-id';
+export {
+  DEFAULT_PRIORITY,
+  compareSubmitOrder,
+  isTaskId,
+  newTaskId,
+  priorityOf,
+  submittedAt,
+} from './model/task-id';
 export * from './model/task-state';
 export { LIMITS, TASK_TYPE_PATTERN } from './model/limits';
 export {

@@ -1,9 +1,17 @@
-import { RecentTasks, submittedAtOf } from '../../../apps/client/dashboard/src/recent-tasks';
+import {
+  RecentTasks,
+  priorityOf,
+  submittedAtOf,
+} from '../../../apps/client/dashboard/src/recent-tasks';
 import type { TaskView } from '../../../apps/client/dashboard/src/wire';
 
-/** A task id as the core makes them: "task-" + 9 base-36 chars of ms + 8 random ones. */
-function idAt(ms: number, suffix = 'aaaaaaaa'): string {
-  return `task-${ms.toString(36).padStart(9, '0')}${suffix}`;
+/**
+ * A task id as the core makes them: "task-" + 3 base-36 chars of (1000 - priority) + 9 of ms +
+ * 8 random ones.
+ */
+function idAt(ms: number, suffix = 'aaaaaaaa', priority = 0): string {
+  const field = (1000 - priority).toString(36).padStart(3, '0');
+  return `task-${field}${ms.toString(36).padStart(9, '0')}${suffix}`;
 }
 
 function view(id: string, over: Partial<TaskView> = {}): TaskView {
@@ -25,8 +33,30 @@ function view(id: string, over: Partial<TaskView> = {}): TaskView {
 const T0 = Date.UTC(2026, 0, 1);
 
 describe('RecentTasks', () => {
-  it('reads the submit time from the id', () => {
+  it('reads the submit time and the priority from the id', () => {
     expect(submittedAtOf(idAt(T0))).toBe(T0);
+    expect(submittedAtOf(idAt(T0, 'aaaaaaaa', -1000))).toBe(T0);
+    expect([-1000, -3, 0, 1000].map((p) => priorityOf(idAt(T0, 'aaaaaaaa', p)))).toEqual([
+      -1000, -3, 0, 1000,
+    ]);
+    // An id made before priorities: no priority field, priority 0.
+    const old = `task-${T0.toString(36).padStart(9, '0')}aaaaaaaa`;
+    expect([submittedAtOf(old), priorityOf(old)]).toEqual([T0, 0]);
+  });
+
+  it('lists newest first whatever the priority, and keeps the priority for the row', () => {
+    const tasks = new RecentTasks(3);
+    const ids = [1000, -1000, 0, 5].map((p, i) => idAt(T0 + i, 'aaaaaaaa', p));
+    for (const id of ids) tasks.applyEvent({ type: 'task.queued', at: T0, taskId: id });
+    expect(tasks.list().map((r) => [r.id, r.priority])).toEqual([
+      [ids[3], 5],
+      [ids[2], 0],
+      [ids[1], -1000],
+    ]);
+    // Older than every row shown, though its priority sorts it first as a string.
+    expect(tasks.applyEvent({ type: 'task.assigned', at: T0, taskId: ids[0] })).toBeUndefined();
+    const row = tasks.upsertView(view(ids[3], { priority: 5 }));
+    expect(row?.priority).toBe(5);
   });
 
   it('follows a task through its events, remembering the workers it was taken from', () => {

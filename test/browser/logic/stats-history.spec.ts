@@ -32,4 +32,13 @@ describe('StatsHistory', () => {
       [t0 + 12_000, 30, 60],
     ]);
   });
+
+  it("gives the newest answer's queued types that no worker serves, strings only", () => {
+    const h = new StatsHistory(10_000);
+    expect(h.unservedTypes()).toEqual([]);
+    h.add({ ...stats(t0, []), queuedTypesWithoutWorker: ['resize', 7 as never, 'thumb'] }, 0);
+    expect(h.unservedTypes()).toEqual(['resize', 'thumb']);
+    h.add(stats(t0 + 2000, []), 0); // an older server: no such field
+    expect(h.unservedTypes()).toEqual([]);
+  });
 });

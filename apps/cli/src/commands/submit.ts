@@ -1,5 +1,11 @@
 import { ZooKeeperConnection } from '@shepherd/coordination';
-import { SubmitOptions, TaskQueueClient, TaskView, WaitTimeoutError } from '@shepherd/taskqueue';
+import {
+  LIMITS,
+  SubmitOptions,
+  TaskQueueClient,
+  TaskView,
+  WaitTimeoutError,
+} from '@shepherd/taskqueue';
 import {
   CommonEnv,
   ConfigError,
@@ -33,6 +39,20 @@ function integerFlag(flags: CommandInput['flags'], name: string): number | undef
   return Number(raw);
 }
 
+/** --priority: an integer from -1000 to 1000, or a UsageError. */
+function priorityFlag(flags: CommandInput['flags']): number | undefined {
+  const raw = flags.priority;
+  if (raw === undefined) return undefined;
+  const { minPriority, maxPriority } = LIMITS;
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  const value = Number(text);
+  if (!/^[-+]?\d+$/.test(text) || value < minPriority || value > maxPriority)
+    throw new UsageError(
+      `--priority must be an integer from ${minPriority} to ${maxPriority} (got "${String(raw)}")`,
+    );
+  return value || 0; // -0 as 0
+}
+
 /** The payload argument: JSON, or a UsageError that says where it stopped parsing. */
 export function parsePayload(text: string | undefined): unknown {
   if (text === undefined) return null;
@@ -54,6 +74,8 @@ export function submitOptions(flags: CommandInput['flags']): SubmitOptions {
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (delayMs !== undefined) options.delayMs = delayMs;
   if (backoffMs !== undefined) options.backoffMs = backoffMs;
+  const priority = priorityFlag(flags);
+  if (priority !== undefined) options.priority = priority;
   if (typeof flags['idempotency-key'] === 'string')
     options.idempotencyKey = flags['idempotency-key'];
   return options;
@@ -97,6 +119,11 @@ export const submitCommand: Command = {
     option('delay-ms', '<ms>', 'not started before this long from now'),
     option('backoff-ms', '<ms>', 'first retry delay, doubled each retry (default 1000)'),
     option('idempotency-key', '<key>', 'the same key again returns the first task'),
+    option(
+      'priority',
+      '<n>',
+      'higher runs first: -1000 to 1000 (default 0); a negative one as --priority=-5',
+    ),
     option(
       'connect-timeout-ms',
       '<ms>',

@@ -24,6 +24,12 @@ export const workerCommand: Command = {
     flag('id', 'WORKER_ID', '<id>', 'worker id (default <host>-<pid>)'),
     flag('concurrency', 'WORKER_CONCURRENCY', '<n>', 'tasks run at once (default 4)'),
     flag('prefetch', 'WORKER_PREFETCH', '<n>', 'tasks held beyond that (default concurrency/4)'),
+    {
+      name: 'error-stacks',
+      type: 'boolean',
+      env: 'WORKER_ERROR_STACKS',
+      help: 'store error stacks in failed tasks (default: name and message; stacks in the log)',
+    },
     ...CONNECTION_FLAGS,
   ],
   maxPositionals: 0,

@@ -5,6 +5,17 @@ import type { StatsHistory } from './stats-history.js';
 
 const DEPTHS = ['queued', 'assigned', 'running', 'finished', 'dead'] as const;
 
+/** Unserved task types named in the line; the rest are counted. */
+const UNSERVED_SHOWN = 10;
+
+/** "resize, thumbnail" or, past UNSERVED_SHOWN, "a, b, ... and 3 more". */
+function typeList(types: readonly string[]): string {
+  const shown = types.slice(0, UNSERVED_SHOWN).join(', ');
+  return types.length > UNSERVED_SHOWN
+    ? `${shown} and ${types.length - UNSERVED_SHOWN} more`
+    : shown;
+}
+
 /** Queue depth by state, what finished since the app started, and the chart. */
 export class QueueView {
   constructor(
@@ -30,8 +41,21 @@ export class QueueView {
     );
     const since = stats.finishedSinceStart ?? {};
     const perMinute = stats.throughput?.total;
+    const unserved = history.unservedTypes();
     fill(
       this.summary,
+      unserved.length > 0 &&
+        h(
+          'span',
+          {
+            class: 'unserved warn',
+            title: 'Queued tasks of these types wait until a worker that serves them registers',
+          },
+          `⚠ no live worker serves ${unserved.length === 1 ? 'type' : 'types'} `,
+          h('strong', {}, typeList(unserved)),
+          ': their tasks stay queued',
+        ),
+      unserved.length > 0 && h('br'),
       h('span', {}, 'since the API started: '),
       h('strong', { class: 'good' }, count(since.done ?? 0)),
       ' done · ',

@@ -12,6 +12,8 @@ export interface TaskRow {
   /** Workers the task was taken from after they were lost, oldest first. */
   lostFrom: string[];
   error?: string;
+  /** Higher runs first; 0 unless given at submit. */
+  priority: number;
   submittedAt: number;
   updatedAt: number;
   /** Bumped on every change, so the view rewrites only the rows that moved. */
@@ -19,15 +21,32 @@ export interface TaskRow {
 }
 
 /**
- * The submit time a task id carries: `task-` + 9 base-36 characters of epoch milliseconds +
- * 8 random ones. Ids therefore sort in submit order, which is the order rows are shown in.
+ * A task id: `task-` + 3 base-36 characters of (1000 - priority) + 9 of the submit time in
+ * epoch milliseconds + 8 random ones; ids made before priorities lack the first 3 (priority 0).
+ * The string order is the master's (priority first); rows are shown newest first, by the last
+ * 17 characters (time, then random).
  */
+const TASK_ID = /^task-([0-9a-z]{3})?([0-9a-z]{9})[0-9a-z]{8}$/;
+
+/** The submit time a task id carries; NaN for anything else. */
 export function submittedAtOf(id: string): number {
-  const ms = parseInt(id.slice(5, 14), 36);
-  return Number.isFinite(ms) ? ms : NaN;
+  const m = TASK_ID.exec(id);
+  return m ? parseInt(m[2], 36) : NaN;
 }
 
-const byNewest = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+/** The priority a task id carries (0 for an id made before priorities, or not a task id). */
+export function priorityOf(id: string): number {
+  const m = TASK_ID.exec(id);
+  return m?.[1] !== undefined ? 1000 - parseInt(m[1], 36) : 0;
+}
+
+/** Newest first: by submit time and random part (the last 17 characters), then the whole id. */
+export function byNewest(a: string, b: string): number {
+  const ka = a.slice(-17);
+  const kb = b.slice(-17);
+  if (ka !== kb) return ka < kb ? 1 : -1;
+  return a < b ? 1 : a > b ? -1 : 0;
+}
 
 /**
  * The newest tasks, capped. Events for tasks older than every row shown are dropped at once,
@@ -71,6 +90,7 @@ export class RecentTasks {
     row.worker = view.worker ?? undefined;
     row.attempts = view.attempts;
     row.maxAttempts = view.maxAttempts;
+    if (typeof view.priority === 'number') row.priority = view.priority;
     row.progress = view.progress;
     row.error = view.error?.message;
     const lost = view.history
@@ -166,12 +186,13 @@ export class RecentTasks {
   private rowFor(id: string, type?: string, submittedAt?: number): TaskRow | undefined {
     const existing = this.rows.get(id);
     if (existing) return existing;
-    if (this.floor !== undefined && id < this.floor) return undefined;
+    if (this.floor !== undefined && byNewest(id, this.floor) > 0) return undefined;
     const row: TaskRow = {
       id,
       type: type ?? '',
       state: 'queued',
       lostFrom: [],
+      priority: priorityOf(id),
       submittedAt:
         submittedAt !== undefined && Number.isFinite(submittedAt) ? submittedAt : submittedAtOf(id),
       updatedAt: Date.now(),

@@ -66,6 +66,12 @@ export class StatsHistory {
     return out;
   }
 
+  /** The newest answer's queued task types that no live worker serves (strings only). */
+  unservedTypes(): string[] {
+    const types = this.lastStats?.queuedTypesWithoutWorker;
+    return Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string') : [];
+  }
+
   /** Latency and depth samples inside the window, oldest first. */
   points(): readonly StatsSample[] {
     return this.samples;

@@ -144,7 +144,17 @@ export class TasksView {
         'button',
         { class: 'summary', attrs: { type: 'button', 'aria-expanded': String(open) } },
         h('span', { class: 'id', title: row.id }, shortId(row.id)),
-        h('span', { class: 'type' }, row.type),
+        h(
+          'span',
+          { class: 'type' },
+          row.type,
+          row.priority !== 0 &&
+            h(
+              'span',
+              { class: 'priority', title: 'priority: higher runs first' },
+              ` p${row.priority > 0 ? '+' : ''}${row.priority}`,
+            ),
+        ),
         h('span', { class: `badge state ${row.state}` }, row.state),
         h('span', { class: 'worker' }, ...workerCell(row)),
         h('span', { class: 'attempts', title: 'attempts' }, attempts),

@@ -38,6 +38,8 @@ export interface TaskView {
   worker?: string | null;
   attempts: number;
   maxAttempts?: number;
+  /** Higher runs first (-1000 to 1000, default 0). */
+  priority?: number;
   history: HistoryEntry[];
   result?: unknown;
   error?: { message: string; name?: string };
@@ -100,6 +102,11 @@ export interface StatsView {
     p50Ms?: number | null;
     p99Ms?: number | null;
   };
+  /**
+   * Task types with queued tasks that no live worker serves, as far as the client app saw them
+   * queued since it started.
+   */
+  queuedTypesWithoutWorker?: string[];
 }
 
 export type ClusterEventType =

@@ -1,4 +1,5 @@
 import { MAX_LIST_LIMIT, type TaskQueueClient } from '@shepherd/taskqueue';
+import { servingTypes } from '../cluster/live-workers';
 
 /** Tasks by where they are now. */
 export interface TaskCounts {
@@ -15,7 +16,10 @@ export interface ClusterSnapshot {
   workers: number;
   masters: number;
   leader: string | null;
-  /** When it was read (ms since the epoch). */
+  /** The task types the live workers take ("*": any; see servingTypes). */
+  servingTypes: ReadonlySet<string>;
+  /** When the read began and when it ended (ms since the epoch). */
+  startedAt: number;
   readAt: number;
 }
 
@@ -49,6 +53,7 @@ export class ClusterSnapshotReader {
   }
 
   private async readNow(): Promise<ClusterSnapshot> {
+    const startedAt = this.now();
     const [counts, running, workers, masters] = await Promise.all([
       this.tasks.counts(),
       this.tasks.list({ state: 'running', limit: MAX_LIST_LIMIT }),
@@ -68,6 +73,8 @@ export class ClusterSnapshotReader {
       workers: workers.length,
       masters: masters.candidates.length,
       leader: masters.leader,
+      servingTypes: servingTypes(workers),
+      startedAt,
       readAt: this.now(),
     };
     return this.cached;

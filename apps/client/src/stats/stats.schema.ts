@@ -92,4 +92,15 @@ export class StatsResponse {
 
   @ApiProperty({ type: LatencyResponse })
   latency!: LatencyResponse;
+
+  @ApiProperty({
+    type: [String],
+    example: ['resize'],
+    description:
+      'Task types with queued tasks that no live worker serves (none advertises the type or ' +
+      '"*"): they wait until one does. From what this app has seen since it started: tasks ' +
+      'queued through the event stream, not a read of the queue, so a backlog from before it ' +
+      'started is not counted',
+  })
+  queuedTypesWithoutWorker!: string[];
 }

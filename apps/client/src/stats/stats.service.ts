@@ -4,7 +4,9 @@ import { TaskQueueClient } from '@shepherd/taskqueue';
 import { CLIENT_APP_OPTIONS, type ResolvedClientAppOptions } from '../client-app-options';
 import { ClusterEventFeed } from '../events/cluster-event-feed';
 import { isoTime } from '../iso-time';
+import { isServed } from '../cluster/live-workers';
 import { ClusterSnapshot, ClusterSnapshotReader } from './cluster-snapshot';
+import { QueuedTypes } from './queued-types';
 import { StatsTracker } from './stats-tracker';
 import type { StatsResponse } from './stats.schema';
 
@@ -12,6 +14,7 @@ import type { StatsResponse } from './stats.schema';
 @Injectable()
 export class StatsService implements OnModuleInit, OnModuleDestroy {
   readonly tracker = new StatsTracker();
+  readonly queued = new QueuedTypes();
   private readonly reader: ClusterSnapshotReader;
   private subscription: Subscription | undefined;
 
@@ -24,7 +27,10 @@ export class StatsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.feed.events$.subscribe((event) => this.tracker.observe(event));
+    this.subscription = this.feed.events$.subscribe((event) => {
+      this.tracker.observe(event);
+      this.queued.observe(event);
+    });
   }
 
   onModuleDestroy(): void {
@@ -43,6 +49,8 @@ export class StatsService implements OnModuleInit, OnModuleDestroy {
 
   async stats(): Promise<StatsResponse> {
     const cluster = await this.cluster();
+    // Seen empty: whatever was seen queued before the read began has left (events were missed).
+    if (cluster.counts.queued === 0) this.queued.forgetQueuedBefore(cluster.startedAt);
     const window = this.tracker.window();
     return {
       at: isoTime(Date.now()),
@@ -54,6 +62,9 @@ export class StatsService implements OnModuleInit, OnModuleDestroy {
       leader: cluster.leader,
       throughput: window.throughput,
       latency: window.latency,
+      queuedTypesWithoutWorker: this.queued
+        .types()
+        .filter((type) => !isServed(cluster.servingTypes, type)),
     };
   }
 }

@@ -74,6 +74,22 @@ export class SubmitTaskDto {
   readonly backoffMs?: number;
 
   @ApiPropertyOptional({
+    description:
+      'Higher runs first; tasks of one priority run in submit order. A task taken back from a ' +
+      'lost worker, retried or handed back keeps its place',
+    type: 'integer',
+    minimum: LIMITS.minPriority,
+    maximum: LIMITS.maxPriority,
+    default: 0,
+    example: 10,
+  })
+  @IsOptional()
+  @Min(LIMITS.minPriority)
+  @Max(LIMITS.maxPriority)
+  @IsInt()
+  readonly priority?: number;
+
+  @ApiPropertyOptional({
     description: 'Submitting again with the same key answers the first task instead of a new one',
     minLength: 1,
     maxLength: LIMITS.maxIdempotencyKeyChars,
@@ -92,5 +108,6 @@ export function submitOptionsOf(dto: SubmitTaskDto): SubmitOptions {
   if (dto.delayMs !== undefined) options.delayMs = dto.delayMs;
   if (dto.backoffMs !== undefined) options.backoffMs = dto.backoffMs;
   if (dto.idempotencyKey !== undefined) options.idempotencyKey = dto.idempotencyKey;
+  if (dto.priority !== undefined) options.priority = dto.priority;
   return options;
 }

@@ -1,6 +1,11 @@
-import type { HistoryEntry, TaskPage, TaskView } from '@shepherd/taskqueue';
+import type { HistoryEntry, TaskError, TaskPage, TaskView } from '@shepherd/taskqueue';
 import { isoTime } from '../iso-time';
-import type { HistoryEntryResponse, TaskPageResponse, TaskResponse } from './task.schema';
+import type {
+  HistoryEntryResponse,
+  TaskErrorResponse,
+  TaskPageResponse,
+  TaskResponse,
+} from './task.schema';
 
 function historyEntry(h: HistoryEntry): HistoryEntryResponse {
   return {
@@ -8,6 +13,18 @@ function historyEntry(h: HistoryEntry): HistoryEntryResponse {
     event: h.event,
     ...(h.worker !== undefined && { worker: h.worker }),
     ...(h.detail !== undefined && { detail: h.detail }),
+  };
+}
+
+/**
+ * A stored error as answered: its name and message, and its stack only when the worker stored
+ * one (WORKER_ERROR_STACKS, off by default: stacks name the worker's files and stay in its log).
+ */
+function taskError(e: TaskError): TaskErrorResponse {
+  return {
+    message: e.message,
+    ...(e.name !== undefined && { name: e.name }),
+    ...(typeof e.stack === 'string' && { stack: e.stack }),
   };
 }
 
@@ -24,9 +41,10 @@ export function toTaskResponse(v: TaskView): TaskResponse {
     worker: v.worker ?? null,
     attempts: v.attempts,
     maxAttempts: v.maxAttempts,
+    priority: v.priority,
     history: v.history.map(historyEntry),
     ...(v.result !== undefined && { result: v.result }),
-    ...(v.error !== undefined && { error: { ...v.error } }),
+    ...(v.error !== undefined && { error: taskError(v.error) }),
     ...(v.progress !== undefined && { progress: v.progress }),
     payload: v.payload,
     createdAt: isoTime(v.createdAt),

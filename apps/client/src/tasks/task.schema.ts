@@ -1,8 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TASK_STATES, type HistoryEvent, type TaskState } from '@shepherd/taskqueue';
+import { LIMITS, TASK_STATES, type HistoryEvent, type TaskState } from '@shepherd/taskqueue';
+import { MAX_BODY_DEPTH } from '../http/body-depth';
 import { ANY_JSON } from '../openapi/any-json';
 
 // The task as the REST API answers it (OpenAPI schemas; see task-representation.ts).
+
+const kib = (bytes: number) => `${bytes / 1024} KiB`;
+
+/** The limits on what a task carries, as the OpenAPI descriptions state them. */
+export const PAYLOAD_LIMITS =
+  `At most ${kib(LIMITS.maxPayloadBytes)} as JSON (413 above), and the request body it comes ` +
+  `in nests at most ${MAX_BODY_DEPTH} levels of arrays and objects (400 deeper)`;
+export const RESULT_LIMITS =
+  `At most ${kib(LIMITS.maxResultBytes)} as JSON: a larger result, or one that is not JSON, ` +
+  'fails the task at once (ResultNotStorableError, not retried)';
+export const PROGRESS_LIMITS = `At most ${kib(LIMITS.maxProgressBytes)} as JSON`;
 
 const HISTORY_EVENTS: HistoryEvent[] = [
   'queued',
@@ -34,18 +46,22 @@ export class HistoryEntryResponse {
 }
 
 export class TaskErrorResponse {
-  @ApiProperty()
+  @ApiProperty({ description: `Cut to ${LIMITS.maxErrorChars} characters` })
   message!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'TypeError' })
   name?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description:
+      'Only when the worker stores stacks (WORKER_ERROR_STACKS, --error-stacks; off by ' +
+      "default): otherwise the stack is in the worker's log, with the task id",
+  })
   stack?: string;
 }
 
 export class TaskResponse {
-  @ApiProperty({ example: 'task-0mf3k2x1qab12cd34' })
+  @ApiProperty({ example: 'task-0rs0mf3k2x1qab12cd34' })
   id!: string;
 
   @ApiProperty({ example: 'echo' })
@@ -67,19 +83,31 @@ export class TaskResponse {
   @ApiProperty()
   maxAttempts!: number;
 
+  @ApiProperty({
+    type: 'integer',
+    description: 'Higher runs first (-1000 to 1000; 0 unless given at submit)',
+  })
+  priority!: number;
+
   @ApiProperty({ type: [HistoryEntryResponse] })
   history!: HistoryEntryResponse[];
 
-  @ApiPropertyOptional({ ...ANY_JSON, description: "The handler's return value (done tasks)" })
+  @ApiPropertyOptional({
+    ...ANY_JSON,
+    description: `The handler's return value (done tasks). ${RESULT_LIMITS}`,
+  })
   result?: unknown;
 
   @ApiPropertyOptional({ type: TaskErrorResponse })
   error?: TaskErrorResponse;
 
-  @ApiPropertyOptional({ ...ANY_JSON, description: 'Last progress reported by the handler' })
+  @ApiPropertyOptional({
+    ...ANY_JSON,
+    description: `Last progress reported by the handler. ${PROGRESS_LIMITS}`,
+  })
   progress?: unknown;
 
-  @ApiProperty({ ...ANY_JSON, description: 'The payload as submitted' })
+  @ApiProperty({ ...ANY_JSON, description: `The payload as submitted. ${PAYLOAD_LIMITS}` })
   payload!: unknown;
 
   @ApiProperty({ format: 'date-time' })
@@ -109,7 +137,35 @@ export class TaskPageResponse {
   nextCursor?: string;
 }
 
+const WARNING = {
+  example: 'no live worker serves type "resize" yet: the task waits until one does',
+  description:
+    'Present when no live worker advertises the task type (or "*"): the task is queued all ' +
+    'the same and waits until a worker for it registers. The workers are read at most once a ' +
+    'second, so a worker that joined in the last second may not count yet',
+};
+
+/** The answer of POST /tasks: the task, and a warning when nothing will run it yet. */
+export class SubmittedTaskResponse extends TaskResponse {
+  @ApiPropertyOptional(WARNING)
+  warning?: string;
+}
+
+export class BatchItemResponse {
+  @ApiProperty({ example: 'task-0rs0mf3k2x1qab12cd34' })
+  id!: string;
+
+  @ApiPropertyOptional(WARNING)
+  warning?: string;
+}
+
 export class BatchResponse {
   @ApiProperty({ type: [String], description: 'The task ids, in the order submitted' })
   ids!: string[];
+
+  @ApiProperty({
+    type: [BatchItemResponse],
+    description: 'The same tasks, in the same order, each with its warning if it has one',
+  })
+  items!: BatchItemResponse[];
 }

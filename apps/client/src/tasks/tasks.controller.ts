@@ -14,6 +14,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -23,34 +24,61 @@ import {
 } from '@nestjs/swagger';
 import type { ServerResponse } from 'http';
 import { TaskQueueClient, WaitTimeoutError, type TaskView } from '@shepherd/taskqueue';
+import { LiveWorkers, noWorkerWarning } from '../cluster/live-workers';
+import { MAX_BODY_DEPTH } from '../http/body-depth';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
 import { GetTaskQuery } from './get-task.query';
 import { ListTasksQuery, listQueryOf } from './list-tasks.query';
-import { SubmitBatchDto } from './submit-batch.dto';
+import { MAX_BATCH_TASKS, SubmitBatchDto } from './submit-batch.dto';
 import { SubmitTaskDto, submitOptionsOf } from './submit-task.dto';
 import { toTaskPageResponse, toTaskResponse } from './task-representation';
-import { BatchResponse, TaskPageResponse, TaskResponse } from './task.schema';
+import {
+  BatchResponse,
+  PAYLOAD_LIMITS,
+  SubmittedTaskResponse,
+  TaskPageResponse,
+  TaskResponse,
+} from './task.schema';
 
-/** Thin: every call is one TaskQueueClient call; its errors are mapped by TaskErrorFilter. */
+const TOO_DEEP = `A body nested deeper than ${MAX_BODY_DEPTH} levels`;
+
+/**
+ * Thin: every call is one TaskQueueClient call; its errors are mapped by TaskErrorFilter. A
+ * submission also looks at the live workers (a cached list), to warn about a task that no
+ * worker will take yet.
+ */
 @ApiTags('tasks')
 @ShepherdApi()
 @Controller('tasks')
 export class TasksController {
-  constructor(@Inject(TaskQueueClient) private readonly tasks: TaskQueueClient) {}
+  constructor(
+    @Inject(TaskQueueClient) private readonly tasks: TaskQueueClient,
+    @Inject(LiveWorkers) private readonly workers: LiveWorkers,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Queue a task' })
-  @ApiAcceptedResponse({ type: TaskResponse, description: 'Queued; Location names the task' })
-  @ApiBadRequestResponse({ description: 'Unknown fields, wrong types, a bad type name' })
+  @ApiBody({ type: SubmitTaskDto, description: `The task. Its payload: ${PAYLOAD_LIMITS}` })
+  @ApiAcceptedResponse({
+    type: SubmittedTaskResponse,
+    description: 'Queued; Location names the task. `warning` when no live worker serves its type',
+  })
+  @ApiBadRequestResponse({
+    description: `Unknown fields, wrong types, a bad type name. ${TOO_DEEP}`,
+  })
   @ApiPayloadTooLargeResponse({ description: 'The payload is over 512 KiB as JSON' })
   async submit(
     @Body() dto: SubmitTaskDto,
     @Res({ passthrough: true }) res: ServerResponse,
-  ): Promise<TaskResponse> {
-    const view = await this.tasks.submit(dto.type, dto.payload, submitOptionsOf(dto));
+  ): Promise<SubmittedTaskResponse> {
+    const [view, unserved] = await Promise.all([
+      this.tasks.submit(dto.type, dto.payload, submitOptionsOf(dto)),
+      this.workers.unserved([dto.type]),
+    ]);
     res.setHeader('Location', `/tasks/${view.id}`);
-    return toTaskResponse(view);
+    const warning = warningFor(view, unserved);
+    return { ...toTaskResponse(view), ...(warning !== undefined && { warning }) };
   }
 
   @Post('batch')
@@ -58,14 +86,27 @@ export class TasksController {
   @ApiOperation({
     summary: 'Queue up to 1,000 tasks at once: all are checked before any is queued',
   })
+  @ApiBody({
+    type: SubmitBatchDto,
+    description: `1 to ${MAX_BATCH_TASKS} tasks. Each payload: ${PAYLOAD_LIMITS}`,
+  })
   @ApiAcceptedResponse({ type: BatchResponse })
-  @ApiBadRequestResponse({ description: 'An invalid item (none is queued)' })
+  @ApiBadRequestResponse({ description: `An invalid item (none is queued). ${TOO_DEEP}` })
   @ApiPayloadTooLargeResponse({ description: "An item's payload is over 512 KiB as JSON" })
   async submitBatch(@Body() dto: SubmitBatchDto): Promise<BatchResponse> {
-    const views = await this.tasks.submitMany(
-      dto.tasks.map((t) => ({ type: t.type, payload: t.payload, options: submitOptionsOf(t) })),
-    );
-    return { ids: views.map((v) => v.id) };
+    const [views, unserved] = await Promise.all([
+      this.tasks.submitMany(
+        dto.tasks.map((t) => ({ type: t.type, payload: t.payload, options: submitOptionsOf(t) })),
+      ),
+      this.workers.unserved(dto.tasks.map((t) => t.type)),
+    ]);
+    return {
+      ids: views.map((v) => v.id),
+      items: views.map((v) => {
+        const warning = warningFor(v, unserved);
+        return warning === undefined ? { id: v.id } : { id: v.id, warning };
+      }),
+    };
   }
 
   @Get()
@@ -115,4 +156,14 @@ export class TasksController {
       return this.tasks.get(id);
     }
   }
+}
+
+/**
+ * The warning for a submitted task that no live worker serves. Only for a queued one: with an
+ * idempotency key, the answer may be an earlier task that already ran.
+ */
+function warningFor(view: TaskView, unserved: ReadonlySet<string>): string | undefined {
+  return view.state === 'queued' && unserved.has(view.type)
+    ? noWorkerWarning(view.type)
+    : undefined;
 }

@@ -1,5 +1,5 @@
 import { InvalidTaskError } from '../errors';
-import { isTaskId } from '../model/task-id';
+import { compareSubmitOrder, isTaskId, submitOrderKey } from '../model/task-id';
 import { TaskState, isTaskState } from '../model/task-state';
 import { TaskArea } from '../store/task-location';
 
@@ -75,20 +75,27 @@ export interface ListedTask {
 }
 
 /**
- * Newest first, after the cursor, one entry per id. Ids begin with their submit time, so the
- * string order is the submit order. A task caught moving between two areas while they were
- * listed can appear in both; the first entry is kept and a missing record is skipped later.
+ * Newest first, after the cursor, one entry per id. Ids carry their submit time after their
+ * priority, so the order is compareSubmitOrder's (reversed), not the string order, which puts
+ * priority first. A task caught moving between two areas while they were listed can appear in
+ * both; the first entry is kept and a missing record is skipped later.
  */
 export function newestFirst(listed: readonly ListedTask[], cursor?: string): ListedTask[] {
-  const after = cursor === undefined ? listed : listed.filter((t) => t.id < cursor);
-  const sorted = [...after].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const after =
+    cursor === undefined ? listed : listed.filter((t) => compareSubmitOrder(t.id, cursor) < 0);
+  // Keys computed once: a 100,000-task backlog is sorted here.
+  const keyed = after.map((t) => ({ t, key: submitOrderKey(t.id) }));
+  keyed.sort((a, b) =>
+    a.key !== b.key ? (a.key < b.key ? 1 : -1) : a.t.id < b.t.id ? 1 : a.t.id > b.t.id ? -1 : 0,
+  );
+  const sorted = keyed.map((k) => k.t);
   return sorted.filter((t, i) => i === 0 || t.id !== sorted[i - 1].id);
 }
 
 /** Largest child-list reply a multiRead of buckets is planned for (jute.maxbuffer is 1 MiB). */
 const LIST_REPLY_BUDGET = 512 * 1024;
-/** Bytes one name costs in a getChildren reply: length prefix, "task-" and 17 characters. */
-const NAME_BYTES = 4 + 22;
+/** Bytes one name costs in a getChildren reply: length prefix, "task-" and 20 characters. */
+const NAME_BYTES = 4 + 25;
 export const MAX_BUCKETS_PER_READ = 32;
 
 /**

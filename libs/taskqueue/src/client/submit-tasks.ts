@@ -1,7 +1,7 @@
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { InvalidTaskError, TaskQueueError } from '../errors';
 import { paths } from '../layout/paths';
-import { SubmitOptions, newTaskRecord, payloadJson } from '../model/submit-options';
+import { SubmitOptions, checkPriority, newTaskRecord, payloadJson } from '../model/submit-options';
 import { TaskRecord } from '../model/task-record';
 import { commitBatch } from '../store/batch-committer';
 import { ensureLayout } from '../store/ensure-layout';
@@ -96,7 +96,9 @@ export class TaskSubmitter {
     const options = item.options ?? {};
     if (options === null || typeof options !== 'object')
       throw new InvalidTaskError('options must be an object');
-    const record = newTaskRecord(this.ids.next(now), item.type, item.payload, options, now);
+    // The id carries the priority, so it is checked first.
+    const id = this.ids.next(now, checkPriority(options.priority));
+    const record = newTaskRecord(id, item.type, item.payload, options, now);
     // What is stored is the payload's JSON; the view returned must be the same thing.
     record.payload = JSON.parse(payloadJson(item.payload)) as unknown;
     return record;
@@ -151,7 +153,7 @@ export class TaskSubmitter {
         if (error instanceof NodeExistsError && error.path === paths.task(p.record.id)) {
           // Another submitter made the same id (8 random base-36 characters per millisecond
           // make this all but impossible); a task id is only ever one task, so take a new one.
-          const id = this.ids.next(this.ctx.clock.now());
+          const id = this.ids.next(this.ctx.clock.now(), p.record.options.priority);
           again.push({ index: p.index, record: { ...p.record, id } });
           return;
         }

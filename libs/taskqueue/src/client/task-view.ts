@@ -1,4 +1,5 @@
 import { HistoryEntry, TaskError, TaskRecord } from '../model/task-record';
+import { DEFAULT_PRIORITY, priorityOf } from '../model/task-id';
 import { TaskState } from '../model/task-state';
 import { StoredTask, TaskArea } from '../store/task-location';
 
@@ -14,6 +15,8 @@ export interface TaskView {
   worker?: string;
   attempts: number;
   maxAttempts: number;
+  /** Higher runs first (-1000 to 1000, default 0). */
+  priority: number;
   history: HistoryEntry[];
   result?: unknown;
   error?: TaskError;
@@ -53,6 +56,7 @@ export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string
     state,
     attempts: record.attempts,
     maxAttempts: record.options.maxAttempts,
+    priority: priorityOfRecord(record),
     history: record.history,
     payload: record.payload,
     createdAt: record.createdAt,
@@ -70,6 +74,14 @@ export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string
   if (record.options.idempotencyKey !== undefined)
     view.idempotencyKey = record.options.idempotencyKey;
   return view;
+}
+
+/** The record's priority; one written before priorities has none and its id says 0. */
+function priorityOfRecord(record: TaskRecord): number {
+  const stored = record.options.priority;
+  if (typeof stored === 'number') return stored;
+  const fromId = priorityOf(record.id);
+  return Number.isNaN(fromId) ? DEFAULT_PRIORITY : fromId;
 }
 
 export function viewOfStored(stored: StoredTask): TaskView {

@@ -28,9 +28,9 @@ interface Planned {
 }
 
 /**
- * Assignment rounds: walk the queue in submit order, read records lazily (a bounded window
- * ahead, so a 100,000-task backlog starts assigning after one read of a few hundred records),
- * pick workers by the policy within their free capacity, and commit
+ * Assignment rounds: walk the queue in id order (priority, then submit order), read records
+ * lazily (a bounded window ahead, so a 100,000-task backlog starts assigning after one read of a
+ * few hundred records), pick workers by the policy within their free capacity, and commit
  * `[workerFence(w), create /assign/w/t, delete /tasks/b/t@version]` items with
  * `commitBatch(..., [leaderFence])`, at most maxBatch per round.
  *
@@ -93,8 +93,8 @@ export class Assigner {
   }
 
   /**
-   * Walks the queue in submit order and plans assignments from what is known, stopping at
-   * READ_CHUNK unread ids, at the round's limit, or when no slot is left.
+   * Walks the queue in id order (priority, then submit order) and plans assignments from what
+   * is known, stopping at READ_CHUNK unread ids, at the round's limit, or when no slot is left.
    */
   private plan(loads: WorkerLoad[]) {
     const { queue, roster, options } = this.term;

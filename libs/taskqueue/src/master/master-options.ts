@@ -31,7 +31,8 @@ export interface MasterOptions {
   maxBatch?: number;
   /**
    * How many queued task records the leader keeps read ahead of assignment. Records are read
-   * lazily, in submit order, so a huge backlog costs ids in memory, not payloads. Default 2,000.
+   * lazily, in assignment order, so a huge backlog costs ids in memory, not payloads. Default
+   * 2,000.
    */
   prefetch?: number;
   retention?: Partial<RetentionOptions>;

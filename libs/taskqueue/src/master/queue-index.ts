@@ -24,13 +24,17 @@ export interface QueuedTask {
 }
 
 /**
- * The leader's index of /tasks: every queued id in submit order (ids sort by submit time,
- * model/task-id.ts), plus what was learned by reading some of them. 100,000 ids cost a few MB;
- * payloads are cached only for the few tasks about to be assigned.
+ * The leader's index of /tasks: every queued id in assignment order, plus what was learned by
+ * reading some of them. Ids sort by priority (descending) and then submit time (model/task-id.ts),
+ * so the plain string order is the assignment order, learned from names alone; a task queued
+ * again under its id keeps its place. 100,000 ids cost a few MB; payloads are cached only for
+ * the few tasks about to be assigned.
  *
  * A sorted array with lazy removal: a removed id stays in the array as a hole until holes
- * outnumber ids, so assigning from the front costs no shifting; new ids (the common case) are
- * newer than all others and are appended.
+ * outnumber ids, so assigning from the front costs no shifting. With one priority in use (the
+ * common case) a new id is greater than all others and is appended; an id of a higher priority
+ * goes in by binary search, into a hole next to its place when there is one (assigning leaves
+ * holes at the front, where such ids land), or else by shifting the ids after it.
  */
 export class QueueIndex {
   private ids: string[] = [];
@@ -69,9 +73,19 @@ export class QueueIndex {
       return true;
     }
     const at = lowerBound(ids, id);
-    if (ids[at] === id)
+    if (ids[at] === id) {
       this.holes--; // a hole of its earlier stay: filled again
-    else ids.splice(at, 0, id);
+    } else if (at < ids.length && !this.entries.has(ids[at])) {
+      // A hole right at its place (ids[at - 1] < id < the hole): taken over, no shifting.
+      ids[at] = id;
+      this.holes--;
+    } else if (at > 0 && !this.entries.has(ids[at - 1])) {
+      // Or right before it.
+      ids[at - 1] = id;
+      this.holes--;
+    } else {
+      ids.splice(at, 0, id);
+    }
     return true;
   }
 
@@ -132,7 +146,7 @@ export class QueueIndex {
     return { added: fresh.length, removed };
   }
 
-  /** Queued ids in submit order, with what is known of each. */
+  /** Queued ids in assignment order (priority, then submit time), with what is known of each. */
   *inOrder(): IterableIterator<[string, QueuedTask]> {
     // Assigning takes from the front, so holes gather there: drop them in one go rather than
     // stepping over them on every round.

@@ -1,4 +1,4 @@
-import { isTaskId } from '../model/task-id';
+import { compareSubmitOrder, isTaskId, submittedAt } from '../model/task-id';
 
 /** What retention keeps (see RetentionOptions): records younger than maxAgeMs, at most maxCount. */
 export interface RetentionLimits {
@@ -7,12 +7,11 @@ export interface RetentionLimits {
 }
 
 /**
- * When a task was submitted: the first 9 characters after `task-` are base-36 milliseconds
- * (model/task-id.ts). NaN for a name that is not a task id (left alone by retention).
+ * When a task was submitted, from its id (model/task-id.ts; the priority in front of the time
+ * plays no part in retention). NaN for a name that is not a task id (left alone by retention).
  */
 export function taskIdTime(id: string): number {
-  if (!isTaskId(id)) return NaN;
-  return parseInt(id.slice(5, 14), 36);
+  return submittedAt(id);
 }
 
 /**
@@ -69,13 +68,13 @@ export function prunePredicate(cutoff: PruneCutoff): (id: string) => boolean {
   };
 }
 
-/** The ids to prune from a whole list (oldest first). */
+/** The ids to prune from a whole list (oldest first, by submit time whatever the priority). */
 export function selectForPruning(
   ids: readonly string[],
   now: number,
   limits: RetentionLimits,
 ): string[] {
-  const valid = ids.filter((id) => isTaskId(id)).sort();
+  const valid = ids.filter((id) => isTaskId(id)).sort(compareSubmitOrder);
   const cutoff = pruneCutoff(
     valid.map((id) => taskIdTime(id)),
     now,

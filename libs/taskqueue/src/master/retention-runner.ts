@@ -1,6 +1,7 @@
 import { TimerHandle } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
+import { compareSubmitOrder } from '../model/task-id';
 import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';
 import { BatchItem, FenceError, commitBatch } from '../store/batch-committer';
 import { pruneTransition } from '../transitions/operator';
@@ -108,7 +109,8 @@ export class RetentionRunner {
       if (!this.term.active) break;
       if ((oldest.get(bucket) ?? Infinity) >= limit) continue;
       const names = (await childrenOrNull(client, paths.statusBucket(bucket))) ?? [];
-      const ids = names.sort().filter(selected);
+      // Oldest first: ties at the cutoff go by submit time, not by priority (the ids' order).
+      const ids = names.sort(compareSubmitOrder).filter(selected);
       for (let i = 0; i < ids.length && this.term.active; i += PRUNE_CHUNK) {
         pruned += await this.prune(ids.slice(i, i + PRUNE_CHUNK));
         if (pruned - reported >= PROGRESS_EVERY) {

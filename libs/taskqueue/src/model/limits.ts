@@ -18,6 +18,12 @@ export const LIMITS = Object.freeze({
   maxTimeoutMs: 24 * 3600 * 1000,
   maxDelayMs: 365 * 24 * 3600 * 1000,
   maxIdempotencyKeyChars: 256,
+  /**
+   * Task priorities, higher first. The id carries `maxPriority - priority` in 3 base-36
+   * characters (model/task-id.ts), so the range must stay within 0..46655 once shifted.
+   */
+  minPriority: -1000,
+  maxPriority: 1000,
   /** One multi stays under this many encoded bytes (jute.maxbuffer minus headroom)... */
   maxMultiBytes: 768 * 1024,
   /** ...and this many operations. */

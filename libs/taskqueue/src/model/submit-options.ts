@@ -1,5 +1,6 @@
 import { InvalidTaskError, PayloadTooLargeError } from '../errors';
 import { LIMITS, TASK_TYPE_PATTERN } from './limits';
+import { DEFAULT_PRIORITY, priorityOf } from './task-id';
 import { TaskOptions, TaskRecord } from './task-record';
 
 export interface SubmitOptions {
@@ -13,6 +14,11 @@ export interface SubmitOptions {
   backoffMs?: number;
   /** Submitting again with the same key returns the first task instead of a new one. */
   idempotencyKey?: string;
+  /**
+   * An integer from -1000 to 1000 (default 0): the master assigns higher priorities first, and
+   * tasks of one priority in submit order. It is part of the task id (model/task-id.ts).
+   */
+  priority?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -22,6 +28,13 @@ function integerIn(name: string, value: unknown, min: number, max: number): numb
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
     throw new InvalidTaskError(`${name} must be an integer from ${min} to ${max}`);
   return value;
+}
+
+/** A submission's priority, DEFAULT_PRIORITY when not given, or an InvalidTaskError. */
+export function checkPriority(priority: unknown): number {
+  return priority === undefined
+    ? DEFAULT_PRIORITY
+    : integerIn('priority', priority, LIMITS.minPriority, LIMITS.maxPriority);
 }
 
 /** The JSON text of a payload, or an InvalidTaskError / PayloadTooLargeError saying why not. */
@@ -63,6 +76,7 @@ export function validateSubmission(
       ? DEFAULT_BACKOFF_MS
       : integerIn('backoffMs', options.backoffMs, 0, LIMITS.maxTimeoutMs);
   if (options.delayMs !== undefined) integerIn('delayMs', options.delayMs, 0, LIMITS.maxDelayMs);
+  const priority = checkPriority(options.priority);
   const key = options.idempotencyKey;
   if (
     key !== undefined &&
@@ -72,11 +86,14 @@ export function validateSubmission(
       `idempotencyKey must be a string of 1 to ${LIMITS.maxIdempotencyKeyChars} characters`,
     );
   return key === undefined
-    ? { maxAttempts, timeoutMs, backoffMs }
-    : { maxAttempts, timeoutMs, backoffMs, idempotencyKey: key };
+    ? { maxAttempts, timeoutMs, backoffMs, priority }
+    : { maxAttempts, timeoutMs, backoffMs, priority, idempotencyKey: key };
 }
 
-/** A new queued task record (validated). */
+/**
+ * A new queued task record (validated). The id must carry the record's priority (make it with
+ * `newTaskId(now, random, priority)`): the master orders the queue by the id alone.
+ */
 export function newTaskRecord(
   id: string,
   type: string,
@@ -85,6 +102,11 @@ export function newTaskRecord(
   now: number,
 ): TaskRecord {
   const stored = validateSubmission(type, payload, options);
+  const carried = priorityOf(id); // NaN for a name that is not a task id: nothing to check
+  if (!Number.isNaN(carried) && carried !== stored.priority)
+    throw new InvalidTaskError(
+      `task id ${id} carries priority ${carried}, not the priority ${stored.priority} given`,
+    );
   const record: TaskRecord = {
     v: 1,
     id,

@@ -36,6 +36,11 @@ export interface TaskOptions {
   timeoutMs: number | null;
   /** First retry delay; doubled on each further retry. */
   backoffMs: number;
+  /**
+   * Higher runs first (-1000 to 1000). The id carries it too, and the master reads it from
+   * there; absent in records written before priorities, which are priority 0.
+   */
+  priority?: number;
   idempotencyKey?: string;
 }
 
@@ -115,17 +120,33 @@ export function withHistory(history: readonly HistoryEntry[], entry: HistoryEntr
   return [next[0], ...next.slice(next.length - LIMITS.maxHistory + 1)];
 }
 
-/** An Error (or anything thrown) as a record field, bounded in size. */
-export function toTaskError(err: unknown): TaskError {
-  const cut = (s: string | undefined) =>
-    s === undefined
-      ? undefined
-      : s.length > LIMITS.maxErrorChars
-        ? s.slice(0, LIMITS.maxErrorChars)
-        : s;
-  if (err instanceof Error)
-    return { message: cut(err.message) ?? '', name: err.name, stack: cut(err.stack) };
-  return {
-    message: cut(typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err))) ?? '',
-  };
+/**
+ * An Error (or anything thrown) as a record field, bounded in size: its name and message. The
+ * stack names the worker's files and lines, and a record is served to anyone who may read the
+ * task (the REST API returns it), so it is stored only when `keepStack` is true (the worker's
+ * `storeErrorStacks`); otherwise it belongs in the worker's log.
+ */
+export function toTaskError(err: unknown, keepStack = false): TaskError {
+  const cut = (s: string) =>
+    s.length > LIMITS.maxErrorChars ? s.slice(0, LIMITS.maxErrorChars) : s;
+  if (err instanceof Error) {
+    const error: TaskError = { message: cut(String(err.message)), name: err.name };
+    if (keepStack && typeof err.stack === 'string') error.stack = cut(err.stack);
+    return error;
+  }
+  return { message: cut(typeof err === 'string' ? err : thrownText(err)) };
+}
+
+/** Something thrown that is not an Error, as text: its JSON when it has one. */
+function thrownText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // A BigInt, a cycle, or nested past the stack.
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
 }

@@ -13,12 +13,12 @@ export interface RunSlotsHooks {
 /**
  * The worker's run slots during one session: at most `concurrency` task runs execute at once.
  * The master assigns up to concurrency + prefetch tasks (Celery's prefetch, see
- * WorkerOptions.prefetch); the ones read beyond the free slots wait here in submit order and
- * start as slots free up. The assignments they come from are the inbox's
- * (assignment-inbox.ts).
+ * WorkerOptions.prefetch); the ones read beyond the free slots wait here in id order (the
+ * master's order: priority, then submit time) and start as slots free up. The assignments they
+ * come from are the inbox's (assignment-inbox.ts).
  */
 export class RunSlots {
-  /** Read and waiting for a slot, in submit order (ids sort by submit time). */
+  /** Read and waiting for a slot, in id order (priority, then submit time: model/task-id.ts). */
   private readonly ready: TaskRun[] = [];
   /** Runs not finished yet (queued ones included). */
   private readonly runs = new Set<TaskRun>();
@@ -114,7 +114,7 @@ export class RunSlots {
   }
 }
 
-/** Keeps `ready` in submit order (ids sort by submit time) with one binary-search insert. */
+/** Keeps `ready` in id order (priority, then submit time) with one binary-search insert. */
 function insertById(ready: TaskRun[], run: TaskRun): void {
   let lo = 0;
   let hi = ready.length;

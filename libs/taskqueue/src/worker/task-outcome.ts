@@ -31,6 +31,12 @@ export function storableResult(value: unknown): unknown {
   return JSON.parse(json) as unknown;
 }
 
+/** What the worker decides for every outcome it records. */
+export interface OutcomeOptions {
+  /** Store the error's stack in the record (WorkerOptions.storeErrorStacks; default false). */
+  storeErrorStacks?: boolean;
+}
+
 function isNonRetryable(error: unknown): boolean {
   // By name too: a handler may load its own copy of the class.
   return (
@@ -42,22 +48,32 @@ function isNonRetryable(error: unknown): boolean {
 /**
  * The transition that records an outcome, or undefined when nothing may be written (the task
  * was revoked, or the session that held it ended). Pure: the caller commits it.
+ *
+ * A result that cannot be stored (not JSON, or over LIMITS.maxResultBytes) fails the task at
+ * once, as a NonRetryableError does: the handler would return the same on every attempt.
  */
 export function outcomeTransition(
   ctx: TransitionContext,
   record: TaskRecord,
   assignVersion: number,
   outcome: HandlerOutcome,
+  options: OutcomeOptions = {},
 ): Transition | undefined {
   const fail = (error: unknown, kind: FailureKind = {}) =>
-    failTransition(ctx, record, assignVersion, toTaskError(error), kind);
+    failTransition(
+      ctx,
+      record,
+      assignVersion,
+      toTaskError(error, options.storeErrorStacks ?? false),
+      kind,
+    );
   switch (outcome.kind) {
     case 'returned': {
       let result: unknown;
       try {
         result = storableResult(outcome.value);
       } catch (err) {
-        return fail(err);
+        return fail(err, { nonRetryable: err instanceof ResultNotStorableError });
       }
       return completeTransition(ctx, record, assignVersion, result);
     }

@@ -144,8 +144,11 @@ export class TaskRun {
       logger.info({ taskId: this.id, reason: this.abortKind }, 'task dropped without writing');
       return;
     }
-    const transition = outcomeTransition(this.ctx(), this.record, this.ref.version, outcome);
+    const transition = outcomeTransition(this.ctx(), this.record, this.ref.version, outcome, {
+      storeErrorStacks: this.env.options.storeErrorStacks,
+    });
     if (transition === undefined) return;
+    this.logFailure(outcome, transition);
     this.phase = 'finishing';
     const verdict = await this.env.batcher.submit(transition, this.ref);
     this.account(verdict, outcome, transition);
@@ -227,6 +230,32 @@ export class TaskRun {
     }
     this.record = transition.record;
     this.ref = { ...this.ref, version };
+  }
+
+  /**
+   * A failed attempt, logged with its stack: the record keeps only the name and message unless
+   * the worker stores stacks, so the log is where an operator finds where it failed.
+   */
+  private logFailure(outcome: HandlerOutcome, transition: Transition): void {
+    const { error, state } = transition.record;
+    if (outcome.kind === 'aborted' && outcome.abort !== 'timeout') return;
+    if (outcome.kind === 'returned' && state === 'done') return;
+    const err: unknown =
+      outcome.kind === 'threw'
+        ? outcome.error
+        : outcome.kind === 'aborted'
+          ? outcome.reason
+          : error;
+    this.env.options.logger.warn(
+      {
+        taskId: this.id,
+        type: this.record.type,
+        attempt: this.record.attempts,
+        state,
+        err,
+      },
+      'task attempt failed',
+    );
   }
 
   private account(verdict: Verdict, outcome: HandlerOutcome, transition: Transition): void {

@@ -41,6 +41,13 @@ export interface WorkerOptions {
   progressIntervalMs?: number;
   /** stop() closes the connection (default true); false when someone else owns it. */
   closeConnection?: boolean;
+  /**
+   * Store a failed attempt's error stack in the task record (default false). Records are served
+   * to whoever may read the task (the REST API returns them) and a stack names the worker's
+   * files, so by default only the name and message are stored; the stack is logged (warn, with
+   * the task id) either way.
+   */
+  storeErrorStacks?: boolean;
   clock?: Clock;
   logger?: WorkerLogger;
 }
@@ -78,6 +85,7 @@ export interface ResolvedWorkerOptions {
   shutdownGraceMs: number;
   progressIntervalMs: number;
   closeConnection: boolean;
+  storeErrorStacks: boolean;
   clock: Clock;
   logger: WorkerLogger;
 }
@@ -100,6 +108,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
       0,
     ),
     closeConnection: options.closeConnection ?? true,
+    storeErrorStacks: options.storeErrorStacks ?? false,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? SILENT_LOGGER,
   };

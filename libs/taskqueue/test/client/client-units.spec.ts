@@ -1,5 +1,12 @@
 import { EventType } from '@shepherd/zk-protocol';
-import { InvalidTaskError, TaskRecord, isTaskId, newTaskRecord } from '@shepherd/taskqueue';
+import {
+  InvalidTaskError,
+  TaskRecord,
+  isTaskId,
+  newTaskId,
+  newTaskRecord,
+  priorityOf,
+} from '@shepherd/taskqueue';
 // The units below are internals of the client role, not part of @shepherd/taskqueue.
 import { stateIn, toTaskView } from '../../src/client/task-view';
 import { TaskIdSequence, successorId } from '../../src/client/task-id-sequence';
@@ -45,6 +52,14 @@ describe('task views', () => {
     expect(done).toMatchObject({ state: 'done', worker: 'w1', result: 7, maxAttempts: 3 });
     expect(done.notBefore).toBeUndefined();
   });
+
+  it('shows the priority: stored in the record, or from the id of a record written before', () => {
+    expect(toTaskView(record(), 'tasks').priority).toBe(0);
+    const high = newTaskRecord(newTaskId(NOW, undefined, 9), 'echo', null, { priority: 9 }, NOW);
+    expect(toTaskView(high, 'tasks').priority).toBe(9);
+    const legacy = { ...high, options: { maxAttempts: 3, timeoutMs: null, backoffMs: 1000 } };
+    expect(toTaskView(legacy, 'status').priority).toBe(9);
+  });
 });
 
 describe('task id sequence', () => {
@@ -53,6 +68,9 @@ describe('task id sequence', () => {
     expect(successorId('task-0000000000000000z')).toBe('task-00000000000000010');
     expect(successorId('task-00000000azzzzzzzz')).toBe('task-00000000b00000000');
     expect(() => successorId('task-zzzzzzzzzzzzzzzzz')).toThrow(RangeError);
+    // The priority field is never touched: a carry stops at the time part.
+    expect(successorId('task-0rs00000000azzzzzzzz')).toBe('task-0rs00000000b00000000');
+    expect(() => successorId('task-0rszzzzzzzzzzzzzzzzz')).toThrow(RangeError);
   });
 
   it('makes strictly increasing ids within a millisecond and when the clock steps back', () => {
@@ -60,8 +78,25 @@ describe('task id sequence', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => seq.next(i < 500 ? NOW : NOW - 10));
     expect(ids.every(isTaskId)).toBe(true);
     for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
-    // Time moved on: a fresh id, starting with the new time.
-    expect(seq.next(NOW + 1000).slice(5, 14)).toBe((NOW + 1000).toString(36).padStart(9, '0'));
+    // Time moved on: a fresh id, the new time after the priority field.
+    expect(seq.next(NOW + 1000).slice(8, 17)).toBe((NOW + 1000).toString(36).padStart(9, '0'));
+  });
+
+  it('keeps each priority in submit order, whatever priorities come between', () => {
+    const seq = new TaskIdSequence();
+    const priorities = Array.from({ length: 600 }, (_, i) => [5, 0, -5][i % 3]);
+    const ids = priorities.map((p) => seq.next(NOW, p));
+    expect(ids.map((id) => priorityOf(id))).toEqual(priorities);
+    for (const p of [5, 0, -5]) {
+      const mine = ids.filter((_, i) => priorities[i] === p);
+      for (let i = 1; i < mine.length; i++) expect(mine[i] > mine[i - 1]).toBe(true);
+    }
+    // In id order (the master's): all of 5, then 0, then -5, each in the order made.
+    expect([...ids].sort()).toEqual([
+      ...ids.filter((_, i) => priorities[i] === 5),
+      ...ids.filter((_, i) => priorities[i] === 0),
+      ...ids.filter((_, i) => priorities[i] === -5),
+    ]);
   });
 });
 
@@ -99,13 +134,29 @@ describe('list queries', () => {
     expect(newestFirst(listed, 'task-c').map((x) => x.id)).toEqual(['task-b', 'task-a']);
   });
 
+  it('sorts newest first by submit time, not by priority, and pages by it', () => {
+    const t = (id: string) => ({ id, area: 'tasks' as const, path: id });
+    const old = `task-${(NOW - 5).toString(36).padStart(9, '0')}00000000`; // before priorities
+    const ids = [
+      newTaskId(NOW, undefined, -1000),
+      newTaskId(NOW + 1, undefined, 1000),
+      newTaskId(NOW + 2, undefined, 0),
+      newTaskId(NOW + 3, undefined, 7),
+    ];
+    const listed = [ids[1], old, ids[3], ids[0], ids[2]].map(t);
+    const newest = [ids[3], ids[2], ids[1], ids[0], old];
+    expect(newestFirst(listed).map((x) => x.id)).toEqual(newest);
+    expect(newestFirst(listed, ids[2]).map((x) => x.id)).toEqual(newest.slice(2));
+  });
+
   it('lists fewer buckets per read as an area grows', () => {
     expect(bucketsPerRead(0, 256)).toBe(MAX_BUCKETS_PER_READ);
-    expect(bucketsPerRead(100_000, 256)).toBe(MAX_BUCKETS_PER_READ);
+    // A 100,000-task backlog: about 400 names of 29 bytes a bucket, 30 buckets a read.
+    expect(bucketsPerRead(100_000, 256)).toBeGreaterThanOrEqual(MAX_BUCKETS_PER_READ - 2);
     const big = bucketsPerRead(1_000_000, 256);
     expect(big).toBeGreaterThanOrEqual(1);
     // The planned reply stays well inside jute.maxbuffer, uneven buckets included.
-    expect(big * (1_000_000 / 256) * 26 * 1.5).toBeLessThanOrEqual(1024 * 1024);
+    expect(big * (1_000_000 / 256) * 29 * 1.5).toBeLessThanOrEqual(1024 * 1024);
     expect(bucketsPerRead(100_000_000, 256)).toBe(1);
   });
 });

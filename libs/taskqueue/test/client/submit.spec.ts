@@ -4,6 +4,8 @@ import {
   PayloadTooLargeError,
   ROOTS,
   TaskNotFoundError,
+  priorityOf,
+  readTask,
 } from '@shepherd/taskqueue';
 import { LossyTransports, WIRE_OP } from '../../../../test/support/lossy-transport';
 import { Namespace } from './support';
@@ -68,6 +70,38 @@ describe('submit and get', () => {
     await expect(many).rejects.toThrow(/items\[1\]/);
     expect((await ns.client.counts()).queued).toBe(0);
   });
+
+  it('carries the priority in the id, the record and the view, and refuses a bad one', async () => {
+    const view = await ns.client.submit('echo', null, { priority: 42 });
+    expect(view.priority).toBe(42);
+    expect(priorityOf(view.id)).toBe(42);
+    expect((await readTask(ns.zk, view.id))?.record.options.priority).toBe(42);
+    expect((await ns.client.get(view.id)).priority).toBe(42);
+    expect((await ns.client.submit('echo', null)).priority).toBe(0);
+    for (const priority of [1001, -1001, 1.5, '3', null])
+      await expect(
+        ns.client.submit('echo', null, { priority: priority as number }),
+      ).rejects.toThrow(/^priority must be an integer from -1000 to 1000$/);
+    await expect(
+      ns.client.submitMany([
+        { type: 'echo', payload: 1, options: { priority: 1 } },
+        { type: 'echo', payload: 2, options: { priority: 2.5 } },
+      ]),
+    ).rejects.toThrow(/^items\[1\]: priority must be an integer/);
+    expect((await ns.client.counts()).queued).toBe(2);
+  });
+
+  it('refuses a payload nested too deep to serialize, and goes on serving', async () => {
+    // JSON.stringify runs out of stack at a few thousand levels: an InvalidTaskError, not a crash.
+    let deep: unknown = null;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    await expect(ns.client.submit('echo', deep)).rejects.toThrow(InvalidTaskError);
+    await expect(ns.client.submitMany([{ type: 'echo', payload: deep }])).rejects.toThrow(
+      InvalidTaskError,
+    );
+    expect((await ns.client.counts()).queued).toBe(0);
+    expect((await ns.client.submit('echo', 'fine')).state).toBe('queued');
+  });
 });
 
 describe('submitMany', () => {
@@ -112,6 +146,13 @@ describe('idempotency keys', () => {
     await ns.complete(first.id, 'ok');
     const late = await ns.client.submit('echo', 4, { idempotencyKey: 'order-42' });
     expect(late).toMatchObject({ id: first.id, state: 'done', result: 'ok' });
+    expect((await ns.client.counts()).queued).toBe(1);
+  });
+
+  it('return the first task, with its priority, whatever priority comes with the key again', async () => {
+    const first = await ns.client.submit('echo', 1, { idempotencyKey: 'p-1', priority: 5 });
+    const again = await ns.client.submit('echo', 2, { idempotencyKey: 'p-1', priority: -5 });
+    expect(again).toMatchObject({ id: first.id, priority: 5, payload: 1 });
     expect((await ns.client.counts()).queued).toBe(1);
   });
 
@@ -211,6 +252,21 @@ describe('list', () => {
     expect(await ids({ type: 'even', state: 'queued' })).toEqual([a[6].id, a[0].id]);
     expect(await ids({ state: 'dead' })).toEqual([]);
     await expect(ns.client.list({ limit: 0 })).rejects.toThrow(InvalidTaskError);
+  });
+
+  it('pages newest first whatever the priority', async () => {
+    const a: string[] = [];
+    for (const priority of [0, 1000, -1000, 3, 0, -3]) {
+      a.push((await ns.client.submit('echo', priority, { priority })).id);
+      await new Promise((r) => setTimeout(r, 2)); // one millisecond apart at least
+    }
+    const newest = [...a].reverse();
+    expect((await ns.client.list()).items.map((v) => v.id)).toEqual(newest);
+    const p1 = await ns.client.list({ limit: 4 });
+    expect(p1.items.map((v) => v.id)).toEqual(newest.slice(0, 4));
+    const p2 = await ns.client.list({ limit: 4, cursor: p1.nextCursor });
+    expect(p2.items.map((v) => v.id)).toEqual(newest.slice(4));
+    expect(p2.items.map((v) => v.priority)).toEqual([1000, 0]);
   });
 
   it('lists an empty queue that was never laid out', async () => {

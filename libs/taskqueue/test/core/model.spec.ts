@@ -1,16 +1,21 @@
+import fc from 'fast-check';
 import {
   CorruptTaskRecordError,
   HistoryEntry,
   InvalidTaskError,
   LIMITS,
   PayloadTooLargeError,
+  compareSubmitOrder,
   decodeRecord,
   encodeRecord,
   isTaskId,
   newTaskId,
   newTaskRecord,
+  priorityOf,
   retryDelayMs,
+  submittedAt,
   toTaskError,
+  validateSubmission,
   withHistory,
 } from '@shepherd/taskqueue';
 
@@ -19,13 +24,69 @@ describe('task ids', () => {
     const a = newTaskId(1_700_000_000_000, Buffer.alloc(8, 255));
     const b = newTaskId(1_700_000_000_001, Buffer.alloc(8, 0));
     expect(isTaskId(a)).toBe(true);
-    expect(a.length).toBe(22);
+    expect(a.length).toBe(25);
     expect(a < b).toBe(true);
   });
 
+  it('carry 1000 - priority in 3 base-36 characters before the submit time', () => {
+    const t = 1_700_000_000_000;
+    const time = t.toString(36).padStart(9, '0');
+    const zeros = Buffer.alloc(8, 0);
+    expect(newTaskId(t, zeros)).toBe(`task-0rs${time}00000000`);
+    expect(newTaskId(t, zeros, 1000)).toBe(`task-000${time}00000000`);
+    expect(newTaskId(t, zeros, -1000)).toBe(`task-1jk${time}00000000`);
+    for (const p of [-1000, -7, 0, 1, 999, 1000]) {
+      const id = newTaskId(t, undefined, p);
+      expect([isTaskId(id), priorityOf(id), submittedAt(id)]).toEqual([true, p, t]);
+    }
+    for (const bad of [1001, -1001, 1.5, NaN]) expect(() => newTaskId(t, zeros, bad)).toThrow();
+  });
+
+  it('order by priority (higher first), then submit time, as plain strings', () => {
+    const pair = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.nat(36 ** 9 - 1));
+    fc.assert(
+      fc.property(pair, pair, fc.uint8Array({ minLength: 16, maxLength: 16 }), (a, b, bytes) => {
+        const [pa, ta] = a;
+        const [pb, tb] = b;
+        fc.pre(pa !== pb || ta !== tb);
+        const idA = newTaskId(ta, Buffer.from(bytes.subarray(0, 8)), pa);
+        const idB = newTaskId(tb, Buffer.from(bytes.subarray(8)), pb);
+        const expected = pa !== pb ? pb - pa : ta - tb; // < 0: a goes first
+        expect(Math.sign(idA < idB ? -1 : 1)).toBe(Math.sign(expected));
+        // Lists and retention go by submit time alone.
+        if (ta !== tb) expect(Math.sign(compareSubmitOrder(idA, idB))).toBe(Math.sign(ta - tb));
+        expect([priorityOf(idA), submittedAt(idA)]).toEqual([pa, ta]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accept ids made before priorities: priority 0, sorted before new ones of 0', () => {
+    const t = 1_700_000_000_000;
+    const old = `task-${t.toString(36).padStart(9, '0')}abcdefgh`;
+    expect(isTaskId(old)).toBe(true);
+    expect([priorityOf(old), submittedAt(old)]).toEqual([0, t]);
+    expect(old < newTaskId(t - 1000, undefined, 0)).toBe(true);
+    // By submit time they compare with new ids as any other.
+    expect(compareSubmitOrder(old, newTaskId(t + 1, undefined, 500))).toBeLessThan(0);
+    expect(compareSubmitOrder(old, newTaskId(t - 1, undefined, -500))).toBeGreaterThan(0);
+  });
+
   it('rejects anything else', () => {
-    for (const v of ['', 'task-', 'task-ABCDEFGHIJKLMNOPQ', '../../etc', 42, null])
+    for (const v of [
+      '',
+      'task-',
+      'task-ABCDEFGHIJKLMNOPQ',
+      'task-0123456789abcdefgh', // 18 characters
+      'task-1jl0mx9a5efb00000000', // priority field beyond -1000
+      'task-zzz0mx9a5efb00000000',
+      '../../etc',
+      42,
+      null,
+    ])
       expect(isTaskId(v)).toBe(false);
+    expect(priorityOf('nope')).toBeNaN();
+    expect(submittedAt('nope')).toBeNaN();
   });
 });
 
@@ -37,7 +98,7 @@ describe('submission validation', () => {
     expect(r).toMatchObject({
       state: 'queued',
       attempts: 0,
-      options: { maxAttempts: 3, timeoutMs: null, backoffMs: 1000 },
+      options: { maxAttempts: 3, timeoutMs: null, backoffMs: 1000, priority: 0 },
       history: [{ at: now, event: 'queued' }],
     });
     expect(r.notBefore).toBeUndefined();
@@ -57,9 +118,28 @@ describe('submission validation', () => {
     ['negative delay', 'echo', null, { delayMs: -1 }],
     ['empty key', 'echo', null, { idempotencyKey: '' }],
     ['bigint payload', 'echo', 10n, {}],
+    ['priority above 1000', 'echo', null, { priority: 1001 }],
+    ['priority below -1000', 'echo', null, { priority: -1001 }],
+    ['fractional priority', 'echo', null, { priority: 1.5 }],
+    ['priority as a string', 'echo', null, { priority: '5' as unknown as number }],
   ])('refuses %s', (_name, type, payload, options) => {
     expect(() => newTaskRecord('task-000000000aaaaaaaa', type, payload, options, now)).toThrow(
       InvalidTaskError,
+    );
+  });
+
+  it('stores the priority (default 0), which the id must carry', () => {
+    expect(validateSubmission('echo', null, {})).toMatchObject({ priority: 0 });
+    expect(validateSubmission('echo', null, { priority: -1000 }).priority).toBe(-1000);
+    expect(validateSubmission('echo', null, { priority: 1000 }).priority).toBe(1000);
+    expect(() => validateSubmission('echo', null, { priority: 1001 })).toThrow(
+      'priority must be an integer from -1000 to 1000',
+    );
+    const id = newTaskId(now, undefined, 7);
+    expect(newTaskRecord(id, 'echo', null, { priority: 7 }, now).options.priority).toBe(7);
+    expect(() => newTaskRecord(id, 'echo', null, {}, now)).toThrow(InvalidTaskError);
+    expect(() => newTaskRecord(newTaskId(now), 'echo', null, { priority: 7 }, now)).toThrow(
+      /carries priority 0, not the priority 7/,
     );
   });
 

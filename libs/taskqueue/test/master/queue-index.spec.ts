@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { newTaskId, newTaskRecord } from '@shepherd/taskqueue';
 import { QueueIndex } from '../../src/master/queue-index';
 
@@ -16,6 +17,63 @@ describe('QueueIndex', () => {
     expect(order(q)).toEqual(ids);
     expect(q.add(ids[2])).toBe(false);
     expect(q.size).toBe(6);
+  });
+
+  it('orders by priority, then submit time, and a task queued again keeps its place', () => {
+    const at = (p: number, i: number) => newTaskId(T + i, undefined, p);
+    const q = new QueueIndex();
+    // Submitted in this order: low, high, default, then more of each.
+    const low = [at(-5, 0), at(-5, 3)];
+    const high = [at(5, 1), at(5, 4)];
+    const normal = [at(0, 2), at(0, 5)];
+    for (const id of [low[0], high[0], normal[0], low[1], high[1], normal[1]]) q.add(id);
+    expect(order(q)).toEqual([...high, ...normal, ...low]);
+    // The first high one is assigned, then handed back: it goes before the later high one.
+    q.remove(high[0]);
+    expect(order(q)).toEqual([high[1], ...normal, ...low]);
+    q.add(high[0]);
+    expect(order(q)).toEqual([...high, ...normal, ...low]);
+  });
+
+  it('puts a higher priority in a hole at the front instead of shifting the ids', () => {
+    const q = new QueueIndex();
+    const many = Array.from({ length: 100 }, (_, i) => newTaskId(T + i));
+    many.forEach((id) => q.add(id));
+    many.slice(0, 10).forEach((id) => q.remove(id)); // assigned: holes at the front
+    const urgent = Array.from({ length: 12 }, (_, i) => newTaskId(T + 1000 + i, undefined, 9));
+    urgent.forEach((id) => q.add(id));
+    expect(order(q)).toEqual([...urgent, ...many.slice(10)]);
+    // A removed id that comes back after its hole was taken finds its place again.
+    q.add(many[3]);
+    expect(order(q)).toEqual([...urgent, many[3], ...many.slice(10)]);
+    expect(q.size).toBe(12 + 90 + 1);
+  });
+
+  it('matches a sorted set through any mix of priorities, removals and returns', () => {
+    const op = fc.tuple(fc.boolean(), fc.nat(299));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+        const pool = Array.from({ length: 300 }, (_, i) =>
+          newTaskId(T + i, undefined, [0, 0, 0, 3, -2, 1000][i % 6]),
+        );
+        const q = new QueueIndex();
+        const model = new Set<string>();
+        for (const [add, i] of ops) {
+          const id = pool[i];
+          if (add) {
+            expect(q.add(id)).toBe(!model.has(id));
+            model.add(id);
+          } else {
+            expect(q.remove(id)).toBe(model.has(id));
+            model.delete(id);
+          }
+          // Assigning walks from the front now and then (it cuts leading holes).
+          if (i % 7 === 0) expect(order(q)).toEqual([...model].sort());
+        }
+        expect(order(q)).toEqual([...model].sort());
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('removes ids, and takes one back in its place', () => {

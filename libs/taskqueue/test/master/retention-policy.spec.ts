@@ -10,6 +10,9 @@ describe('taskIdTime', () => {
     expect(taskIdTime(id(NOW))).toBe(NOW);
     expect(taskIdTime(id(0))).toBe(0);
     expect(taskIdTime('not-a-task')).toBeNaN();
+    expect(taskIdTime(newTaskId(NOW, undefined, -1000))).toBe(NOW);
+    expect(taskIdTime(newTaskId(NOW, undefined, 1000))).toBe(NOW);
+    expect(taskIdTime(`task-${NOW.toString(36).padStart(9, '0')}00000000`)).toBe(NOW); // old form
   });
 });
 
@@ -20,6 +23,16 @@ describe('retention selection', () => {
     const old = [id(NOW - 8 * DAY), id(NOW - 30 * DAY)];
     const young = [id(NOW - 6 * DAY), id(NOW)];
     expect(selectForPruning([...young, ...old], NOW, limits)).toEqual([...old].sort());
+  });
+
+  it('goes by submit time whatever the priority', () => {
+    // High priorities sort first as strings; retention must not prune them first.
+    const ids = [1000, 0, -1000, 500, -3].map((p, i) =>
+      newTaskId(NOW - (10 - i) * 1000, undefined, p),
+    );
+    expect(selectForPruning([...ids].reverse(), NOW, { maxAgeMs: DAY, maxCount: 2 })).toEqual(
+      ids.slice(0, 3),
+    );
   });
 
   it('selects the oldest beyond maxCount among the rest', () => {

@@ -169,15 +169,87 @@ describe('Worker: running tasks', () => {
     expect(worker.stats().failed).toBe(1);
   });
 
-  it('fails the attempt when the result is too large to store', async () => {
-    await cluster.worker({
+  it('fails the task at once when the result is too large to store: no retry', async () => {
+    let runs = 0;
+    const worker = await cluster.worker({
       id: 'big-1',
-      handlers: { big: () => 'x'.repeat(300 * 1024) },
+      handlers: {
+        big: () => {
+          runs++;
+          return 'x'.repeat(300 * 1024);
+        },
+      },
     });
-    const id = await cluster.submitAndAssign('big-1', 'big', null, { maxAttempts: 1 });
+    const id = await cluster.submitAndAssign('big-1', 'big', null, {
+      maxAttempts: 3,
+      backoffMs: 0,
+    });
+    const failed = await cluster.waitForRecord(paths.status(id));
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(failed.error).toEqual({
+      name: 'ResultNotStorableError',
+      message: 'the result is 307202 bytes; the limit is 262144 bytes',
+    });
+    expect(failed.history.map((h) => h.event)).toEqual(['queued', 'assigned', 'started', 'failed']);
+    expect(await cluster.gone(paths.task(id))).toBe(true);
+    expect(await cluster.gone(paths.dead(id))).toBe(true);
+    expect(runs).toBe(1);
+    expect(worker.stats()).toMatchObject({ failed: 1, completed: 0 });
+  });
+
+  it('fails the task at once when the result is not JSON-serializable', async () => {
+    await cluster.worker({ id: 'big-2', handlers: { bigint: () => ({ n: 10n }) } });
+    const id = await cluster.submitAndAssign('big-2', 'bigint', null, { maxAttempts: 3 });
+    const failed = await cluster.waitForRecord(paths.status(id));
+    expect(failed).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: { name: 'ResultNotStorableError' },
+    });
+    expect(failed.error?.message).toMatch(/^the result is not JSON-serializable: /);
+  });
+
+  it('stores an error without its stack, and logs the stack with the task id', async () => {
+    const warnings: { obj: Record<string, unknown>; msg?: string }[] = [];
+    const noop = () => undefined;
+    const logger = {
+      debug: noop,
+      info: noop,
+      error: noop,
+      warn: (obj: object, msg?: string) =>
+        warnings.push({ obj: obj as Record<string, unknown>, msg }),
+    };
+    await cluster.worker({
+      id: 'stack-1',
+      logger,
+      handlers: {
+        boom: () => {
+          throw new TypeError('no such file');
+        },
+      },
+    });
+    const id = await cluster.submitAndAssign('stack-1', 'boom', null, { maxAttempts: 1 });
     const dead = await cluster.waitForRecord(paths.dead(id));
-    expect(dead.error).toMatchObject({ name: 'ResultNotStorableError' });
-    expect(dead.error?.message).toMatch(/limit is 262144 bytes/);
+    expect(dead.error).toEqual({ name: 'TypeError', message: 'no such file' });
+    const logged = warnings.find((w) => w.msg === 'task attempt failed');
+    expect(logged?.obj).toMatchObject({ taskId: id, type: 'boom', attempt: 1, state: 'dead' });
+    expect((logged?.obj.err as Error).stack).toMatch(/TypeError: no such file\n\s+at /);
+  });
+
+  it('stores the stack when storeErrorStacks is on', async () => {
+    await cluster.worker({
+      id: 'stack-2',
+      storeErrorStacks: true,
+      handlers: {
+        boom: () => {
+          throw new Error('with stack');
+        },
+      },
+    });
+    const id = await cluster.submitAndAssign('stack-2', 'boom', null, { maxAttempts: 1 });
+    const dead = await cluster.waitForRecord(paths.dead(id));
+    expect(dead.error).toMatchObject({ name: 'Error', message: 'with stack' });
+    expect(dead.error?.stack).toMatch(/^Error: with stack\n\s+at /);
   });
 
   it('fails the attempt of a type it has no handler for (a "*" worker)', async () => {

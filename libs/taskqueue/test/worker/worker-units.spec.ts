@@ -132,6 +132,7 @@ describe('handlers and options', () => {
       shutdownGraceMs: 10_000,
       progressIntervalMs: 250,
       closeConnection: true,
+      storeErrorStacks: false,
     });
     expect(() => resolveWorkerOptions({ connection, id: 'w1', concurrency: 0 })).toThrow();
     expect(() => resolveWorkerOptions({ connection, id: 'w1', concurrency: 1.5 })).toThrow();
@@ -159,12 +160,20 @@ describe('outcomeTransition', () => {
     expect(t?.record).toMatchObject({ state: 'done', result: { ok: 1 } });
   });
 
-  it('fails the attempt when the result cannot be stored', () => {
+  it('fails the task for good when the result cannot be stored: a retry would return it again', () => {
     const big = 'x'.repeat(LIMITS.maxResultBytes);
     const t = outcomeTransition(ctx, record, 1, { kind: 'returned', value: big });
-    expect(t?.record.state).toBe('queued');
-    expect(t?.record.error).toMatchObject({ name: 'ResultNotStorableError' });
-    expect(t?.record.error?.message).toMatch(/limit is 262144 bytes/);
+    expect(t?.path).toBe(paths.status(ID));
+    expect(t?.record.state).toBe('failed');
+    expect(t?.record.error).toEqual({
+      name: 'ResultNotStorableError',
+      message: 'the result is 262146 bytes; the limit is 262144 bytes',
+    });
+    const bigint = outcomeTransition(ctx, record, 1, { kind: 'returned', value: { n: 1n } });
+    expect(bigint?.record).toMatchObject({
+      state: 'failed',
+      error: { name: 'ResultNotStorableError' },
+    });
     expect(() => storableResult(10n)).toThrow(ResultNotStorableError);
     expect(storableResult(undefined)).toBeNull();
     expect(storableResult(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
@@ -180,6 +189,22 @@ describe('outcomeTransition', () => {
     });
     expect(fatal?.path).toBe(paths.status(ID));
     expect(fatal?.record).toMatchObject({ state: 'failed', error: { message: 'bad input' } });
+  });
+
+  it('stores the name and message of an error, its stack only when asked to', () => {
+    const error = new Error('boom');
+    const plain = outcomeTransition(ctx, record, 1, { kind: 'threw', error });
+    expect(plain?.record.error).toEqual({ name: 'Error', message: 'boom' });
+    const kept = outcomeTransition(
+      ctx,
+      record,
+      1,
+      { kind: 'threw', error },
+      { storeErrorStacks: true },
+    );
+    expect(kept?.record.error).toEqual({ name: 'Error', message: 'boom', stack: error.stack });
+    const thrown = outcomeTransition(ctx, record, 1, { kind: 'threw', error: { code: 1n } });
+    expect(thrown?.record.error).toEqual({ message: '[object Object]' });
   });
 
   it('records a timeout as a timed-out attempt', () => {

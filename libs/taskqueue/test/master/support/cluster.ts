@@ -169,7 +169,7 @@ export class TestCluster {
   async submit(type: string, count = 1, options: SubmitOptions = {}, payload: unknown = {}) {
     const now = Date.now();
     const records = Array.from({ length: count }, (_, i) =>
-      newTaskRecord(newTaskId(now + i), type, payload, options, Date.now()),
+      newTaskRecord(newTaskId(now + i, undefined, options.priority), type, payload, options, now),
     );
     const ctx = { acl: OPEN_ACL_UNSAFE, now };
     const outcome = await commitBatch(
