@@ -307,6 +307,14 @@ describe('OpenAPI', () => {
         'GET /events',
         'GET /health',
         'GET /metrics',
+        'POST /schedules',
+        'GET /schedules',
+        'GET /schedules/{name}',
+        'PUT /schedules/{name}',
+        'DELETE /schedules/{name}',
+        'GET /queues',
+        'GET /queues/{type}',
+        'PUT /queues/{type}',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -161,6 +161,67 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       expect(await stopAudit()).toEqual([]);
     });
 
+    it('a schedule fires every 500 ms across a leader failover: no fire time twice', async () => {
+      const t = target();
+      cluster = await openCluster(t, 'schedule-failover');
+      const m1 = await cluster.spawn('master', 'm1').ready();
+      await waitFor('m1 to lead', async () => (await cluster!.client.masters()).leader === 'm1');
+      const m2 = await cluster.spawn('master', 'm2').ready();
+      const c = cluster.client;
+      await c.createSchedule({ name: 'beat', every: 500, task: { type: 'noop', payload: {} } });
+      const fired = async () =>
+        (await c.list({ limit: 1000 })).items.filter((v) => v.schedule === 'beat');
+      await waitFor('3 fire times', async () => (await fired()).length >= 3, { timeoutMs: 15000 });
+      await m1.crash();
+      await waitFor('m2 to lead', async () => (await c.masters()).leader === m2.id, {
+        timeoutMs: t.sessionTimeoutMs * 3,
+      });
+      const atTakeover = (await fired()).length;
+      await waitFor('m2 fires', async () => (await fired()).length >= atTakeover + 3, {
+        timeoutMs: 15000,
+      });
+      await c.pauseSchedule('beat');
+      await delay(500);
+      const times = (await fired()).map((v) => v.scheduledFor!).sort((a, b) => a - b);
+      expect(new Set(times).size).toBe(times.length);
+      for (const time of times) expect(time % 500).toBe(0);
+      // While no master led, fire times more than MISSED_AFTER_MS late were skipped ('skip').
+      const view = await c.schedule('beat');
+      expect(view.lastFireAt).toBe(times[times.length - 1]);
+    });
+
+    it('a paused task type waits while others run, and runs once resumed', async () => {
+      const t = target();
+      cluster = await openCluster(t, 'queue-pause');
+      const c = cluster.client;
+      await c.setQueue('echo', { paused: true });
+      await Promise.all([
+        cluster.spawn('master', 'm1').ready(),
+        cluster.spawn('worker', 'w1', 4).ready(),
+      ]);
+      const held = await c.submitMany(
+        Array.from({ length: 3 }, () => ({ type: 'echo', payload: {} })),
+      );
+      const others = await c.submitMany(
+        Array.from({ length: 2 }, () => ({ type: 'sleep', payload: { ms: 10 } })),
+      );
+      await waitAllTerminal(
+        c,
+        others.map((x) => x.id),
+        30000,
+      );
+      await delay(500);
+      for (const x of held) expect((await c.get(x.id)).state).toBe('queued');
+      expect(await c.queue('echo')).toMatchObject({ paused: true, workers: 1 });
+      await c.setQueue('echo', { paused: false });
+      const views = await waitAllTerminal(
+        c,
+        held.map((x) => x.id),
+        30000,
+      );
+      completedOnce(views);
+    });
+
     it('a worker is killed mid-task: its tasks are reassigned and complete once', async () => {
       const t = target();
       cluster = await openCluster(t, 'worker-killed');

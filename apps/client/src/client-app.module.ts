@@ -19,6 +19,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
+import { SchedulesController } from './schedules/schedules.controller';
+import { QueuesController } from './queues/queues.controller';
 import { TasksController } from './tasks/tasks.controller';
 
 /**
@@ -44,6 +46,8 @@ export class ClientAppModule {
       ],
       controllers: [
         TasksController,
+        SchedulesController,
+        QueuesController,
         ClusterController,
         StatsController,
         EventsController,

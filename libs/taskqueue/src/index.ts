@@ -49,3 +49,5 @@ export { LAYOUT_VERSION, ensureLayout } from './store/ensure-layout';
 export * from './master';
 export * from './worker';
 export * from './client';
+export * from './schedules';
+export * from './queues';

@@ -6,6 +6,7 @@ import { LiveEvents } from './live-events.js';
 import { MastersView } from './masters-view.js';
 import { QueueView } from './queue-view.js';
 import { RecentTasks } from './recent-tasks.js';
+import { SchedulesView } from './schedules-view.js';
 import { StatsHistory } from './stats-history.js';
 import { StatusBar } from './status-bar.js';
 import { SubmitForm } from './submit-form.js';
@@ -17,6 +18,8 @@ import { WorkersView } from './workers-view.js';
 import type {
   ClusterEvent,
   MastersView as Masters,
+  QueueSettingsView,
+  ScheduleView,
   StatsView,
   TaskPage,
   TaskView,
@@ -38,7 +41,7 @@ const INITIAL_PAGE = 50;
 const EVENT_BUDGET_MS = 6;
 const HIDDEN_EVENT_BUDGET_MS = 50;
 
-type Part = 'events' | 'tasks' | 'workers' | 'masters' | 'queue';
+type Part = 'events' | 'tasks' | 'workers' | 'masters' | 'schedules' | 'queue';
 
 const tokens = new TokenStore();
 const api = new Api(tokens);
@@ -47,6 +50,7 @@ const workers = new WorkerBoard();
 const stats = new StatsHistory();
 const inbox = new EventInbox();
 let masters: Masters | undefined;
+let schedules: ScheduleView[] | undefined;
 
 const status = new StatusBar(
   byId('link'),
@@ -58,6 +62,7 @@ const status = new StatusBar(
 );
 const workersView = new WorkersView(byId('workers'), byId('workers-count'));
 const mastersView = new MastersView(byId('masters'));
+const schedulesView = new SchedulesView(byId('schedules'));
 const queueView = new QueueView(
   byId('depths'),
   byId('queue-summary'),
@@ -109,6 +114,7 @@ const frame = new FrameScheduler<Part>((parts) => {
     scheduleLostExpiry();
   }
   if (parts.has('masters')) mastersView.render(masters);
+  if (parts.has('schedules')) schedulesView.render(schedules);
   if (parts.has('queue')) queueView.render(stats);
 });
 
@@ -190,6 +196,28 @@ async function poll(): Promise<void> {
   if (failed) report(failed.reason);
   else status.warn(undefined);
   status.showRate(now);
+  void pollSchedules();
+  void pollQueueSettings();
+}
+
+/** Per-type queue settings, beside the poll: an app without them leaves the line out. */
+async function pollQueueSettings(): Promise<void> {
+  try {
+    queueView.setSettings((await api.get<{ items: QueueSettingsView[] }>('/queues')).items);
+  } catch {
+    return;
+  }
+  frame.mark('queue');
+}
+
+/** The schedules, beside the poll: an app without them (older) only leaves the list empty. */
+async function pollSchedules(): Promise<void> {
+  try {
+    schedules = (await api.get<{ items: ScheduleView[] }>('/schedules')).items;
+  } catch {
+    schedules = schedules ?? [];
+  }
+  frame.mark('schedules');
 }
 
 function resync(): void {

@@ -2,6 +2,7 @@ import { drawChart } from './chart.js';
 import { fill, h } from './dom.js';
 import { count, duration, rate } from './format.js';
 import type { StatsHistory } from './stats-history.js';
+import type { QueueSettingsView } from './wire.js';
 
 const DEPTHS = ['queued', 'assigned', 'running', 'finished', 'dead'] as const;
 
@@ -24,6 +25,27 @@ export class QueueView {
     private readonly canvas: HTMLCanvasElement,
   ) {}
 
+  /** Per-type settings from GET /queues; types paused or limited are shown in the summary. */
+  private settings: QueueSettingsView[] = [];
+
+  setSettings(settings: QueueSettingsView[]): void {
+    this.settings = settings;
+  }
+
+  /** "resize paused", "report ≤ 5 at once, 10 per 1 min", for the types with a setting. */
+  private settingsLine(): string[] {
+    const out: string[] = [];
+    for (const q of this.settings) {
+      const parts: string[] = [];
+      if (q.paused) parts.push('paused');
+      if (q.concurrency !== null) parts.push(`≤ ${count(q.concurrency)} at once`);
+      if (q.rateLimit !== null)
+        parts.push(`${count(q.rateLimit.max)} per ${duration(q.rateLimit.perMs)}`);
+      if (parts.length > 0) out.push(`${q.type} ${parts.join(', ')}`);
+    }
+    return out;
+  }
+
   render(history: StatsHistory): void {
     const stats = history.latest;
     if (!stats) return;
@@ -42,8 +64,17 @@ export class QueueView {
     const since = stats.finishedSinceStart ?? {};
     const perMinute = stats.throughput?.total;
     const unserved = history.unservedTypes();
+    const limited = this.settingsLine();
     fill(
       this.summary,
+      limited.length > 0 &&
+        h(
+          'span',
+          { class: 'queue-settings', title: 'PUT /queues/:type changes them' },
+          'queue settings: ',
+          h('strong', {}, limited.join(' · ')),
+        ),
+      limited.length > 0 && h('br'),
       unserved.length > 0 &&
         h(
           'span',

@@ -79,6 +79,27 @@ export interface MastersView {
   candidates: MasterCandidate[];
 }
 
+/** GET /queues items: a task type's queue settings. */
+export interface QueueSettingsView {
+  type: string;
+  paused: boolean;
+  concurrency: number | null;
+  rateLimit: { max: number; perMs: number } | null;
+  workers: number;
+}
+
+/** GET /schedules items (the fields the page shows). */
+export interface ScheduleView {
+  name: string;
+  cron?: string;
+  every?: number;
+  timezone?: string;
+  paused: boolean;
+  task: { type: string };
+  nextFireTimes: Timestamp[];
+  lastFireAt?: Timestamp;
+}
+
 export interface StatsView {
   /** When the server answered. */
   at?: Timestamp;

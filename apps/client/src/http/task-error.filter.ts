@@ -4,6 +4,8 @@ import {
   InvalidTaskError,
   LayoutMismatchError,
   PayloadTooLargeError,
+  ScheduleExistsError,
+  ScheduleNotFoundError,
   TaskNotFoundError,
   TaskQueueError,
   TaskStateError,
@@ -19,6 +21,8 @@ const STATUS_BY_ERROR: ReadonlyArray<[abstract new (...args: never[]) => Error, 
   [InvalidTaskError, 400],
   [TaskNotFoundError, 404],
   [TaskStateError, 409],
+  [ScheduleNotFoundError, 404],
+  [ScheduleExistsError, 409],
   [LayoutMismatchError, 500],
 ];
 

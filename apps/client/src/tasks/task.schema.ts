@@ -127,6 +127,12 @@ export class TaskResponse {
 
   @ApiPropertyOptional()
   idempotencyKey?: string;
+
+  @ApiPropertyOptional({ description: 'The schedule that created the task' })
+  schedule?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'The fire time it was created for' })
+  scheduledFor?: string;
 }
 
 export class TaskPageResponse {

@@ -21,6 +21,17 @@ import { retrying } from './session-retry';
 import { SubmitItem, TaskSubmitter } from './submit-tasks';
 import { TaskView, viewOfStored } from './task-view';
 import { TaskWaits } from './wait-for-task';
+import { QueueView, getQueue, listQueues, setQueue } from '../queues/queue-client';
+import { QueueSettingsPatch } from '../queues/queue-settings';
+import { SchedulePatch, ScheduleSpec } from '../schedules/schedule';
+import {
+  ScheduleView,
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  updateSchedule,
+} from '../schedules/schedule-client';
 
 /** Default for wait() when no timeout is given. */
 export const DEFAULT_WAIT_MS = 30_000;
@@ -123,6 +134,69 @@ export class TaskQueueClient {
   counts(): Promise<QueueCounts> {
     if (this.closed) return Promise.reject(closedError());
     return retrying(this.ctx.connection, this.ctx.clock, readCounts);
+  }
+
+  /**
+   * Creates a schedule: the leading master submits `spec.task` at each fire time of `cron` (in
+   * `timezone`) or `every` ms. InvalidTaskError for bad input, ScheduleExistsError.
+   */
+  createSchedule(spec: ScheduleSpec): Promise<ScheduleView> {
+    if (this.closed) return Promise.reject(closedError());
+    return createSchedule(this.ctx, spec);
+  }
+
+  /** Every schedule, by name, with its next fire times. */
+  schedules(): Promise<ScheduleView[]> {
+    if (this.closed) return Promise.reject(closedError());
+    return listSchedules(this.ctx);
+  }
+
+  /** One schedule with its next fire times and last tasks; ScheduleNotFoundError. */
+  schedule(name: string): Promise<ScheduleView> {
+    if (this.closed) return Promise.reject(closedError());
+    return getSchedule(this.ctx, name);
+  }
+
+  /** Changes a schedule (`paused`, timing, `missed`, `task`); the fire history stays. */
+  updateSchedule(name: string, patch: SchedulePatch): Promise<ScheduleView> {
+    if (this.closed) return Promise.reject(closedError());
+    return updateSchedule(this.ctx, name, patch);
+  }
+
+  pauseSchedule(name: string): Promise<ScheduleView> {
+    return this.updateSchedule(name, { paused: true });
+  }
+
+  /** Resumes a paused schedule: fire times while it was paused are not fired. */
+  resumeSchedule(name: string): Promise<ScheduleView> {
+    return this.updateSchedule(name, { paused: false });
+  }
+
+  /** Deletes a schedule; the tasks it created stay. ScheduleNotFoundError. */
+  deleteSchedule(name: string): Promise<void> {
+    if (this.closed) return Promise.reject(closedError());
+    return deleteSchedule(this.ctx, name);
+  }
+
+  /** Every task type with queue settings or a live worker, with its settings. */
+  queues(): Promise<QueueView[]> {
+    if (this.closed) return Promise.reject(closedError());
+    return listQueues(this.ctx);
+  }
+
+  /** One type's queue settings (defaults when none were set); InvalidTaskError for a bad type. */
+  queue(type: string): Promise<QueueView> {
+    if (this.closed) return Promise.reject(closedError());
+    return getQueue(this.ctx, type);
+  }
+
+  /**
+   * Changes a type's queue settings (`paused`, `concurrency`, `rateLimit`; `null` clears a
+   * limit): a compare-and-set, so concurrent writers keep each other's fields.
+   */
+  setQueue(type: string, patch: QueueSettingsPatch): Promise<QueueView> {
+    if (this.closed) return Promise.reject(closedError());
+    return setQueue(this.ctx, type, patch);
   }
 
   /**

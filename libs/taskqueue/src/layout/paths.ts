@@ -11,6 +11,8 @@ import { bucketOf } from './buckets';
  *   /status/<bucket>/<taskId>   terminal records: done, failed, cancelled
  *   /dead/<bucket>/<taskId>     tasks that exhausted their attempts
  *   /keys/<bucket>/<keyHash>    idempotency keys: data is the task id
+ *   /schedules/<name>           schedules (cron or fixed interval) and their last fire time
+ *   /queues/<type>              per-type queue settings: paused, concurrency, rate limit
  */
 export const ROOTS = Object.freeze({
   layout: '/layout',
@@ -21,6 +23,8 @@ export const ROOTS = Object.freeze({
   status: '/status',
   dead: '/dead',
   keys: '/keys',
+  schedules: '/schedules',
+  queues: '/queues',
 });
 
 /** The areas split into buckets. */
@@ -38,6 +42,8 @@ export const paths = {
   dead: (id: string) => `${ROOTS.dead}/${bucketOf(id)}/${id}`,
   keyBucket: (bucket: string) => `${ROOTS.keys}/${bucket}`,
   key: (keyHash: string) => `${ROOTS.keys}/${bucketOf(keyHash)}/${keyHash}`,
+  schedule: (name: string) => `${ROOTS.schedules}/${name}`,
+  queue: (type: string) => `${ROOTS.queues}/${type}`,
 };
 
 /** Where a znode sits in the layout; what watchers of the whole tree need to classify events. */

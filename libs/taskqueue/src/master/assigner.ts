@@ -5,6 +5,7 @@ import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';
 import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
+import { QueueGate, StartLog } from './queue-limits';
 import { QueueTracker } from './queue-tracker';
 import { TermContext } from './term-context';
 import { WorkerTracker } from './worker-tracker';
@@ -25,6 +26,7 @@ interface Planned {
   stay: number;
   workerId: string;
   session: string;
+  type: string;
 }
 
 /**
@@ -50,6 +52,10 @@ export class Assigner {
   private readonly inFlight = new Set<Promise<void>>();
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
+  /** Planned assignments in commits still in flight, per task type. */
+  private readonly holding = new Map<string, number>();
+  /** Recent assignment starts per type, for rate limits (this term only). */
+  private readonly starts = new StartLog();
 
   constructor(
     private readonly term: TermContext,
@@ -100,6 +106,14 @@ export class Assigner {
     const { queue, roster, options } = this.term;
     const now = options.clock.now();
     const planner = new AssignmentPlanner(loads);
+    const settings = this.term.queueSettings;
+    const counts = settings.size > 0 ? roster.typeCounts() : new Map<string, number>();
+    const gate = new QueueGate(
+      settings,
+      (type) => (counts.get(type) ?? 0) + (this.holding.get(type) ?? 0),
+      (type) => this.starts.recent(type, now, settings.get(type)?.rateLimit?.perMs ?? 0),
+      now,
+    );
     const limit = Math.min(options.maxBatch, planner.free);
     const plan: Planned[] = [];
     const unknown: string[] = [];
@@ -115,16 +129,19 @@ export class Assigner {
         nextDue = Math.min(nextDue, task.notBefore);
         continue;
       }
+      // A paused or limited type is skipped: its tasks keep their place, the others flow.
+      if (!gate.allows(task.type)) continue;
       const workerId = planner.take(task.type);
       if (workerId === undefined) {
         if (planner.free === 0) break;
         continue;
       }
+      gate.take(task.type);
       const session = roster.get(workerId)?.session ?? '';
-      plan.push({ taskId, stay: task.stay, workerId, session });
+      plan.push({ taskId, stay: task.stay, workerId, session, type: task.type });
       if (plan.length >= limit) break;
     }
-    this.armTimer(nextDue, now);
+    this.armTimer(Math.min(nextDue, gate.nextAllowedAt), now);
     return { plan, unknown, limit };
   }
 
@@ -194,18 +211,25 @@ export class Assigner {
     const task = this.term.queue.get(p.taskId);
     if (task !== undefined) task.assigning = true;
     this.term.roster.reserve(p.workerId);
+    this.holding.set(p.type, (this.holding.get(p.type) ?? 0) + 1);
+    if (this.term.queueSettings.get(p.type)?.rateLimit)
+      this.starts.record(p.type, this.term.options.clock.now());
   }
 
   private release(p: Planned): void {
     const task = this.term.queue.get(p.taskId);
     if (task?.stay === p.stay) task.assigning = false;
     this.term.roster.unreserve(p.workerId);
+    const held = (this.holding.get(p.type) ?? 1) - 1;
+    if (held > 0) this.holding.set(p.type, held);
+    else this.holding.delete(p.type);
   }
 
   private applied(p: Planned): void {
     const { queue, roster, counters } = this.term;
     queue.remove(p.taskId, p.stay);
     counters.assigned++;
+    roster.setType(p.taskId, p.type);
     if (roster.get(p.workerId)?.session === p.session)
       roster.assigned(p.workerId, p.taskId, p.session);
     // The worker went while the commit was in flight; it landed first, so the worker's

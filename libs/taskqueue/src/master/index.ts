@@ -11,3 +11,4 @@ export {
 export type { MasterStats } from './master-stats';
 export { AssignmentPlanner, pickWorker, type WorkerLoad } from './assignment-policy';
 export { selectForPruning, type RetentionLimits } from './retention-policy';
+export { QueueGate, StartLog } from './queue-limits';

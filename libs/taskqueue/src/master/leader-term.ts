@@ -10,11 +10,13 @@ import {
 } from '@shepherd/zk-client';
 import { FenceError } from '../store/batch-committer';
 import { leaderFence } from '../transitions/fences';
+import { QueueSettings } from '../queues/queue-settings';
 import { TransitionContext } from '../transitions/transition';
 import { Assigner } from './assigner';
 import { MasterCounters } from './master-stats';
 import { ResolvedMasterOptions } from './master-options';
 import { QueueIndex } from './queue-index';
+import { QueueSettingsTracker } from './queue-settings-tracker';
 import { QueueTracker } from './queue-tracker';
 import { RetentionRunner } from './retention-runner';
 import { TermContext } from './term-context';
@@ -58,6 +60,7 @@ export class LeaderTerm implements TermContext {
   readonly queue = new QueueIndex();
   private readonly workers: WorkerTracker;
   private readonly tasks: QueueTracker;
+  private readonly settings: QueueSettingsTracker;
   private readonly assigner: Assigner;
   private readonly retention: RetentionRunner;
   private readonly onDeposed: (reason: string) => void;
@@ -81,8 +84,13 @@ export class LeaderTerm implements TermContext {
     this.onDeposed = init.onDeposed;
     this.workers = new WorkerTracker(this);
     this.tasks = new QueueTracker(this);
+    this.settings = new QueueSettingsTracker(this);
     this.assigner = new Assigner(this, this.tasks, this.workers, (err) => this.fail(err));
     this.retention = new RetentionRunner(this, (err) => this.fail(err));
+  }
+
+  get queueSettings(): ReadonlyMap<string, QueueSettings> {
+    return this.settings.settings;
   }
 
   get active(): boolean {
@@ -132,6 +140,7 @@ export class LeaderTerm implements TermContext {
     if (!this.isActive) return;
     this.waitingForReconnect = false;
     this.workers.markAllStale();
+    this.settings.markAllStale();
     this.tasks.resyncWanted = true;
     this.roundWanted = true;
     this.kick();
@@ -148,6 +157,7 @@ export class LeaderTerm implements TermContext {
     if (isAlive(this.client.state))
       await Promise.all([
         this.tasks.stop().catch(() => undefined),
+        this.settings.stop().catch(() => undefined),
         this.workers.stop().catch(() => undefined),
       ]);
   }
@@ -183,6 +193,8 @@ export class LeaderTerm implements TermContext {
           // a worker was judged
         } else if (this.assigner.hasUncertain) {
           await this.assigner.resolveUncertain();
+        } else if (this.settings.pending) {
+          await this.settings.refresh();
         } else if (this.tasks.resyncWanted) {
           await this.assigner.idle();
           await this.tasks.resync();
@@ -218,6 +230,7 @@ export class LeaderTerm implements TermContext {
     while (await this.workers.step()) {
       if (!this.isActive) return;
     }
+    await this.settings.load();
     await this.tasks.load();
     this.loaded = true;
     this.roundWanted = true;

@@ -3,6 +3,7 @@ import { BehaviorSubject, Observable, Subscription, distinctUntilChanged } from 
 import { ZooKeeperClient, isAlive, withRetry } from '@shepherd/zk-client';
 import { ConnectionEvent, LeaderElection } from '@shepherd/coordination';
 import { ROOTS } from '../layout/paths';
+import { Scheduler } from '../schedules/scheduler';
 import { ensureLayout } from '../store/ensure-layout';
 import { LeaderTerm } from './leader-term';
 import { MasterCounters, MasterStats } from './master-stats';
@@ -40,6 +41,8 @@ export class Master {
   private election: LeaderElection | undefined;
   private electionSub: Subscription | undefined;
   private term: LeaderTerm | undefined;
+  /** Fires the schedules while this master leads (one per term). */
+  private scheduler: Scheduler | undefined;
 
   constructor(options: MasterOptions) {
     this.options = resolveMasterOptions(options);
@@ -199,6 +202,10 @@ export class Master {
     this.term = term;
     this.leading.next(true);
     term.start();
+    this.scheduler = new Scheduler(term, () => {
+      if (this.term === term) void this.rejoin(client, 'leader fence failed');
+    });
+    this.scheduler.start();
   }
 
   private async follow(): Promise<void> {
@@ -209,7 +216,10 @@ export class Master {
 
   private async endTerm(): Promise<void> {
     const term = this.term;
+    const scheduler = this.scheduler;
     this.term = undefined;
+    this.scheduler = undefined;
+    scheduler?.stop();
     if (this.leading.value) this.leading.next(false);
     this.counters.leaderSince = null;
     await term?.stop();

@@ -1,4 +1,5 @@
 import { TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
+import { QueueSettings } from '../queues/queue-settings';
 import { TransitionContext } from '../transitions/transition';
 import { MasterCounters } from './master-stats';
 import { ResolvedMasterOptions } from './master-options';
@@ -18,6 +19,8 @@ export interface TermContext {
   readonly counters: MasterCounters;
   readonly roster: WorkerRoster;
   readonly queue: QueueIndex;
+  /** Per-type settings from /queues (paused, concurrency, rate limit), kept current. */
+  readonly queueSettings: ReadonlyMap<string, QueueSettings>;
   /** False once the term ended: late replies and watch events are then ignored. */
   readonly active: boolean;
   /** ACL and time for the next transition. */

@@ -39,6 +39,8 @@ export interface RosterEntry {
  */
 export class WorkerRoster {
   private readonly entries = new Map<string, RosterEntry>();
+  /** Task type of each assignment whose record the leader knows (for per-type limits). */
+  private readonly typeOf = new Map<string, string>();
 
   get(id: string): RosterEntry | undefined {
     return this.entries.get(id);
@@ -96,6 +98,30 @@ export class WorkerRoster {
     return out;
   }
 
+  /** Records the task type of an assignment (made by this leader, or read). */
+  setType(taskId: string, type: string): void {
+    this.typeOf.set(taskId, type);
+    // Assignments dropped without a deletion event (recovered, re-listed) leave their type
+    // behind: prune now and then, keeping those still assigned.
+    if (this.typeOf.size > 2 * this.assignedCount + 1000) {
+      const live = new Set<string>();
+      for (const e of this.entries.values()) for (const t of e.assignments.keys()) live.add(t);
+      live.add(taskId);
+      for (const t of [...this.typeOf.keys()]) if (!live.has(t)) this.typeOf.delete(t);
+    }
+  }
+
+  /** Assignments per task type, over all workers (those of unknown type are not counted). */
+  typeCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const e of this.entries.values())
+      for (const taskId of e.assignments.keys()) {
+        const type = this.typeOf.get(taskId);
+        if (type !== undefined) out.set(type, (out.get(type) ?? 0) + 1);
+      }
+    return out;
+  }
+
   /** An assignment to `workerId` is being committed: hold its slot. */
   reserve(workerId: string): void {
     this.entry(workerId).reserved++;
@@ -119,7 +145,10 @@ export class WorkerRoster {
   removed(workerId: string, taskId: string): boolean {
     const e = this.entries.get(workerId);
     if (e === undefined) return false;
-    if (e.assignments.delete(taskId)) return true;
+    if (e.assignments.delete(taskId)) {
+      this.typeOf.delete(taskId);
+      return true;
+    }
     if (e.reserved > 0) e.early.add(taskId);
     return false;
   }

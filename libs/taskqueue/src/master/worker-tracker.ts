@@ -238,7 +238,10 @@ export class WorkerTracker {
       const read = await this.readAssignments(id, unknown);
       for (const [taskId, found] of read) {
         if (found === null) next.delete(taskId);
-        else if (found !== 'corrupt') next.set(taskId, found.record.workerSession ?? '');
+        else if (found !== 'corrupt') {
+          next.set(taskId, found.record.workerSession ?? '');
+          roster.setType(taskId, found.record.type);
+        }
       }
     }
     const orphans = roster.orphans(id);
@@ -285,6 +288,7 @@ export class WorkerTracker {
       // Re-judged on the fresh read: a record that names the live incarnation stays.
       const session = found.record.workerSession ?? '';
       entry.assignments.set(taskId, session);
+      roster.setType(taskId, found.record.type);
       if (entry.session !== undefined && session === entry.session) continue;
       const t = recoverTransition(
         this.term.transition(),

@@ -72,6 +72,10 @@ export interface TaskRecord {
   result?: unknown;
   error?: TaskError;
   history: HistoryEntry[];
+  /** The schedule that created the task, if one did. */
+  schedule?: string;
+  /** The fire time (epoch ms) the schedule created it for. */
+  scheduledFor?: number;
 }
 
 export class CorruptTaskRecordError extends Error {

@@ -1,0 +1,3 @@
+export * from './queue-settings';
+export type { QueueView } from './queue-client';
+export { getQueue, listQueues, setQueue } from './queue-client';

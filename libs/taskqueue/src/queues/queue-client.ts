@@ -1,0 +1,166 @@
+import { BadVersionError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
+import { ZooKeeperClient } from '@shepherd/zk-client';
+import { TaskQueueError } from '../errors';
+import { ROOTS, paths } from '../layout/paths';
+import { ClientContext } from '../client/client-options';
+import { readWorkers } from '../client/cluster-info';
+import { retrying } from '../client/session-retry';
+import { ANY_TYPE } from '../master/assignment-policy';
+import {
+  QueueSettings,
+  QueueSettingsPatch,
+  applyQueuePatch,
+  checkQueueType,
+  decodeQueueSettings,
+  encodeQueueSettings,
+  validateQueuePatch,
+} from './queue-settings';
+
+/** One task type's queue as callers see it. */
+export interface QueueView {
+  type: string;
+  paused: boolean;
+  /** Most tasks of the type assigned or running at once, cluster-wide; null: no cap. */
+  concurrency: number | null;
+  /** Most assignments of the type started per window; null: no limit. */
+  rateLimit: { max: number; perMs: number } | null;
+  /** Live workers (not draining) that declared the type, or take any type. */
+  workers: number;
+}
+
+interface Found {
+  settings: QueueSettings;
+  version: number;
+}
+
+async function readSettings(client: ZooKeeperClient, type: string): Promise<Found | undefined> {
+  try {
+    const node = await client.getData(paths.queue(type));
+    return { settings: decodeQueueSettings(node.data), version: node.stat.version };
+  } catch (err) {
+    if (err instanceof NoNodeError) return undefined;
+    throw err;
+  }
+}
+
+function toView(type: string, settings: QueueSettings, workers: number): QueueView {
+  return {
+    type,
+    paused: settings.paused === true,
+    concurrency: settings.concurrency ?? null,
+    rateLimit: settings.rateLimit ?? null,
+    workers,
+  };
+}
+
+async function servingCount(client: ZooKeeperClient, type: string): Promise<number> {
+  const workers = await readWorkers(client);
+  return workers.filter(
+    (w) => !w.draining && (w.types.includes(type) || w.types.includes(ANY_TYPE)),
+  ).length;
+}
+
+/** Every type with settings or served by a live worker, by type. */
+export async function listQueues(ctx: ClientContext): Promise<QueueView[]> {
+  return retrying(ctx.connection, ctx.clock, async (client) => {
+    let names: string[] = [];
+    try {
+      names = await client.getChildren(ROOTS.queues);
+    } catch (err) {
+      if (!(err instanceof NoNodeError)) throw err;
+    }
+    const workers = await readWorkers(client);
+    const served = new Set<string>();
+    for (const w of workers) for (const t of w.types) if (t !== ANY_TYPE) served.add(t);
+    const types = [...new Set([...names, ...served])].sort();
+    const found = await Promise.all(types.map((t) => readSettings(client, t)));
+    return types.map((t, i) =>
+      toView(
+        t,
+        found[i]?.settings ?? {},
+        workers.filter((w) => !w.draining && (w.types.includes(t) || w.types.includes(ANY_TYPE)))
+          .length,
+      ),
+    );
+  });
+}
+
+/** One type's settings (defaults when none were set) and how many live workers serve it. */
+export async function getQueue(ctx: ClientContext, type: string): Promise<QueueView> {
+  checkQueueType(type);
+  return retrying(ctx.connection, ctx.clock, async (client) => {
+    const [found, workers] = await Promise.all([
+      readSettings(client, type),
+      servingCount(client, type),
+    ]);
+    return toView(type, found?.settings ?? {}, workers);
+  });
+}
+
+/**
+ * Changes a type's settings: a versioned read-modify-write (compare-and-set), read again and
+ * re-applied when another writer changed the node meanwhile, so neither loses the other's fields.
+ */
+export async function setQueue(
+  ctx: ClientContext,
+  type: string,
+  patch: QueueSettingsPatch,
+): Promise<QueueView> {
+  checkQueueType(type);
+  validateQueuePatch(patch);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await retrying(ctx.connection, ctx.clock, (c) => readSettings(c, type));
+    const next = applyQueuePatch(found?.settings ?? {}, patch);
+    const bytes = encodeQueueSettings(next);
+    try {
+      await retrying(ctx.connection, ctx.clock, async (client) => {
+        if (found === undefined) return createSettings(ctx, client, type, bytes);
+        try {
+          await client.setData(paths.queue(type), bytes, found.version);
+        } catch (err) {
+          // After a lost reply, our own write shows as the next version with our data.
+          if (!(err instanceof BadVersionError)) throw err;
+          const now = await readSettings(client, type);
+          if (now && JSON.stringify(now.settings) === JSON.stringify(next)) return;
+          throw err;
+        }
+      });
+      const workers = await retrying(ctx.connection, ctx.clock, (c) => servingCount(c, type));
+      return toView(type, next, workers);
+    } catch (err) {
+      if (!(
+        err instanceof BadVersionError ||
+        err instanceof NodeExistsError ||
+        err instanceof NoNodeError
+      ))
+        throw err;
+    }
+  }
+  throw new TaskQueueError(`queue ${type} settings kept changing; not updated`);
+}
+
+async function createSettings(
+  ctx: ClientContext,
+  client: ZooKeeperClient,
+  type: string,
+  bytes: Buffer,
+): Promise<void> {
+  const opts = { acl: ctx.acl };
+  try {
+    await client.create(paths.queue(type), bytes, opts);
+    return;
+  } catch (err) {
+    if (err instanceof NodeExistsError) {
+      // A retry after a lost reply may find its own node.
+      const now = await readSettings(client, type);
+      if (now && now.settings && encodeQueueSettings(now.settings).equals(bytes)) return;
+      throw err;
+    }
+    if (!(err instanceof NoNodeError)) throw err;
+  }
+  // A tree laid out before queue settings existed: make the root, then try again.
+  await client.create(ROOTS.queues, null, opts).catch((e: unknown) => {
+    if (!(e instanceof NodeExistsError)) throw e;
+  });
+  await client.create(paths.queue(type), bytes, opts);
+}

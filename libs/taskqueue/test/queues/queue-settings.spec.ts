@@ -1,0 +1,102 @@
+import {
+  InvalidTaskError,
+  QueueGate,
+  QueueSettings,
+  StartLog,
+  applyQueuePatch,
+  decodeQueueSettings,
+  encodeQueueSettings,
+  validateQueuePatch,
+} from '@shepherd/taskqueue';
+
+describe('queue settings: validation', () => {
+  it.each([
+    [null],
+    [[]],
+    [{ paused: 'yes' }],
+    [{ concurrency: 0 }],
+    [{ concurrency: 1.5 }],
+    [{ concurrency: 100_001 }],
+    [{ rateLimit: { max: 0, perMs: 1000 } }],
+    [{ rateLimit: { max: 1, perMs: 0 } }],
+    [{ rateLimit: { max: 1, perMs: 86_400_001 } }],
+    [{ rateLimit: { max: 1 } }],
+    [{ rateLimit: { max: 1, perMs: 10, extra: 1 } }],
+    [{ other: true }],
+  ])('refuses %j', (patch) => {
+    expect(() => validateQueuePatch(patch)).toThrow(InvalidTaskError);
+  });
+
+  it('accepts valid values and null to clear', () => {
+    expect(() =>
+      validateQueuePatch({ paused: true, concurrency: 100_000, rateLimit: { max: 1, perMs: 1 } }),
+    ).not.toThrow();
+    expect(() => validateQueuePatch({ concurrency: null, rateLimit: null })).not.toThrow();
+    expect(() => validateQueuePatch({})).not.toThrow();
+  });
+
+  it('patches field by field; null clears; round-trips through JSON', () => {
+    const a = applyQueuePatch({}, { paused: true, concurrency: 3 });
+    const b = applyQueuePatch(a, { rateLimit: { max: 2, perMs: 1000 } });
+    expect(b).toEqual({ paused: true, concurrency: 3, rateLimit: { max: 2, perMs: 1000 } });
+    const c = applyQueuePatch(b, { paused: false, concurrency: null });
+    expect(c).toEqual({ rateLimit: { max: 2, perMs: 1000 } });
+    expect(decodeQueueSettings(encodeQueueSettings(c))).toEqual(c);
+    expect(decodeQueueSettings(Buffer.from('not json'))).toEqual({});
+  });
+});
+
+describe('QueueGate: the planner skips blocked types', () => {
+  const gate = (
+    settings: Record<string, QueueSettings>,
+    active: Record<string, number> = {},
+    starts: Record<string, number[]> = {},
+    now = 10_000,
+  ) =>
+    new QueueGate(
+      new Map(Object.entries(settings)),
+      (t) => active[t] ?? 0,
+      (t) => starts[t] ?? [],
+      now,
+    );
+
+  /** What a round over `types` (queue order) would let through. */
+  function plan(g: QueueGate, types: string[]): string[] {
+    const out: string[] = [];
+    for (const t of types) {
+      if (!g.allows(t)) continue;
+      g.take(t);
+      out.push(t);
+    }
+    return out;
+  }
+
+  it('a paused type at the head does not stop the others', () => {
+    expect(plan(gate({ a: { paused: true } }), ['a', 'a', 'b', 'a', 'c'])).toEqual(['b', 'c']);
+  });
+
+  it('caps a type at its concurrency, counting what already runs', () => {
+    expect(plan(gate({ a: { concurrency: 3 } }, { a: 1 }), ['a', 'a', 'a', 'b', 'a'])).toEqual([
+      'a',
+      'a',
+      'b',
+    ]);
+  });
+
+  it('lets at most max start per window, and says when the next may', () => {
+    const g = gate({ a: { rateLimit: { max: 2, perMs: 1000 } } }, {}, { a: [9_500] });
+    expect(plan(g, ['a', 'a', 'a', 'b'])).toEqual(['a', 'b']);
+    expect(g.nextAllowedAt).toBe(10_501);
+    // Starts older than the window do not count.
+    expect(
+      plan(gate({ a: { rateLimit: { max: 2, perMs: 100 } } }, {}, { a: [1, 2] }), ['a', 'a', 'a']),
+    ).toEqual(['a', 'a']);
+  });
+
+  it('StartLog keeps the starts within the window', () => {
+    const log = new StartLog();
+    for (const t of [1, 2, 50, 90]) log.record('a', t);
+    expect(log.recent('a', 100, 60)).toEqual([50, 90]);
+    expect(log.recent('b', 100, 60)).toEqual([]);
+  });
+});

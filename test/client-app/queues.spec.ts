@@ -1,0 +1,107 @@
+import request from 'supertest';
+import { ZkServer } from '@shepherd/zk-server';
+import { ClientAppHarness, startZkServer } from './support/client-app-harness';
+import { waitFor } from '../support/wait-for';
+
+// The /queues endpoints end to end: the real client app on an embedded ZooKeeper, with the
+// harness's master enforcing the settings and its worker (w1, the test handlers) running tasks.
+
+let server: ZkServer;
+let h: ClientAppHarness;
+
+beforeAll(async () => {
+  server = await startZkServer();
+  h = await ClientAppHarness.start(server);
+});
+afterAll(async () => {
+  await h?.stop();
+  await server?.stop();
+});
+
+const api = () => request(h.http);
+
+describe('/queues', () => {
+  it('GET of a type without settings answers the defaults and its live workers', async () => {
+    const res = await api().get('/queues/echo').expect(200);
+    expect(res.body).toEqual({
+      type: 'echo',
+      paused: false,
+      concurrency: null,
+      rateLimit: null,
+      workers: 1,
+    });
+    expect((await api().get('/queues/nobody-runs-this').expect(200)).body).toMatchObject({
+      workers: 0,
+    });
+  });
+
+  it('PUT changes fields one at a time, null clears; GET /queues lists it', async () => {
+    await api().put('/queues/rest-q').send({ paused: true }).expect(200);
+    const res = await api()
+      .put('/queues/rest-q')
+      .send({ concurrency: 2, rateLimit: { max: 5, perMs: 1000 } })
+      .expect(200);
+    expect(res.body).toEqual({
+      type: 'rest-q',
+      paused: true,
+      concurrency: 2,
+      rateLimit: { max: 5, perMs: 1000 },
+      workers: 0,
+    });
+    await api().put('/queues/rest-q').send({ concurrency: null }).expect(200);
+    const list = (await api().get('/queues').expect(200)).body as { items: { type: string }[] };
+    expect(list.items.find((q) => q.type === 'rest-q')).toEqual({
+      type: 'rest-q',
+      paused: true,
+      concurrency: null,
+      rateLimit: { max: 5, perMs: 1000 },
+      workers: 0,
+    });
+    expect(list.items.map((q) => q.type)).toContain('echo');
+  });
+
+  it('a paused type holds its tasks until resumed', async () => {
+    await api().put('/queues/echo').send({ paused: true }).expect(200);
+    const { id } = (
+      await api()
+        .post('/tasks')
+        .send({ type: 'echo', payload: { a: 1 } })
+        .expect(202)
+    ).body as { id: string };
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await api().get(`/tasks/${id}`).expect(200)).body).toMatchObject({ state: 'queued' });
+    await api().put('/queues/echo').send({ paused: false }).expect(200);
+    await waitFor('done after resume', async () => {
+      const body = (await api().get(`/tasks/${id}`).expect(200)).body as { state: string };
+      return body.state === 'done';
+    });
+  });
+
+  it('400 with a clear message for bad values, unknown fields and bad types', async () => {
+    const bad = async (type: string, body: object, message: RegExp) => {
+      const res = await api().put(`/queues/${type}`).send(body).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(JSON.stringify(res.body.message)).toMatch(message);
+    };
+    await bad('q', { paused: 'yes' }, /paused must be a boolean/);
+    await bad('q', { concurrency: 0 }, /concurrency must not be less than 1/);
+    await bad('q', { concurrency: 1.5 }, /concurrency must be an integer/);
+    await bad('q', { concurrency: 100_001 }, /concurrency must not be greater than 100000/);
+    await bad('q', { rateLimit: { max: 0, perMs: 10 } }, /max must not be less than 1/);
+    await bad('q', { rateLimit: { max: 1, perMs: 86_400_001 } }, /perMs must not be greater/);
+    await bad('q', { rateLimit: { max: 1, perMs: 10, burst: 2 } }, /burst should not exist/);
+    await bad('q', { rateLimit: 5 }, /rateLimit must be an object/);
+    await bad('q', { speed: 1 }, /property speed should not exist/);
+    await bad('bad%20type', { paused: true }, /type must match/);
+    const res = await api().get('/queues/bad%20type').expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths['/queues'])).toContain('get');
+    expect(Object.keys(doc.paths['/queues/{type}']).sort()).toEqual(['get', 'put']);
+  });
+});
