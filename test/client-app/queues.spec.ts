@@ -97,6 +97,17 @@ describe('/queues', () => {
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
 
+  it('answers types that are not znode names (. and ..) with 400, never 500', async () => {
+    for (const type of ['..', '.', '%2e%2e']) {
+      const res = await api().get(`/queues/${type}`);
+      expect([type, res.status < 500]).toEqual([type, true]);
+    }
+    await api()
+      .put('/queues/..')
+      .send({ paused: true })
+      .expect((res) => expect(res.status).toBeLessThan(500));
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await api().get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;

@@ -72,6 +72,22 @@ describe('/schedules', () => {
     await api().get('/schedules/rest-tick').expect(404);
   });
 
+  it('answers names that are not znode names (. and ..) as unknown, never 500', async () => {
+    // Found by the REST fuzzer: `..` matched the name pattern and reached ZooKeeper as a path.
+    for (const name of ['..', '.', '%2e%2e']) {
+      const res = await api().get(`/schedules/${name}`);
+      expect([name, res.status < 500]).toEqual([name, true]);
+    }
+    await api()
+      .delete('/schedules/..')
+      .expect((res) => expect(res.status).toBeLessThan(500));
+    const bad = await api()
+      .post('/schedules')
+      .send({ name: '..', every: 1000, task: { type: 'echo' } })
+      .expect(400);
+    expect(bad.body.message).toEqual(['name must match [A-Za-z0-9._:-]{1,64}, not . or ..']);
+  });
+
   it('409 for a taken name; 400 with a clear message for bad input; 404 for none', async () => {
     const task = { type: 'echo', payload: {} };
     await api().post('/schedules').send({ name: 'rest-dup', cron: '0 0 * * *', task }).expect(201);

@@ -118,8 +118,16 @@ describe('POST /tasks', () => {
     ['an unknown field', { type: 'echo', color: 'red' }, 'property color should not exist'],
     ['a type that is not a string', { type: 5 }, 'type must be a string'],
     ['a missing type', { payload: 1 }, 'type must be a string'],
-    ['a type with a space', { type: 'e cho' }, 'type must match [A-Za-z0-9._:-]{1,64}'],
-    ['a type of 65 characters', { type: 'a'.repeat(65) }, 'type must match [A-Za-z0-9._:-]{1,64}'],
+    [
+      'a type with a space',
+      { type: 'e cho' },
+      'type must match [A-Za-z0-9._:-]{1,64}, not . or ..',
+    ],
+    [
+      'a type of 65 characters',
+      { type: 'a'.repeat(65) },
+      'type must match [A-Za-z0-9._:-]{1,64}, not . or ..',
+    ],
     [
       'maxAttempts as a string',
       { type: 'echo', maxAttempts: '3' },
@@ -290,7 +298,7 @@ describe('POST /tasks/batch', () => {
       .expect(400);
     expect(res.body.message).toEqual(
       expect.arrayContaining([
-        'tasks.1.type must match [A-Za-z0-9._:-]{1,64}',
+        'tasks.1.type must match [A-Za-z0-9._:-]{1,64}, not . or ..',
         'tasks.2.property extra should not exist',
       ]),
     );
@@ -401,7 +409,7 @@ describe('GET /tasks', () => {
     ['limit=0', 'limit must not be less than 1'],
     ['limit=1001', 'limit must not be greater than 1000'],
     ['limit=ten', 'limit must be an integer from 1 to 1000'],
-    ['type=no%20spaces', 'type must match [A-Za-z0-9._:-]{1,64}'],
+    ['type=no%20spaces', 'type must match [A-Za-z0-9._:-]{1,64}, not . or ..'],
     ['cursor=nope', 'cursor must be a task id (the nextCursor of a previous page)'],
     ['order=asc', 'property order should not exist'],
   ])('answers 400 for ?%s', async (query, message) => {

@@ -142,7 +142,8 @@ const jsonScalar = fc.oneof(
 /** A submit item that the API must accept. */
 const validItem = fc.record(
   {
-    type: fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/),
+    // `.` and `..` are not task types: they are znode names ZooKeeper refuses.
+    type: fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/).filter((t) => t !== '.' && t !== '..'),
     payload: fc.jsonValue({ maxDepth: 3 }),
     maxAttempts: fc.integer({ min: 1, max: 100 }),
     timeoutMs: fc.integer({ min: 1, max: 24 * 3600 * 1000 }),

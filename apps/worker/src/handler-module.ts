@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'path';
 import { pathToFileURL } from 'url';
-import { type TaskHandlerFn, TASK_TYPE_PATTERN } from '@shepherd/taskqueue';
+import { type TaskHandlerFn, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '@shepherd/taskqueue';
 import { ConfigError } from '../../app-kit/src';
 
 /** The handlers a module gives: task type -> function of the task context. */
@@ -62,7 +62,7 @@ export function handlersOf(exports: Record<string, unknown>, from: string): Hand
   const add = (type: string, value: unknown): void => {
     if (typeof value !== 'function') return;
     if (!TASK_TYPE_PATTERN.test(type)) {
-      problems.push(`${from}: export "${type}" is not a task type (${TASK_TYPE_PATTERN.source})`);
+      problems.push(`${from}: export "${type}" is not a task type (${TASK_TYPE_RULE})`);
       return;
     }
     const existing = table[type];

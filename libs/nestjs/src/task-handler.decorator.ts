@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { TASK_TYPE_PATTERN } from '@shepherd/taskqueue';
+import { TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '@shepherd/taskqueue';
 
 /** Reflect-metadata key under which @TaskHandler stores the task type on the method. */
 export const TASK_HANDLER_METADATA = 'shepherd:task-handler';
@@ -21,7 +21,7 @@ export const TASK_HANDLER_METADATA = 'shepherd:task-handler';
  */
 export function TaskHandler(type: string): MethodDecorator {
   if (type !== '*' && !TASK_TYPE_PATTERN.test(type))
-    throw new TypeError(`@TaskHandler("${type}"): the type must match ${TASK_TYPE_PATTERN.source}`);
+    throw new TypeError(`@TaskHandler("${type}"): the type must match ${TASK_TYPE_RULE}`);
   return (_target, _key, descriptor) => {
     Reflect.defineMetadata(TASK_HANDLER_METADATA, type, descriptor.value as object);
     return descriptor;

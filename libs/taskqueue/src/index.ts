@@ -12,7 +12,7 @@ export {
   submittedAt,
 } from './model/task-id';
 export * from './model/task-state';
-export { LIMITS, TASK_TYPE_PATTERN } from './model/limits';
+export { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './model/limits';
 export {
   CorruptTaskRecordError,
   decodeRecord,

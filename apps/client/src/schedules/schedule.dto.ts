@@ -18,6 +18,7 @@ import {
   MIN_EVERY_MS,
   MISSED_POLICIES,
   TASK_TYPE_PATTERN,
+  TASK_TYPE_RULE,
   type MissedPolicy,
   type SchedulePatch,
   type ScheduleSpec,
@@ -81,7 +82,7 @@ export class CreateScheduleDto extends ScheduleFieldsDto {
     pattern: TASK_TYPE_PATTERN.source,
     example: 'nightly-report',
   })
-  @Matches(TASK_TYPE_PATTERN, { message: 'name must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(TASK_TYPE_PATTERN, { message: `name must match ${TASK_TYPE_RULE}` })
   @IsString()
   readonly name!: string;
 

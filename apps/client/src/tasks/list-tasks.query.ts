@@ -6,6 +6,7 @@ import {
   MAX_LIST_LIMIT,
   TASK_STATES,
   TASK_TYPE_PATTERN,
+  TASK_TYPE_RULE,
   type ListQuery,
   type TaskState,
 } from '@shepherd/taskqueue';
@@ -19,7 +20,7 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({ pattern: TASK_TYPE_PATTERN.source })
   @IsOptional()
-  @Matches(TASK_TYPE_PATTERN, { message: 'type must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(TASK_TYPE_PATTERN, { message: `type must match ${TASK_TYPE_RULE}` })
   @IsString()
   readonly type?: string;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { LIMITS, TASK_TYPE_PATTERN, type SubmitOptions } from '@shepherd/taskqueue';
+import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE, type SubmitOptions } from '@shepherd/taskqueue';
 import { ANY_JSON } from '../openapi/any-json';
 
 /**
@@ -15,7 +15,7 @@ export class SubmitTaskDto {
     pattern: TASK_TYPE_PATTERN.source,
     example: 'echo',
   })
-  @Matches(TASK_TYPE_PATTERN, { message: 'type must match [A-Za-z0-9._:-]{1,64}' })
+  @Matches(TASK_TYPE_PATTERN, { message: `type must match ${TASK_TYPE_RULE}` })
   @IsString()
   readonly type!: string;
 

@@ -31,4 +31,11 @@ export const LIMITS = Object.freeze({
 });
 
 /** Task type names: what the REST API accepts and what worker handlers are registered under. */
-export const TASK_TYPE_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+export const TASK_TYPE_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * TASK_TYPE_PATTERN in words, for messages. `.` and `..` are excluded because type names are
+ * znode names too (/queues/<type>, and schedule names /schedules/<name>), and ZooKeeper refuses
+ * them as path components (PathUtils.validatePath: relative paths are not allowed).
+ */
+export const TASK_TYPE_RULE = '[A-Za-z0-9._:-]{1,64}, not . or ..';

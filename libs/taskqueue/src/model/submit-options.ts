@@ -1,5 +1,5 @@
 import { InvalidTaskError, PayloadTooLargeError } from '../errors';
-import { LIMITS, TASK_TYPE_PATTERN } from './limits';
+import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './limits';
 import { DEFAULT_PRIORITY, priorityOf } from './task-id';
 import { TaskOptions, TaskRecord } from './task-record';
 
@@ -61,7 +61,7 @@ export function validateSubmission(
   options: SubmitOptions = {},
 ): TaskOptions {
   if (typeof type !== 'string' || !TASK_TYPE_PATTERN.test(type))
-    throw new InvalidTaskError(`type must match ${TASK_TYPE_PATTERN.source}`);
+    throw new InvalidTaskError(`type must match ${TASK_TYPE_RULE}`);
   payloadJson(payload);
   const maxAttempts =
     options.maxAttempts === undefined

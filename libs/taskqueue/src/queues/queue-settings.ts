@@ -1,5 +1,5 @@
 import { InvalidTaskError } from '../errors';
-import { TASK_TYPE_PATTERN } from '../model/limits';
+import { TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '../model/limits';
 
 /** At most `max` assignments of a type start in any window of `perMs` milliseconds. */
 export interface RateLimit {
@@ -28,9 +28,7 @@ export function isQueueType(type: unknown): type is string {
 
 export function checkQueueType(type: unknown): string {
   if (!isQueueType(type))
-    throw new InvalidTaskError(
-      `type must match ${TASK_TYPE_PATTERN} (got ${JSON.stringify(type)})`,
-    );
+    throw new InvalidTaskError(`type must match ${TASK_TYPE_RULE} (got ${JSON.stringify(type)})`);
   return type;
 }
 

@@ -1,5 +1,5 @@
 import { InvalidTaskError } from '../errors';
-import { TASK_TYPE_PATTERN } from '../model/limits';
+import { TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '../model/limits';
 import { SubmitOptions, validateSubmission } from '../model/submit-options';
 import { ScheduleTiming, nextFireTime, previousFireTime, validateTiming } from './fire-times';
 
@@ -108,8 +108,7 @@ function timingOf(t: ScheduleTiming): ScheduleTiming {
 export function newScheduleData(spec: ScheduleSpec, now: number): ScheduleData {
   if (spec === null || typeof spec !== 'object')
     throw new InvalidTaskError('a schedule must be an object { name, cron | every, task }');
-  if (!isScheduleName(spec.name))
-    throw new InvalidTaskError(`name must match ${TASK_TYPE_PATTERN.source}`);
+  if (!isScheduleName(spec.name)) throw new InvalidTaskError(`name must match ${TASK_TYPE_RULE}`);
   const timing = timingOf(spec);
   validateTiming(timing);
   const data: ScheduleData = {

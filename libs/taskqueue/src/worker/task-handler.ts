@@ -1,4 +1,4 @@
-import { LIMITS, TASK_TYPE_PATTERN } from '../model/limits';
+import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '../model/limits';
 
 /** What a handler receives: the task, its attempt, an AbortSignal, and a progress reporter. */
 export interface TaskContext {
@@ -31,7 +31,7 @@ export const ANY_TYPE = '*';
 
 function checkType(type: string): void {
   if (type !== ANY_TYPE && !TASK_TYPE_PATTERN.test(type))
-    throw new TypeError(`task type "${type}" must match ${TASK_TYPE_PATTERN.source} or be "*"`);
+    throw new TypeError(`task type "${type}" must match ${TASK_TYPE_RULE} or be "*"`);
 }
 
 /** The handlers as a Map, checked: every name a valid type, every value a function. */
