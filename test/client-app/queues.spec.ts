@@ -28,6 +28,7 @@ describe('/queues', () => {
       paused: false,
       concurrency: null,
       rateLimit: null,
+      groupConcurrency: null,
       workers: 1,
     });
     expect((await api().get('/queues/nobody-runs-this').expect(200)).body).toMatchObject({
@@ -39,22 +40,27 @@ describe('/queues', () => {
     await api().put('/queues/rest-q').send({ paused: true }).expect(200);
     const res = await api()
       .put('/queues/rest-q')
-      .send({ concurrency: 2, rateLimit: { max: 5, perMs: 1000 } })
+      .send({ concurrency: 2, rateLimit: { max: 5, perMs: 1000 }, groupConcurrency: 3 })
       .expect(200);
     expect(res.body).toEqual({
       type: 'rest-q',
       paused: true,
       concurrency: 2,
       rateLimit: { max: 5, perMs: 1000 },
+      groupConcurrency: 3,
       workers: 0,
     });
-    await api().put('/queues/rest-q').send({ concurrency: null }).expect(200);
+    await api()
+      .put('/queues/rest-q')
+      .send({ concurrency: null, groupConcurrency: null })
+      .expect(200);
     const list = (await api().get('/queues').expect(200)).body as { items: { type: string }[] };
     expect(list.items.find((q) => q.type === 'rest-q')).toEqual({
       type: 'rest-q',
       paused: true,
       concurrency: null,
       rateLimit: { max: 5, perMs: 1000 },
+      groupConcurrency: null,
       workers: 0,
     });
     expect(list.items.map((q) => q.type)).toContain('echo');
@@ -91,6 +97,8 @@ describe('/queues', () => {
     await bad('q', { rateLimit: { max: 1, perMs: 86_400_001 } }, /perMs must not be greater/);
     await bad('q', { rateLimit: { max: 1, perMs: 10, burst: 2 } }, /burst should not exist/);
     await bad('q', { rateLimit: 5 }, /rateLimit must be an object/);
+    await bad('q', { groupConcurrency: 0 }, /groupConcurrency must not be less than 1/);
+    await bad('q', { groupConcurrency: 'two' }, /groupConcurrency must be an integer/);
     await bad('q', { speed: 1 }, /property speed should not exist/);
     await bad('bad%20type', { paused: true }, /type must match/);
     const res = await api().get('/queues/bad%20type').expect(400);

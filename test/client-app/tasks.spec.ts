@@ -109,6 +109,13 @@ describe('POST /tasks', () => {
     expect(listed.map((t: { priority: number }) => t.priority)).toEqual([1000, 7, -1000]);
   });
 
+  it('takes a group, and shows it in the task', async () => {
+    const task = await submit({ type: 'echo', payload: 1, group: 'tenant-42' });
+    expect(task).toMatchObject({ group: 'tenant-42', state: 'queued' });
+    const done = (await api().get(`/tasks/${task.id}?wait=10`).expect(200)).body;
+    expect(done).toMatchObject({ state: 'done', group: 'tenant-42' });
+  });
+
   it('takes a task without a payload (null)', async () => {
     const task = await submit({ type: 'echo' });
     expect(task.payload).toBeNull();
@@ -139,6 +146,17 @@ describe('POST /tasks', () => {
       'maxAttempts must not be less than 1',
     ],
     ['a fractional delay', { type: 'echo', delayMs: 1.5 }, 'delayMs must be an integer number'],
+    [
+      'an empty group',
+      { type: 'echo', group: '' },
+      'group must be longer than or equal to 1 characters',
+    ],
+    ['a group that is not a string', { type: 'echo', group: 7 }, 'group must be a string'],
+    [
+      'a group of 129 characters',
+      { type: 'echo', group: 'g'.repeat(129) },
+      'group must be shorter than or equal to 128 characters',
+    ],
     [
       'a priority above 1000',
       { type: 'echo', priority: 1001 },

@@ -222,6 +222,67 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       completedOnce(views);
     });
 
+    it('groupConcurrency: one group runs one at a time across a failover, the others go on', async () => {
+      const t = target();
+      cluster = await openCluster(t, 'group-limit');
+      const c = cluster.client;
+      await c.setQueue('sleep', { groupConcurrency: 1 });
+      const m1 = await cluster.spawn('master', 'm1').ready();
+      await waitFor('m1 to lead', async () => (await c.masters()).leader === 'm1');
+      const [m2] = await Promise.all([
+        cluster.spawn('master', 'm2').ready(),
+        cluster.spawn('worker', 'w1', 6).ready(),
+      ]);
+      const big = await c.submitMany(
+        Array.from({ length: 4 }, () => ({
+          type: 'sleep',
+          payload: { ms: 400 },
+          options: { group: 'big' },
+        })),
+      );
+      const small = await c.submitMany([
+        ...Array.from({ length: 4 }, (_, i) => ({
+          type: 'sleep',
+          payload: { ms: 20 },
+          options: { group: `small-${i}` },
+        })),
+        ...Array.from({ length: 2 }, () => ({ type: 'sleep', payload: { ms: 20 } })),
+      ]);
+      expect(big[0].group).toBe('big');
+      completedOnce(
+        await waitAllTerminal(
+          c,
+          small.map((x) => x.id),
+          30000,
+        ),
+      );
+      // The busy group did not hold the others back: most of it is still to run.
+      const bigStates = await Promise.all(big.map(async (x) => (await c.get(x.id)).state));
+      expect(bigStates.filter((s) => s !== 'done').length).toBeGreaterThanOrEqual(2);
+      await m1.crash();
+      await waitFor('m2 to lead', async () => (await c.masters()).leader === m2.id, {
+        timeoutMs: t.sessionTimeoutMs * 3,
+      });
+      completedOnce(
+        await waitAllTerminal(
+          c,
+          big.map((x) => x.id),
+          60000,
+        ),
+      );
+      // Replaying the worker's start/end log: never two tasks of the group at once.
+      const bigIds = new Set(big.map((x) => x.id));
+      let running = 0;
+      let most = 0;
+      for (const e of cluster.executions()) {
+        if (!bigIds.has(e.task)) continue;
+        if (e.event === 'start') most = Math.max(most, ++running);
+        if (e.event === 'end') running--;
+      }
+      expect(most).toBe(1);
+      expect(await c.queue('sleep')).toMatchObject({ groupConcurrency: 1 });
+    });
+
     it('a worker is killed mid-task: its tasks are reassigned and complete once', async () => {
       const t = target();
       cluster = await openCluster(t, 'worker-killed');

@@ -39,6 +39,7 @@ export class QueueView {
       const parts: string[] = [];
       if (q.paused) parts.push('paused');
       if (q.concurrency !== null) parts.push(`≤ ${count(q.concurrency)} at once`);
+      if (q.groupConcurrency != null) parts.push(`≤ ${count(q.groupConcurrency)} per group`);
       if (q.rateLimit !== null)
         parts.push(`${count(q.rateLimit.max)} per ${duration(q.rateLimit.perMs)}`);
       if (parts.length > 0) out.push(`${q.type} ${parts.join(', ')}`);

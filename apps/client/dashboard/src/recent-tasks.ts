@@ -14,6 +14,8 @@ export interface TaskRow {
   error?: string;
   /** Higher runs first; 0 unless given at submit. */
   priority: number;
+  /** The task's group, once a full view said so. */
+  group?: string;
   submittedAt: number;
   updatedAt: number;
   /** Bumped on every change, so the view rewrites only the rows that moved. */
@@ -91,6 +93,7 @@ export class RecentTasks {
     row.attempts = view.attempts;
     row.maxAttempts = view.maxAttempts;
     if (typeof view.priority === 'number') row.priority = view.priority;
+    if (typeof view.group === 'string') row.group = view.group;
     row.progress = view.progress;
     row.error = view.error?.message;
     const lost = view.history

@@ -154,6 +154,8 @@ export class TasksView {
               { class: 'priority', title: 'priority: higher runs first' },
               ` p${row.priority > 0 ? '+' : ''}${row.priority}`,
             ),
+          row.group !== undefined &&
+            h('span', { class: 'group', title: `group: ${row.group}` }, ` · ${row.group}`),
         ),
         h('span', { class: `badge state ${row.state}` }, row.state),
         h('span', { class: 'worker' }, ...workerCell(row)),

@@ -40,6 +40,8 @@ export interface TaskView {
   maxAttempts?: number;
   /** Higher runs first (-1000 to 1000, default 0). */
   priority?: number;
+  /** The task's group, if it was given one. */
+  group?: string;
   history: HistoryEntry[];
   result?: unknown;
   error?: { message: string; name?: string };
@@ -85,6 +87,8 @@ export interface QueueSettingsView {
   paused: boolean;
   concurrency: number | null;
   rateLimit: { max: number; perMs: number } | null;
+  /** Absent from an older app. */
+  groupConcurrency?: number | null;
   workers: number;
 }
 

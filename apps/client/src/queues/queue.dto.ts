@@ -48,6 +48,22 @@ export class UpdateQueueDto {
   readonly concurrency?: number | null;
 
   @ApiPropertyOptional({
+    description:
+      'Most tasks of one group (the task option `group`) of the type running at once, ' +
+      'cluster-wide; a busy group never holds back the others; tasks without a group are not ' +
+      'limited by it; null clears it',
+    minimum: 1,
+    maximum: MAX_QUEUE_CONCURRENCY,
+    nullable: true,
+    type: Number,
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_QUEUE_CONCURRENCY)
+  @IsInt()
+  readonly groupConcurrency?: number | null;
+
+  @ApiPropertyOptional({
     description: 'At most `max` assignments of the type start per `perMs` ms; null clears it',
     type: RateLimitDto,
     nullable: true,
@@ -64,6 +80,7 @@ export function queuePatchOf(dto: UpdateQueueDto): QueueSettingsPatch {
   const patch: QueueSettingsPatch = {};
   if (dto.paused !== undefined) patch.paused = dto.paused;
   if (dto.concurrency !== undefined) patch.concurrency = dto.concurrency;
+  if (dto.groupConcurrency !== undefined) patch.groupConcurrency = dto.groupConcurrency;
   if (dto.rateLimit !== undefined)
     patch.rateLimit =
       dto.rateLimit === null ? null : { max: dto.rateLimit.max, perMs: dto.rateLimit.perMs };

@@ -26,6 +26,13 @@ export class QueueResponse {
   @ApiProperty({ type: RateLimitResponse, nullable: true, description: 'null: no limit' })
   rateLimit!: RateLimitResponse | null;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Most tasks of one group of the type running at once; null: no cap',
+  })
+  groupConcurrency!: number | null;
+
   @ApiProperty({ description: 'Live workers (not draining) that serve the type' })
   workers!: number;
 }
@@ -41,6 +48,7 @@ export function toQueueResponse(view: QueueView): QueueResponse {
     paused: view.paused,
     concurrency: view.concurrency,
     rateLimit: view.rateLimit,
+    groupConcurrency: view.groupConcurrency,
     workers: view.workers,
   };
 }

@@ -38,7 +38,8 @@ export class QueuesController {
 
   @Put(':type')
   @ApiOperation({
-    summary: "Change a type's settings: any of paused, concurrency, rateLimit; null clears a limit",
+    summary:
+      "Change a type's settings: any of paused, concurrency, rateLimit, groupConcurrency; null clears a limit",
   })
   @ApiBody({ type: UpdateQueueDto })
   @ApiOkResponse({ type: QueueResponse })

@@ -98,6 +98,20 @@ export class SubmitTaskDto {
   @Length(1, LIMITS.maxIdempotencyKeyChars)
   @IsString()
   readonly idempotencyKey?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The task's group (a tenant, a customer, any key). With the type's groupConcurrency " +
+      '(PUT /queues/:type), at most that many tasks of one group run at once while other ' +
+      'groups go on',
+    minLength: 1,
+    maxLength: LIMITS.maxGroupChars,
+    example: 'tenant-42',
+  })
+  @IsOptional()
+  @Length(1, LIMITS.maxGroupChars)
+  @IsString()
+  readonly group?: string;
 }
 
 /** The submit options of a DTO, without the fields that were not given. */
@@ -109,5 +123,6 @@ export function submitOptionsOf(dto: SubmitTaskDto): SubmitOptions {
   if (dto.backoffMs !== undefined) options.backoffMs = dto.backoffMs;
   if (dto.idempotencyKey !== undefined) options.idempotencyKey = dto.idempotencyKey;
   if (dto.priority !== undefined) options.priority = dto.priority;
+  if (dto.group !== undefined) options.group = dto.group;
   return options;
 }

@@ -53,6 +53,7 @@ export function toTaskResponse(v: TaskView): TaskResponse {
     ...(v.startedAt !== undefined && { startedAt: isoTime(v.startedAt) }),
     ...(v.finishedAt !== undefined && { finishedAt: isoTime(v.finishedAt) }),
     ...(v.idempotencyKey !== undefined && { idempotencyKey: v.idempotencyKey }),
+    ...(v.group !== undefined && { group: v.group }),
     ...(v.schedule !== undefined && { schedule: v.schedule }),
     ...(v.scheduledFor !== undefined && { scheduledFor: isoTime(v.scheduledFor) }),
   };

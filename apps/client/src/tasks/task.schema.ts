@@ -128,6 +128,9 @@ export class TaskResponse {
   @ApiPropertyOptional()
   idempotencyKey?: string;
 
+  @ApiPropertyOptional({ description: "The task's group (groupConcurrency applies per group)" })
+  group?: string;
+
   @ApiPropertyOptional({ description: 'The schedule that created the task' })
   schedule?: string;
 

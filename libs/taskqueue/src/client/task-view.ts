@@ -28,6 +28,8 @@ export interface TaskView {
   startedAt?: number;
   finishedAt?: number;
   idempotencyKey?: string;
+  /** The task's group (see SubmitOptions.group). */
+  group?: string;
   /** The schedule that created the task, if one did. */
   schedule?: string;
   /** The fire time (epoch ms) the schedule created it for. */
@@ -77,6 +79,7 @@ export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string
   if (record.finishedAt !== undefined) view.finishedAt = record.finishedAt;
   if (record.options.idempotencyKey !== undefined)
     view.idempotencyKey = record.options.idempotencyKey;
+  if (record.options.group !== undefined) view.group = record.options.group;
   if (record.schedule !== undefined) view.schedule = record.schedule;
   if (record.scheduledFor !== undefined) view.scheduledFor = record.scheduledFor;
   return view;

@@ -7,6 +7,7 @@ import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
 import { QueueGate, StartLog } from './queue-limits';
 import { QueueTracker } from './queue-tracker';
+import { groupKey } from './worker-roster';
 import { TermContext } from './term-context';
 import { WorkerTracker } from './worker-tracker';
 import { pipelined } from './zk-reads';
@@ -27,6 +28,7 @@ interface Planned {
   workerId: string;
   session: string;
   type: string;
+  group?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export class Assigner {
   private timerAt = Infinity;
   /** Planned assignments in commits still in flight, per task type. */
   private readonly holding = new Map<string, number>();
+  /** The same per groupKey(type, group), for tasks with a group. */
+  private readonly holdingInGroup = new Map<string, number>();
   /** Recent assignment starts per type, for rate limits (this term only). */
   private readonly starts = new StartLog();
 
@@ -107,12 +111,16 @@ export class Assigner {
     const now = options.clock.now();
     const planner = new AssignmentPlanner(loads);
     const settings = this.term.queueSettings;
-    const counts = settings.size > 0 ? roster.typeCounts() : new Map<string, number>();
+    const counts = settings.size > 0 ? roster.activeCounts(this.groupLimitedTypes()) : undefined;
     const gate = new QueueGate(
       settings,
-      (type) => (counts.get(type) ?? 0) + (this.holding.get(type) ?? 0),
+      (type) => (counts?.byType.get(type) ?? 0) + (this.holding.get(type) ?? 0),
       (type) => this.starts.recent(type, now, settings.get(type)?.rateLimit?.perMs ?? 0),
       now,
+      (type, group) => {
+        const key = groupKey(type, group);
+        return (counts?.byGroup.get(key) ?? 0) + (this.holdingInGroup.get(key) ?? 0);
+      },
     );
     const limit = Math.min(options.maxBatch, planner.free);
     const plan: Planned[] = [];
@@ -129,16 +137,19 @@ export class Assigner {
         nextDue = Math.min(nextDue, task.notBefore);
         continue;
       }
-      // A paused or limited type is skipped: its tasks keep their place, the others flow.
-      if (!gate.allows(task.type)) continue;
+      // A paused or limited type (or a busy group) is skipped: its tasks keep their place, the
+      // others flow.
+      if (!gate.allows(task.type, task.group)) continue;
       const workerId = planner.take(task.type);
       if (workerId === undefined) {
         if (planner.free === 0) break;
         continue;
       }
-      gate.take(task.type);
+      gate.take(task.type, task.group);
       const session = roster.get(workerId)?.session ?? '';
-      plan.push({ taskId, stay: task.stay, workerId, session, type: task.type });
+      const planned: Planned = { taskId, stay: task.stay, workerId, session, type: task.type };
+      if (task.group !== undefined) planned.group = task.group;
+      plan.push(planned);
       if (plan.length >= limit) break;
     }
     this.armTimer(Math.min(nextDue, gate.nextAllowedAt), now);
@@ -212,6 +223,7 @@ export class Assigner {
     if (task !== undefined) task.assigning = true;
     this.term.roster.reserve(p.workerId);
     this.holding.set(p.type, (this.holding.get(p.type) ?? 0) + 1);
+    if (p.group !== undefined) bump(this.holdingInGroup, groupKey(p.type, p.group), 1);
     if (this.term.queueSettings.get(p.type)?.rateLimit)
       this.starts.record(p.type, this.term.options.clock.now());
   }
@@ -220,16 +232,15 @@ export class Assigner {
     const task = this.term.queue.get(p.taskId);
     if (task?.stay === p.stay) task.assigning = false;
     this.term.roster.unreserve(p.workerId);
-    const held = (this.holding.get(p.type) ?? 1) - 1;
-    if (held > 0) this.holding.set(p.type, held);
-    else this.holding.delete(p.type);
+    bump(this.holding, p.type, -1);
+    if (p.group !== undefined) bump(this.holdingInGroup, groupKey(p.type, p.group), -1);
   }
 
   private applied(p: Planned): void {
     const { queue, roster, counters } = this.term;
     queue.remove(p.taskId, p.stay);
     counters.assigned++;
-    roster.setType(p.taskId, p.type);
+    roster.setClass(p.taskId, p.type, p.group);
     if (roster.get(p.workerId)?.session === p.session)
       roster.assigned(p.workerId, p.taskId, p.session);
     // The worker went while the commit was in flight; it landed first, so the worker's
@@ -298,6 +309,14 @@ export class Assigner {
     }
   }
 
+  /** Types whose settings limit tasks per group: only their groups are counted. */
+  private groupLimitedTypes(): Set<string> | undefined {
+    let out: Set<string> | undefined;
+    for (const [type, s] of this.term.queueSettings)
+      if (s.groupConcurrency != null) (out ??= new Set()).add(type);
+    return out;
+  }
+
   /** One timer, for the earliest delayed task seen. */
   private armTimer(nextDue: number, now: number): void {
     if (!Number.isFinite(nextDue) || nextDue >= this.timerAt) return;
@@ -313,4 +332,11 @@ export class Assigner {
       Math.max(0, nextDue - now),
     );
   }
+}
+
+/** Adds `by` to a count, dropping it at zero. */
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

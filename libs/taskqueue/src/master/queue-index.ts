@@ -13,6 +13,8 @@ export interface QueuedTask {
   /** Set once the record was read. */
   read: boolean;
   type?: string;
+  /** The task's group, for per-group limits (SubmitOptions.group). */
+  group?: string;
   notBefore?: number;
   /** The record could not be decoded: never assigned (it is logged once). */
   corrupt?: boolean;
@@ -183,6 +185,7 @@ export class QueueIndex {
       return true;
     }
     entry.type = found.record.type;
+    entry.group = found.record.options.group;
     entry.notBefore = found.record.notBefore;
     if (keepRecord) {
       if (entry.record === undefined) this.cachedRecords++;

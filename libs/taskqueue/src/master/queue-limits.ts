@@ -1,13 +1,18 @@
 import { QueueSettings } from '../queues/queue-settings';
+import { groupKey } from './worker-roster';
 
 /**
  * The leader's per-type limits for one assignment round: pure, so the rule is unit-tested
  * without ZooKeeper. A type that is paused, at its concurrency cap or out of its rate window is
  * refused, and the planner skips its tasks (they keep their place) and goes on with the rest
- * of the queue: a blocked type never holds back other types.
+ * of the queue: a blocked type never holds back other types. In the same way a group at its
+ * type's groupConcurrency is refused while the other groups of the type go on: a busy group
+ * never holds back the others (BullMQ Pro's group concurrency, Hatchet's concurrency keys).
  */
 export class QueueGate {
   private readonly taken = new Map<string, number>();
+  /** Planned this round per groupKey(type, group), for types with a groupConcurrency. */
+  private readonly takenInGroup = new Map<string, number>();
   /** Earliest time a type refused for its rate limit may start again. */
   private retryAt = Infinity;
 
@@ -18,6 +23,8 @@ export class QueueGate {
     /** Start times of the type's recent assignments, oldest first. */
     private readonly starts: (type: string) => readonly number[],
     private readonly now: number,
+    /** Tasks of a type's group assigned or running now (known and in flight). */
+    private readonly activeInGroup: (type: string, group: string) => number = () => 0,
   ) {}
 
   /** When a rate-limited type may start again (Infinity: none is waiting on its window). */
@@ -25,13 +32,17 @@ export class QueueGate {
     return this.retryAt;
   }
 
-  /** Whether one more task of `type` may be assigned in this round. */
-  allows(type: string): boolean {
+  /** Whether one more task of `type` (in `group`, if it has one) may be assigned this round. */
+  allows(type: string, group?: string): boolean {
     const s = this.settings.get(type);
     if (s === undefined) return true;
     if (s.paused) return false;
     const taken = this.taken.get(type) ?? 0;
     if (s.concurrency != null && this.active(type) + taken >= s.concurrency) return false;
+    if (s.groupConcurrency != null && group !== undefined) {
+      const inGroup = this.takenInGroup.get(groupKey(type, group)) ?? 0;
+      if (this.activeInGroup(type, group) + inGroup >= s.groupConcurrency) return false;
+    }
     if (s.rateLimit != null) {
       const { max, perMs } = s.rateLimit;
       const recent = this.starts(type).filter((t) => t > this.now - perMs);
@@ -45,15 +56,15 @@ export class QueueGate {
     return true;
   }
 
-  /** Counts one planned assignment of `type`. */
-  take(type: string): void {
-    if (this.settings.has(type)) this.taken.set(type, (this.taken.get(type) ?? 0) + 1);
-  }
-
-  /** Gives a counted assignment back (no worker took it after all). */
-  untake(type: string): void {
-    const n = this.taken.get(type);
-    if (n !== undefined && n > 0) this.taken.set(type, n - 1);
+  /** Counts one planned assignment of `type` (and `group`). */
+  take(type: string, group?: string): void {
+    const s = this.settings.get(type);
+    if (s === undefined) return;
+    this.taken.set(type, (this.taken.get(type) ?? 0) + 1);
+    if (s.groupConcurrency != null && group !== undefined) {
+      const key = groupKey(type, group);
+      this.takenInGroup.set(key, (this.takenInGroup.get(key) ?? 0) + 1);
+    }
   }
 }
 

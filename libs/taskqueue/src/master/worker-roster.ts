@@ -11,6 +11,23 @@ export function parseWorkerInfo(id: string, data: Buffer): WorkerRegistration {
   );
 }
 
+/** An assignment's task type and group. */
+interface TaskClass {
+  type: string;
+  group?: string;
+}
+
+/** Assignments counted per type and per (type, group). */
+export interface ActiveCounts {
+  byType: Map<string, number>;
+  byGroup: Map<string, number>;
+}
+
+/** One key per (type, group): types cannot hold a NUL, so no two pairs share a key. */
+export function groupKey(type: string, group: string): string {
+  return `${type}\u0000${group}`;
+}
+
 /** What the leader knows of one worker id: its live incarnation (if any) and its assignments. */
 export interface RosterEntry {
   id: string;
@@ -39,8 +56,8 @@ export interface RosterEntry {
  */
 export class WorkerRoster {
   private readonly entries = new Map<string, RosterEntry>();
-  /** Task type of each assignment whose record the leader knows (for per-type limits). */
-  private readonly typeOf = new Map<string, string>();
+  /** Task type and group of each assignment whose record the leader knows (for limits). */
+  private readonly classOf = new Map<string, TaskClass>();
 
   get(id: string): RosterEntry | undefined {
     return this.entries.get(id);
@@ -98,28 +115,37 @@ export class WorkerRoster {
     return out;
   }
 
-  /** Records the task type of an assignment (made by this leader, or read). */
-  setType(taskId: string, type: string): void {
-    this.typeOf.set(taskId, type);
-    // Assignments dropped without a deletion event (recovered, re-listed) leave their type
+  /** Records the task type and group of an assignment (made by this leader, or read). */
+  setClass(taskId: string, type: string, group?: string): void {
+    this.classOf.set(taskId, group === undefined ? { type } : { type, group });
+    // Assignments dropped without a deletion event (recovered, re-listed) leave their class
     // behind: prune now and then, keeping those still assigned.
-    if (this.typeOf.size > 2 * this.assignedCount + 1000) {
+    if (this.classOf.size > 2 * this.assignedCount + 1000) {
       const live = new Set<string>();
       for (const e of this.entries.values()) for (const t of e.assignments.keys()) live.add(t);
       live.add(taskId);
-      for (const t of [...this.typeOf.keys()]) if (!live.has(t)) this.typeOf.delete(t);
+      for (const t of [...this.classOf.keys()]) if (!live.has(t)) this.classOf.delete(t);
     }
   }
 
-  /** Assignments per task type, over all workers (those of unknown type are not counted). */
-  typeCounts(): Map<string, number> {
-    const out = new Map<string, number>();
+  /**
+   * Assignments per task type, and per group of the types in `groupTypes`, over all workers
+   * (those of unknown type are not counted). Group counts are keyed by groupKey(type, group).
+   */
+  activeCounts(groupTypes?: ReadonlySet<string>): ActiveCounts {
+    const byType = new Map<string, number>();
+    const byGroup = new Map<string, number>();
     for (const e of this.entries.values())
       for (const taskId of e.assignments.keys()) {
-        const type = this.typeOf.get(taskId);
-        if (type !== undefined) out.set(type, (out.get(type) ?? 0) + 1);
+        const c = this.classOf.get(taskId);
+        if (c === undefined) continue;
+        byType.set(c.type, (byType.get(c.type) ?? 0) + 1);
+        if (c.group !== undefined && groupTypes?.has(c.type)) {
+          const key = groupKey(c.type, c.group);
+          byGroup.set(key, (byGroup.get(key) ?? 0) + 1);
+        }
       }
-    return out;
+    return { byType, byGroup };
   }
 
   /** An assignment to `workerId` is being committed: hold its slot. */
@@ -146,7 +172,7 @@ export class WorkerRoster {
     const e = this.entries.get(workerId);
     if (e === undefined) return false;
     if (e.assignments.delete(taskId)) {
-      this.typeOf.delete(taskId);
+      this.classOf.delete(taskId);
       return true;
     }
     if (e.reserved > 0) e.early.add(taskId);

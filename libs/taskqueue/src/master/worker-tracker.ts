@@ -240,7 +240,7 @@ export class WorkerTracker {
         if (found === null) next.delete(taskId);
         else if (found !== 'corrupt') {
           next.set(taskId, found.record.workerSession ?? '');
-          roster.setType(taskId, found.record.type);
+          roster.setClass(taskId, found.record.type, found.record.options.group);
         }
       }
     }
@@ -288,7 +288,7 @@ export class WorkerTracker {
       // Re-judged on the fresh read: a record that names the live incarnation stays.
       const session = found.record.workerSession ?? '';
       entry.assignments.set(taskId, session);
-      roster.setType(taskId, found.record.type);
+      roster.setClass(taskId, found.record.type, found.record.options.group);
       if (entry.session !== undefined && session === entry.session) continue;
       const t = recoverTransition(
         this.term.transition(),

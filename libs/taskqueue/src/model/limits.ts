@@ -18,6 +18,8 @@ export const LIMITS = Object.freeze({
   maxTimeoutMs: 24 * 3600 * 1000,
   maxDelayMs: 365 * 24 * 3600 * 1000,
   maxIdempotencyKeyChars: 256,
+  /** A task's group name (SubmitOptions.group). */
+  maxGroupChars: 128,
   /**
    * Task priorities, higher first. The id carries `maxPriority - priority` in 3 base-36
    * characters (model/task-id.ts), so the range must stay within 0..46655 once shifted.

@@ -19,6 +19,12 @@ export interface SubmitOptions {
    * tasks of one priority in submit order. It is part of the task id (model/task-id.ts).
    */
   priority?: number;
+  /**
+   * The group the task belongs to (1 to 128 characters: a tenant id, a customer, any key). With
+   * the type's queue setting `groupConcurrency`, at most that many tasks of one group run at a
+   * time while the other groups go on; without it the group is only a label.
+   */
+  group?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -85,9 +91,16 @@ export function validateSubmission(
     throw new InvalidTaskError(
       `idempotencyKey must be a string of 1 to ${LIMITS.maxIdempotencyKeyChars} characters`,
     );
-  return key === undefined
-    ? { maxAttempts, timeoutMs, backoffMs, priority }
-    : { maxAttempts, timeoutMs, backoffMs, priority, idempotencyKey: key };
+  const group = options.group;
+  if (
+    group !== undefined &&
+    (typeof group !== 'string' || group.length < 1 || group.length > LIMITS.maxGroupChars)
+  )
+    throw new InvalidTaskError(`group must be a string of 1 to ${LIMITS.maxGroupChars} characters`);
+  const stored: TaskOptions = { maxAttempts, timeoutMs, backoffMs, priority };
+  if (key !== undefined) stored.idempotencyKey = key;
+  if (group !== undefined) stored.group = group;
+  return stored;
 }
 
 /**

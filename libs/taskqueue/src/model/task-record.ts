@@ -42,6 +42,11 @@ export interface TaskOptions {
    */
   priority?: number;
   idempotencyKey?: string;
+  /**
+   * The task's group (a tenant, a customer, any key): with the type's `groupConcurrency` set,
+   * at most that many tasks of one group run at once.
+   */
+  group?: string;
 }
 
 /**

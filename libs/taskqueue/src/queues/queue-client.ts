@@ -24,6 +24,8 @@ export interface QueueView {
   concurrency: number | null;
   /** Most assignments of the type started per window; null: no limit. */
   rateLimit: { max: number; perMs: number } | null;
+  /** Most tasks of one group of the type running at once; null: no cap. */
+  groupConcurrency: number | null;
   /** Live workers (not draining) that declared the type, or take any type. */
   workers: number;
 }
@@ -49,6 +51,7 @@ function toView(type: string, settings: QueueSettings, workers: number): QueueVi
     paused: settings.paused === true,
     concurrency: settings.concurrency ?? null,
     rateLimit: settings.rateLimit ?? null,
+    groupConcurrency: settings.groupConcurrency ?? null,
     workers,
   };
 }

@@ -12,6 +12,11 @@ export interface QueueSettings {
   paused?: boolean;
   concurrency?: number | null;
   rateLimit?: RateLimit | null;
+  /**
+   * At most this many tasks of one group (SubmitOptions.group) of this type run at once,
+   * cluster-wide; tasks without a group are not limited by it.
+   */
+  groupConcurrency?: number | null;
 }
 
 /** A change of settings: only the fields given change; `null` clears a limit. */
@@ -20,7 +25,7 @@ export type QueueSettingsPatch = QueueSettings;
 export const MAX_QUEUE_CONCURRENCY = 100_000;
 export const MAX_RATE_WINDOW_MS = 86_400_000;
 
-const FIELDS = new Set(['paused', 'concurrency', 'rateLimit']);
+const FIELDS = new Set(['paused', 'concurrency', 'rateLimit', 'groupConcurrency']);
 
 export function isQueueType(type: unknown): type is string {
   return typeof type === 'string' && TASK_TYPE_PATTERN.test(type);
@@ -53,6 +58,14 @@ export function validateQueuePatch(patch: unknown): QueueSettingsPatch {
     throw new InvalidTaskError(
       `concurrency must be an integer from 1 to ${MAX_QUEUE_CONCURRENCY}, or null to clear it`,
     );
+  if (
+    p.groupConcurrency !== undefined &&
+    p.groupConcurrency !== null &&
+    !isInt(p.groupConcurrency, 1, MAX_QUEUE_CONCURRENCY)
+  )
+    throw new InvalidTaskError(
+      `groupConcurrency must be an integer from 1 to ${MAX_QUEUE_CONCURRENCY}, or null to clear it`,
+    );
   if (p.rateLimit !== undefined && p.rateLimit !== null) {
     const r = p.rateLimit as Record<string, unknown>;
     if (typeof r !== 'object' || Array.isArray(r))
@@ -75,6 +88,8 @@ export function applyQueuePatch(current: QueueSettings, patch: QueueSettingsPatc
   const next: QueueSettings = { ...current, ...patch };
   if (next.paused !== true) delete next.paused;
   if (next.concurrency === null || next.concurrency === undefined) delete next.concurrency;
+  if (next.groupConcurrency === null || next.groupConcurrency === undefined)
+    delete next.groupConcurrency;
   if (next.rateLimit === null || next.rateLimit === undefined) delete next.rateLimit;
   else next.rateLimit = { max: next.rateLimit.max, perMs: next.rateLimit.perMs };
   return next;
@@ -94,6 +109,8 @@ export function decodeQueueSettings(data: Buffer | null | undefined): QueueSetti
   const out: QueueSettings = {};
   if (r.paused === true) out.paused = true;
   if (isInt(r.concurrency, 1, MAX_QUEUE_CONCURRENCY)) out.concurrency = r.concurrency;
+  if (isInt(r.groupConcurrency, 1, MAX_QUEUE_CONCURRENCY))
+    out.groupConcurrency = r.groupConcurrency;
   const rl = r.rateLimit as Record<string, unknown> | null | undefined;
   if (
     rl &&

@@ -23,6 +23,8 @@ describe('queue settings: validation', () => {
     [{ rateLimit: { max: 1 } }],
     [{ rateLimit: { max: 1, perMs: 10, extra: 1 } }],
     [{ other: true }],
+    [{ groupConcurrency: 0 }],
+    [{ groupConcurrency: '2' }],
   ])('refuses %j', (patch) => {
     expect(() => validateQueuePatch(patch)).toThrow(InvalidTaskError);
   });
@@ -31,7 +33,10 @@ describe('queue settings: validation', () => {
     expect(() =>
       validateQueuePatch({ paused: true, concurrency: 100_000, rateLimit: { max: 1, perMs: 1 } }),
     ).not.toThrow();
-    expect(() => validateQueuePatch({ concurrency: null, rateLimit: null })).not.toThrow();
+    expect(() =>
+      validateQueuePatch({ concurrency: null, rateLimit: null, groupConcurrency: null }),
+    ).not.toThrow();
+    expect(() => validateQueuePatch({ groupConcurrency: 2 })).not.toThrow();
     expect(() => validateQueuePatch({})).not.toThrow();
   });
 
@@ -43,6 +48,9 @@ describe('queue settings: validation', () => {
     expect(c).toEqual({ rateLimit: { max: 2, perMs: 1000 } });
     expect(decodeQueueSettings(encodeQueueSettings(c))).toEqual(c);
     expect(decodeQueueSettings(Buffer.from('not json'))).toEqual({});
+    const d = applyQueuePatch(c, { groupConcurrency: 2 });
+    expect(decodeQueueSettings(encodeQueueSettings(d))).toEqual({ ...c, groupConcurrency: 2 });
+    expect(applyQueuePatch(d, { groupConcurrency: null })).toEqual(c);
   });
 });
 
@@ -91,6 +99,35 @@ describe('QueueGate: the planner skips blocked types', () => {
     expect(
       plan(gate({ a: { rateLimit: { max: 2, perMs: 100 } } }, {}, { a: [1, 2] }), ['a', 'a', 'a']),
     ).toEqual(['a', 'a']);
+  });
+
+  it('caps each group at groupConcurrency; a busy group never blocks the others', () => {
+    const running: Record<string, number> = { 'a/g1': 1 };
+    const g = new QueueGate(
+      new Map([['a', { groupConcurrency: 2 }]]),
+      () => 0,
+      () => [],
+      0,
+      (t, group) => running[`${t}/${group}`] ?? 0,
+    );
+    const order: [string, string | undefined][] = [
+      ['a', 'g1'],
+      ['a', 'g1'],
+      ['a', 'g1'],
+      ['a', 'g2'],
+      ['a', undefined],
+      ['a', 'g2'],
+      ['a', 'g2'],
+      ['b', 'g1'],
+    ];
+    const out: string[] = [];
+    for (const [t, group] of order) {
+      if (!g.allows(t, group)) continue;
+      g.take(t, group);
+      out.push(`${t}/${group ?? '-'}`);
+    }
+    // g1 had one running: one more; g2 two; no group: not limited; type b: no setting.
+    expect(out).toEqual(['a/g1', 'a/g2', 'a/-', 'a/g2', 'b/g1']);
   });
 
   it('StartLog keeps the starts within the window', () => {
