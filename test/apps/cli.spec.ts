@@ -198,6 +198,9 @@ describe('the shepherd command line', () => {
     expect(priorityOf('--priority', '+1000')).toBe(1000);
     expect(priorityOf('--priority=-1000')).toBe(-1000);
     expect(priorityOf('--priority=-0')).toBe(0);
+    expect(
+      submitOptions(parseCommandLine(submit, ['echo', '--group', 'tenant-7']).flags).group,
+    ).toBe('tenant-7');
     expect(() => priorityOf('--priority', '1e3')).toThrow(UsageError);
     // A negative value after a space reads as a flag: parseArgs refuses it, with a UsageError.
     expect(() => priorityOf('--priority', '-5')).toThrow(UsageError);

@@ -13,6 +13,7 @@ import { auditTree } from '../support/taskqueue/tree-audit';
 import { ZkCluster, startEnsemble } from '../support/zk-harness';
 import { delay, waitFor } from '../support/wait-for';
 import { InvariantReport, Zombie, checkInvariants } from './invariants';
+import { CHAOS_SCHEDULE, collectScheduledTasks, startChaosSchedule } from './scheduled-work';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const COORDINATOR_ENTRY = 'apps/coordinator/src/main.ts';
@@ -273,6 +274,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(
       `cluster up on ${options.target}: 2 masters, ${workers} workers (session ${sessionTimeoutMs} ms)`,
     );
+    // A schedule fires all through the run: each fire time must make exactly one task, also
+    // when the leading master is killed at it.
+    await startChaosSchedule(client);
 
     // Submitting: fixed-size batches on a steady clock, each retried with the same idempotency
     // keys until accepted, so a batch in doubt (connection lost mid-multi) is never queued twice.
@@ -410,10 +414,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await submitter;
     await Promise.allSettled(respawns);
     await replenish();
-    log(`submitted ${accepted.size} tasks (${submitRetries} batch retries); draining`);
+    const views = new Map<string, TaskView | undefined>();
+    const scheduled = await collectScheduledTasks(client, await auditTree(raw), accepted, views);
+    for (const id of scheduled.ids) accepted.add(id);
+    log(
+      `submitted ${accepted.size - scheduled.ids.length} tasks (${submitRetries} batch retries), ` +
+        `the schedule fired ${scheduled.ids.length}; draining`,
+    );
 
     // Drain: every accepted task terminal, or the time is up (the checker then names the rest).
-    const views = new Map<string, TaskView | undefined>();
     const pending = new Set(accepted);
     const drainDeadline = Date.now() + (options.drainTimeoutMs ?? 180000);
     while (pending.size > 0 && Date.now() < drainDeadline) {
@@ -446,6 +455,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     subscription.unsubscribe();
     const executions = readExecutions(execLog);
     const report = checkInvariants({ accepted, views, audit, executions, events, zombies });
+    for (const at of scheduled.duplicateFireTimes) {
+      report.duplicated++;
+      report.violations.push(`schedule ${CHAOS_SCHEDULE}: fire time ${at} made more than one task`);
+    }
+    for (const id of scheduled.missingListed) {
+      report.lost++;
+      report.violations.push(`schedule ${CHAOS_SCHEDULE}: lists ${id}, which is not in the tree`);
+    }
+    report.scheduled = scheduled.ids.length;
     // CHAOS_DUMP=<file>: everything the checker read, to study a violation afterwards.
     if (process.env.CHAOS_DUMP)
       writeFileSync(

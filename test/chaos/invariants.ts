@@ -36,6 +36,8 @@ export interface InvariantReport {
   historyMismatches: number;
   /** Tasks in the tree that nobody submitted (an in-doubt submit that landed twice, say). */
   unknownTasks: number;
+  /** Of the tasks, those a schedule created (set by the chaos run). */
+  scheduled?: number;
   violations: string[];
 }
 

@@ -1,22 +1,11 @@
 import request from 'supertest';
-import { ZkServer } from '@shepherd/zk-server';
-import { ClientAppHarness, startZkServer } from './support/client-app-harness';
+import { clientAppPerFile } from './support/client-app-harness';
 import { waitFor } from '../support/wait-for';
 
 // The /schedules endpoints end to end: the real client app on an embedded ZooKeeper, with the
 // harness's master firing the schedules.
 
-let server: ZkServer;
-let h: ClientAppHarness;
-
-beforeAll(async () => {
-  server = await startZkServer();
-  h = await ClientAppHarness.start(server);
-});
-afterAll(async () => {
-  await h?.stop();
-  await server?.stop();
-});
+const h = clientAppPerFile();
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const api = () => request(h.http);

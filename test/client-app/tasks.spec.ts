@@ -1,24 +1,13 @@
 import request from 'supertest';
 import { TaskQueueClient, Worker } from '@shepherd/taskqueue';
-import { ZkServer } from '@shepherd/zk-server';
 import { priorityOf } from '@shepherd/taskqueue';
-import { ClientAppHarness, startZkServer } from './support/client-app-harness';
+import { clientAppPerFile } from './support/client-app-harness';
 import { waitFor } from '../support/wait-for';
 
 // The /tasks endpoints end to end: the real client app (createClientApp) on an embedded
 // ZooKeeper, with a master and a worker (echo, sleep, fail) in this process.
 
-let server: ZkServer;
-let h: ClientAppHarness;
-
-beforeAll(async () => {
-  server = await startZkServer();
-  h = await ClientAppHarness.start(server);
-});
-afterAll(async () => {
-  await h?.stop();
-  await server?.stop();
-});
+const h = clientAppPerFile();
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const api = () => request(h.http);

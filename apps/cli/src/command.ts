@@ -23,6 +23,8 @@ export function stringFlag(name: string, env: string, value: string, help: strin
 export interface CommandInput {
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
+  /** Where a command that answers (submit, queues, schedules) prints; stdout if not given. */
+  out?: (text: string) => void;
 }
 
 export interface Command {

@@ -44,8 +44,8 @@ export function mainHelp(): string {
 
 /**
  * Runs `shepherd <command> [args]`. Resolves with the exit code of a command that finishes
- * (help, submit, a usage error), or undefined for one that keeps running as a server (up,
- * coordinator, master, worker, client), which exits on its own signals.
+ * (help, submit, queues, schedules, a usage error), or undefined for one that keeps running as
+ * a server (up, coordinator, master, worker, client), which exits on its own signals.
  */
 export async function runCli(
   argv: readonly string[],
@@ -92,5 +92,5 @@ async function runCommand(
     return 0;
   }
   applyFlagsToEnv(command, input.flags);
-  return command.run(input);
+  return command.run({ flags: input.flags, positionals: input.positionals, out: io.out });
 }

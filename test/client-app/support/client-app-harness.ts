@@ -140,3 +140,29 @@ export class ClientAppHarness {
     for (const c of this.connections) await c.close().catch(() => undefined);
   }
 }
+
+/**
+ * The setup most spec files share: an embedded server and a harness on it (options as for
+ * ClientAppHarness.start), started in beforeAll and stopped in afterAll. Call it at the top of
+ * the file; the harness it returns stands for the one started, from the first test on.
+ */
+export function clientAppPerFile(options: HarnessOptions = {}): ClientAppHarness {
+  let server: ZkServer | undefined;
+  let harness: ClientAppHarness | undefined;
+  beforeAll(async () => {
+    server = await startZkServer();
+    harness = await ClientAppHarness.start(server, options);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await server?.stop();
+  });
+  // Stands for the harness beforeAll starts: a spec's module code runs before it exists.
+  return new Proxy({} as ClientAppHarness, {
+    get(_, key) {
+      if (harness === undefined) throw new Error('the client app harness starts in beforeAll');
+      const value: unknown = Reflect.get(harness, key, harness);
+      return typeof value === 'function' ? (value as () => unknown).bind(harness) : value;
+    },
+  });
+}

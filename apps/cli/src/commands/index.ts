@@ -2,6 +2,8 @@ import { Command } from '../command';
 import { clientCommand } from './client';
 import { coordinatorCommand } from './coordinator';
 import { masterCommand } from './master';
+import { queuesCommand } from './queues';
+import { schedulesCommand } from './schedules';
 import { submitCommand } from './submit';
 import { upCommand } from './up';
 import { workerCommand } from './worker';
@@ -14,4 +16,6 @@ export const COMMANDS: readonly Command[] = [
   workerCommand,
   clientCommand,
   submitCommand,
+  queuesCommand,
+  schedulesCommand,
 ];

@@ -1,4 +1,3 @@
-import { TimerHandle } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
 import { compareSubmitOrder } from '../model/task-id';
@@ -8,6 +7,7 @@ import { pruneTransition } from '../transitions/operator';
 import { deleteOp } from '../transitions/transition';
 import { prunePredicate, pruneCutoff, taskIdTime } from './retention-policy';
 import { TermContext } from './term-context';
+import { TermLoop } from './term-loop';
 import { childrenOrNull, dataOrNull, pipelined } from './zk-reads';
 
 /** Buckets listed at once: a /status bucket holds ~3,900 names (~100 KB) at a million records. */
@@ -27,47 +27,32 @@ const PROGRESS_EVERY = 10_000;
  * pruneTransition in leader-fenced batches.
  */
 export class RetentionRunner {
-  private timer: TimerHandle | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: TermLoop;
 
   constructor(
     private readonly term: TermContext,
-    private readonly onFenceError: (err: FenceError) => void,
-  ) {}
+    onFenceError: (err: FenceError) => void,
+  ) {
+    const interval = (): number => term.options.retention.intervalMs;
+    this.loop = new TermLoop(term, {
+      name: 'retention',
+      pass: () => this.runOnce().then(interval),
+      afterErrorMs: interval,
+      onFenceError,
+    });
+  }
 
   start(): void {
-    this.schedule();
+    this.loop.start(this.term.options.retention.intervalMs);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) this.term.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
   }
 
   /** Resolves when a pass in progress has finished. */
   async idle(): Promise<void> {
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped || !this.term.active) return;
-    const { clock, retention } = this.term.options;
-    this.timer = clock.setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((err: unknown) => {
-          if (err instanceof FenceError) this.onFenceError(err);
-          else if (this.term.active)
-            this.term.options.logger.warn({ err: (err as Error).message }, 'retention pass failed');
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, retention.intervalMs);
+    await this.loop.idle();
   }
 
   /** One pass; resolves with the number of records pruned. */

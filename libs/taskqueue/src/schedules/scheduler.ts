@@ -1,8 +1,9 @@
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
-import { TimerHandle, TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
+import { TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
 import { ACL } from '@shepherd/zk-protocol';
 import { Clock } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
+import { TermLoop } from '../master/term-loop';
 import { newTaskId } from '../model/task-id';
 import { checkPriority, newTaskRecord } from '../model/submit-options';
 import { TaskRecord } from '../model/task-record';
@@ -55,52 +56,33 @@ export interface SchedulerTerm {
  * leader fails on the fence.
  */
 export class Scheduler {
-  private timer: TimerHandle | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: TermLoop;
   /** Tasks created by this scheduler (all terms of the master share nothing: per term). */
   fired = 0;
 
   constructor(
     private readonly term: SchedulerTerm,
-    private readonly onFenceError: (err: FenceError) => void,
-  ) {}
+    onFenceError: (err: FenceError) => void,
+  ) {
+    this.loop = new TermLoop(term, {
+      name: 'scheduler',
+      pass: () => this.runOnce(),
+      afterErrorMs: () => SCHEDULER_POLL_MS,
+      onFenceError,
+    });
+  }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start(0);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) this.term.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
   }
 
   /** Resolves when a pass in progress has finished. */
   async idle(): Promise<void> {
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped || !this.term.active) return;
-    const { clock, logger } = this.term.options;
-    this.timer = clock.setTimeout(() => {
-      this.timer = undefined;
-      let next = SCHEDULER_POLL_MS;
-      this.running = this.runOnce()
-        .then((ms) => {
-          next = ms;
-        })
-        .catch((err: unknown) => {
-          if (err instanceof FenceError) this.onFenceError(err);
-          else if (this.term.active)
-            logger.warn({ err: (err as Error).message }, 'scheduler pass failed');
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(next);
-        });
-    }, ms);
+    await this.loop.idle();
   }
 
   /** One pass over every schedule; resolves with the delay until the next pass. */
@@ -115,7 +97,7 @@ export class Scheduler {
     }
     let wait = SCHEDULER_POLL_MS;
     for (const name of names) {
-      if (this.stopped || !this.term.active) break;
+      if (this.loop.stopped) break;
       wait = Math.min(wait, await this.runSchedule(name));
     }
     return Math.max(0, wait);
@@ -137,7 +119,7 @@ export class Scheduler {
     let version = node.stat.version;
     if (data.paused) return SCHEDULER_POLL_MS;
     for (const fireTime of dueFireTimes(data, options.clock.now())) {
-      if (this.stopped || !this.term.active) return SCHEDULER_POLL_MS;
+      if (this.loop.stopped) return SCHEDULER_POLL_MS;
       const next = await this.fire(data, version, fireTime);
       if (next === undefined) return 10; // changed meanwhile: read it again soon
       data = next;
