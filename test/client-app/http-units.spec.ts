@@ -9,14 +9,11 @@ import {
   TaskQueueError,
   TaskStateError,
   type TaskView,
+  nestsDeeperThan,
 } from '@shepherd/taskqueue';
 import { ConnectionLossError, SessionExpiredError } from '@shepherd/zk-protocol';
 import { bearerToken, tokensMatch } from '../../apps/client/src/http/bearer-token';
-import {
-  MAX_BODY_DEPTH,
-  nestsDeeperThan,
-  rejectDeepBodies,
-} from '../../apps/client/src/http/body-depth';
+import { MAX_BODY_DEPTH, rejectDeepBodies } from '../../apps/client/src/http/body-depth';
 import { CoordinationErrorFilter } from '../../apps/client/src/http/coordination-error.filter';
 import { CoordinationUnavailableError } from '../../apps/client/src/http/coordination-unavailable';
 import { TaskErrorFilter, statusOfTaskError } from '../../apps/client/src/http/task-error.filter';

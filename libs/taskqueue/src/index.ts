@@ -13,6 +13,7 @@ export {
 } from './model/task-id';
 export * from './model/task-state';
 export { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './model/limits';
+export { nestsDeeperThan } from './model/json-depth';
 export {
   CorruptTaskRecordError,
   decodeRecord,

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { nestsDeeperThan } from '@shepherd/taskqueue';
 
 /**
  * How deep a request body may nest (arrays and objects; the body itself is level 1, so a
@@ -10,24 +11,6 @@ import { BadRequestException } from '@nestjs/common';
  * any of them sees it.
  */
 export const MAX_BODY_DEPTH = 100;
-
-/**
- * Whether `value` nests deeper than `max` levels of arrays and objects (a scalar is level 0,
- * `[]` and `{}` level 1). Iterative, with an explicit stack, so it cannot run out of the call
- * stack itself however deep the value goes; it stops at the first branch past `max`.
- */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [v, depth] = next;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
-    for (const child of children)
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /**
  * Express middleware, registered right after the JSON body parser (which is not recursive:

@@ -6,6 +6,11 @@
 export const LIMITS = Object.freeze({
   /** JSON-encoded payload. The REST edge answers 413 above this. */
   maxPayloadBytes: 512 * 1024,
+  /**
+   * Levels of arrays and objects a payload may nest (the REST edge allows 100 for the whole
+   * body). Real payloads rarely pass 20; a few thousand make JSON.stringify run out of stack.
+   */
+  maxPayloadDepth: 100,
   /** JSON-encoded result; a larger result fails the attempt with a clear error. */
   maxResultBytes: 256 * 1024,
   /** Progress values are small by design; they are written often. */

@@ -1,4 +1,5 @@
 import { InvalidTaskError, PayloadTooLargeError } from '../errors';
+import { nestsDeeperThan } from './json-depth';
 import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './limits';
 import { DEFAULT_PRIORITY, priorityOf } from './task-id';
 import { TaskOptions, TaskRecord } from './task-record';
@@ -45,6 +46,10 @@ export function checkPriority(priority: unknown): number {
 
 /** The JSON text of a payload, or an InvalidTaskError / PayloadTooLargeError saying why not. */
 export function payloadJson(payload: unknown): string {
+  if (nestsDeeperThan(payload, LIMITS.maxPayloadDepth))
+    throw new InvalidTaskError(
+      `payload nests deeper than ${LIMITS.maxPayloadDepth} levels of arrays and objects`,
+    );
   let json: string | undefined;
   try {
     json = JSON.stringify(payload === undefined ? null : payload);

@@ -149,6 +149,25 @@ describe('submission validation', () => {
       PayloadTooLargeError,
     );
   });
+
+  it('refuses a payload nested past the depth limit with a clear message, however deep', () => {
+    const nest = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = [v];
+      return v;
+    };
+    expect(() => validateSubmission('echo', nest(LIMITS.maxPayloadDepth))).not.toThrow();
+    for (const levels of [LIMITS.maxPayloadDepth + 1, 5_000, 100_000])
+      expect(() => validateSubmission('echo', nest(levels))).toThrow(
+        `payload nests deeper than ${LIMITS.maxPayloadDepth} levels of arrays and objects`,
+      );
+    expect(() =>
+      validateSubmission('echo', { group: 'g', tags: ['x'] }, { group: 'g' }),
+    ).not.toThrow();
+    expect(() => validateSubmission('echo', null, { group: '' })).toThrow(
+      'group must be a string of 1 to 128 characters',
+    );
+  });
 });
 
 describe('records', () => {
