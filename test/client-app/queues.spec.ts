@@ -12,7 +12,7 @@ const api = () => request(h.http);
 describe('/queues', () => {
   it('GET of a type without settings answers the defaults and its live workers', async () => {
     const res = await api().get('/queues/echo').expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       type: 'echo',
       paused: false,
       concurrency: null,
@@ -31,7 +31,7 @@ describe('/queues', () => {
       .put('/queues/rest-q')
       .send({ concurrency: 2, rateLimit: { max: 5, perMs: 1000 }, groupConcurrency: 3 })
       .expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       type: 'rest-q',
       paused: true,
       concurrency: 2,
@@ -44,7 +44,7 @@ describe('/queues', () => {
       .send({ concurrency: null, groupConcurrency: null })
       .expect(200);
     const list = (await api().get('/queues').expect(200)).body as { items: { type: string }[] };
-    expect(list.items.find((q) => q.type === 'rest-q')).toEqual({
+    expect(list.items.find((q) => q.type === 'rest-q')).toMatchObject({
       type: 'rest-q',
       paused: true,
       concurrency: null,
@@ -70,6 +70,36 @@ describe('/queues', () => {
       const body = (await api().get(`/tasks/${id}`).expect(200)).body as { state: string };
       return body.state === 'done';
     });
+  });
+
+  it('shows how many tasks of each type are queued and running, as the leader counted them', async () => {
+    // A type nobody serves: its tasks stay queued, and /queues lists it with the count.
+    await api()
+      .post('/tasks/batch')
+      .send({ tasks: [1, 2, 3].map((n) => ({ type: 'nobody-serves', payload: n })) })
+      .expect(202);
+    const counted = await waitFor('the leader to count them', async () => {
+      const body = (await api().get('/queues/nobody-serves').expect(200)).body as {
+        queued: number | null;
+      };
+      return body.queued === 3 ? body : undefined;
+    });
+    expect(counted).toMatchObject({ workers: 0, running: 0, queued: 3, unclassified: 0 });
+    expect(typeof (counted as { countedAt: unknown }).countedAt).toBe('string');
+    const list = (await api().get('/queues').expect(200)).body as { items: { type: string }[] };
+    expect(list.items.find((q) => q.type === 'nobody-serves')).toMatchObject({ queued: 3 });
+    // A running task is counted as running.
+    const { id } = (
+      await api()
+        .post('/tasks')
+        .send({ type: 'sleep', payload: { ms: 3000 } })
+        .expect(202)
+    ).body as { id: string };
+    await waitFor('sleep counted as running', async () => {
+      const body = (await api().get('/queues/sleep').expect(200)).body as { running: number };
+      return body.running === 1 || undefined;
+    });
+    await api().delete(`/tasks/${id}`).expect(200);
   });
 
   it('400 with a clear message for bad values, unknown fields and bad types', async () => {

@@ -32,11 +32,16 @@ export class QueueView {
     this.settings = settings;
   }
 
-  /** "resize paused", "report ≤ 5 at once, 10 per 1 min", for the types with a setting. */
+  /**
+   * "resize paused, 40 queued", "report ≤ 5 at once, 10 per 1 min, 3 running", for the types
+   * with a setting or with tasks.
+   */
   private settingsLine(): string[] {
     const out: string[] = [];
     for (const q of this.settings) {
       const parts: string[] = [];
+      if (q.queued) parts.push(`${count(q.queued)} queued`);
+      if (q.running) parts.push(`${count(q.running)} running`);
       if (q.paused) parts.push('paused');
       if (q.concurrency !== null) parts.push(`≤ ${count(q.concurrency)} at once`);
       if (q.groupConcurrency != null) parts.push(`≤ ${count(q.groupConcurrency)} per group`);
@@ -71,8 +76,11 @@ export class QueueView {
       limited.length > 0 &&
         h(
           'span',
-          { class: 'queue-settings', title: 'PUT /queues/:type changes them' },
-          'queue settings: ',
+          {
+            class: 'queue-settings',
+            title: "per task type: settings (PUT /queues/:type) and the leader's counts",
+          },
+          'queues: ',
           h('strong', {}, limited.join(' · ')),
         ),
       limited.length > 0 && h('br'),

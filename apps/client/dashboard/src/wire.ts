@@ -90,6 +90,9 @@ export interface QueueSettingsView {
   /** Absent from an older app. */
   groupConcurrency?: number | null;
   workers: number;
+  /** As the leading master last counted them; null before it did (absent from an older app). */
+  queued?: number | null;
+  running?: number | null;
 }
 
 /** GET /schedules items (the fields the page shows). */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { QueueView } from '@shepherd/taskqueue';
+import { isoTime } from '../iso-time';
 
 export class RateLimitResponse {
   @ApiProperty()
@@ -35,6 +36,38 @@ export class QueueResponse {
 
   @ApiProperty({ description: 'Live workers (not draining) that serve the type' })
   workers!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Queued tasks of the type, as the leading master last counted them (about once a second); ' +
+      'null before a leader counted. In a backlog deeper than the leader has read, the unread ' +
+      'tasks are in `unclassified` until it reaches them',
+  })
+  queued!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Tasks of the type assigned or running, as the leader last counted them',
+  })
+  running!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Queued tasks of any type whose type the leader has not read yet',
+  })
+  unclassified!: number | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the leader counted',
+  })
+  countedAt!: string | null;
 }
 
 export class QueueListResponse {
@@ -50,5 +83,9 @@ export function toQueueResponse(view: QueueView): QueueResponse {
     rateLimit: view.rateLimit,
     groupConcurrency: view.groupConcurrency,
     workers: view.workers,
+    queued: view.queued,
+    running: view.running,
+    unclassified: view.unclassified,
+    countedAt: view.countedAt === null ? null : isoTime(view.countedAt),
   };
 }

@@ -18,6 +18,7 @@ import { ResolvedMasterOptions } from './master-options';
 import { QueueIndex } from './queue-index';
 import { QueueSettingsTracker } from './queue-settings-tracker';
 import { QueueTracker } from './queue-tracker';
+import { QueueCountsPublisher } from './queue-counts-publisher';
 import { RetentionRunner } from './retention-runner';
 import { TermContext } from './term-context';
 import { WorkerRoster } from './worker-roster';
@@ -48,8 +49,9 @@ export interface LeaderTermInit {
  *
  * Watches only mark things stale and wake the loop (coalesced with setImmediate). A worker's
  * loss is handled before any further assignment. Assignment commits are the one thing that may
- * overlap other steps (Assigner: a few in flight); read-backs and re-listings wait for them. Retention runs beside the loop on its own
- * timer.
+ * overlap other steps (Assigner: a few in flight); read-backs and re-listings wait for them.
+ * Retention and the per-type counts (QueueCountsPublisher) run beside the loop on their own
+ * timers.
  */
 export class LeaderTerm implements TermContext {
   readonly client: ZooKeeperClient;
@@ -63,6 +65,7 @@ export class LeaderTerm implements TermContext {
   private readonly settings: QueueSettingsTracker;
   private readonly assigner: Assigner;
   private readonly retention: RetentionRunner;
+  private readonly counts: QueueCountsPublisher;
   private readonly onDeposed: (reason: string) => void;
   private readonly electionNode: string;
   private isActive = true;
@@ -87,6 +90,7 @@ export class LeaderTerm implements TermContext {
     this.settings = new QueueSettingsTracker(this);
     this.assigner = new Assigner(this, this.tasks, this.workers, (err) => this.fail(err));
     this.retention = new RetentionRunner(this, (err) => this.fail(err));
+    this.counts = new QueueCountsPublisher(this, (err) => this.fail(err));
   }
 
   get queueSettings(): ReadonlyMap<string, QueueSettings> {
@@ -152,6 +156,7 @@ export class LeaderTerm implements TermContext {
     this.isActive = false;
     this.assigner.stop();
     this.retention.stop();
+    this.counts.stop();
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     await this.stopped();
     if (isAlive(this.client.state))
@@ -176,7 +181,7 @@ export class LeaderTerm implements TermContext {
     });
     try {
       await Promise.race([
-        Promise.all([this.loop, this.retention.idle(), this.assigner.idle()]),
+        Promise.all([this.loop, this.retention.idle(), this.counts.idle(), this.assigner.idle()]),
         timeout,
       ]);
     } finally {
@@ -234,6 +239,8 @@ export class LeaderTerm implements TermContext {
     await this.tasks.load();
     this.loaded = true;
     this.roundWanted = true;
+    // Counted from the recovered state only: a half-loaded index would publish wrong counts.
+    this.counts.start();
     this.options.logger.info(
       {
         workers: this.roster.liveCount,

@@ -57,6 +57,17 @@ export class QueueIndex {
     return this.cachedRecords;
   }
 
+  /** Queued tasks per type among those read; `unread`: those whose type is not known yet. */
+  typeCounts(): { byType: Map<string, number>; unread: number } {
+    const byType = new Map<string, number>();
+    let unread = 0;
+    for (const entry of this.entries.values()) {
+      if (entry.type === undefined) unread++;
+      else byType.set(entry.type, (byType.get(entry.type) ?? 0) + 1);
+    }
+    return { byType, unread };
+  }
+
   has(id: string): boolean {
     return this.entries.has(id);
   }

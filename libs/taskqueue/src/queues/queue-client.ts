@@ -13,8 +13,10 @@ import {
   checkQueueType,
   decodeQueueSettings,
   encodeQueueSettings,
+  isQueueType,
   validateQueuePatch,
 } from './queue-settings';
+import { QueueCountsData, decodeQueueCounts } from './queue-counts';
 
 /** One task type's queue as callers see it. */
 export interface QueueView {
@@ -28,6 +30,18 @@ export interface QueueView {
   groupConcurrency: number | null;
   /** Live workers (not draining) that declared the type, or take any type. */
   workers: number;
+  /**
+   * Queued tasks of the type, as the leading master last counted them (null before a leader
+   * published counts). The leader knows a task's type once it read its record: in a backlog
+   * deeper than it has read, the rest is counted in `unclassified`.
+   */
+  queued: number | null;
+  /** Tasks of the type assigned or running, as the leader last counted them (null: no count). */
+  running: number | null;
+  /** Queued tasks of any type the leader has not read yet (null: no count). */
+  unclassified: number | null;
+  /** When the leader counted (epoch ms; null: no count). */
+  countedAt: number | null;
 }
 
 interface Found {
@@ -45,7 +59,13 @@ async function readSettings(client: ZooKeeperClient, type: string): Promise<Foun
   }
 }
 
-function toView(type: string, settings: QueueSettings, workers: number): QueueView {
+function toView(
+  type: string,
+  settings: QueueSettings,
+  workers: number,
+  counts: QueueCountsData | undefined,
+): QueueView {
+  const mine = counts?.types[type];
   return {
     type,
     paused: settings.paused === true,
@@ -53,7 +73,21 @@ function toView(type: string, settings: QueueSettings, workers: number): QueueVi
     rateLimit: settings.rateLimit ?? null,
     groupConcurrency: settings.groupConcurrency ?? null,
     workers,
+    queued: counts === undefined ? null : (mine?.queued ?? 0),
+    running: counts === undefined ? null : (mine?.running ?? 0),
+    unclassified: counts?.unclassified ?? null,
+    countedAt: counts?.at ?? null,
   };
+}
+
+/** The leader's last per-type counts, from the data of /queues. */
+async function readCounts(client: ZooKeeperClient): Promise<QueueCountsData | undefined> {
+  try {
+    return decodeQueueCounts((await client.getData(ROOTS.queues)).data);
+  } catch (err) {
+    if (err instanceof NoNodeError) return undefined;
+    throw err;
+  }
 }
 
 async function servingCount(client: ZooKeeperClient, type: string): Promise<number> {
@@ -72,10 +106,12 @@ export async function listQueues(ctx: ClientContext): Promise<QueueView[]> {
     } catch (err) {
       if (!(err instanceof NoNodeError)) throw err;
     }
-    const workers = await readWorkers(client);
+    const [workers, counts] = await Promise.all([readWorkers(client), readCounts(client)]);
     const served = new Set<string>();
     for (const w of workers) for (const t of w.types) if (t !== ANY_TYPE) served.add(t);
-    const types = [...new Set([...names, ...served])].sort();
+    // Types with tasks count too: a type nobody serves is worth seeing most of all.
+    const counted = Object.keys(counts?.types ?? {}).filter((t) => isQueueType(t));
+    const types = [...new Set([...names, ...served, ...counted])].sort();
     const found = await Promise.all(types.map((t) => readSettings(client, t)));
     return types.map((t, i) =>
       toView(
@@ -83,6 +119,7 @@ export async function listQueues(ctx: ClientContext): Promise<QueueView[]> {
         found[i]?.settings ?? {},
         workers.filter((w) => !w.draining && (w.types.includes(t) || w.types.includes(ANY_TYPE)))
           .length,
+        counts,
       ),
     );
   });
@@ -92,11 +129,12 @@ export async function listQueues(ctx: ClientContext): Promise<QueueView[]> {
 export async function getQueue(ctx: ClientContext, type: string): Promise<QueueView> {
   checkQueueType(type);
   return retrying(ctx.connection, ctx.clock, async (client) => {
-    const [found, workers] = await Promise.all([
+    const [found, workers, counts] = await Promise.all([
       readSettings(client, type),
       servingCount(client, type),
+      readCounts(client),
     ]);
-    return toView(type, found?.settings ?? {}, workers);
+    return toView(type, found?.settings ?? {}, workers, counts);
   });
 }
 
@@ -128,8 +166,10 @@ export async function setQueue(
           throw err;
         }
       });
-      const workers = await retrying(ctx.connection, ctx.clock, (c) => servingCount(c, type));
-      return toView(type, next, workers);
+      const [workers, counts] = await retrying(ctx.connection, ctx.clock, (c) =>
+        Promise.all([servingCount(c, type), readCounts(c)]),
+      );
+      return toView(type, next, workers, counts);
     } catch (err) {
       if (!(
         err instanceof BadVersionError ||
