@@ -65,7 +65,7 @@ describe('the master and worker apps', () => {
       name: 'worker',
       workerId: 'worker-a',
       concurrency: 4,
-      types: ['echo', 'fail', 'sha256', 'sleep'],
+      types: ['echo', 'fail', 'join', 'sha256', 'sleep'],
     });
     expect(await master1.waitForLog('master started: leading')).toMatchObject({
       name: 'master',

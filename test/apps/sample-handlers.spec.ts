@@ -13,6 +13,8 @@ function context(type: string, payload: unknown, extra: Partial<TaskContext> = {
     payload,
     attempt: 1,
     maxAttempts: 3,
+    dependencies: {},
+    failedDependencies: {},
     signal: controller.signal,
     progress: (v) => progress.push(v),
     ...extra,
@@ -29,6 +31,21 @@ describe('the sample handlers', () => {
     expect(taskHandlerType(proto.sleep)).toBe('sleep');
     expect(taskHandlerType(proto.sha256)).toBe('sha256');
     expect(taskHandlerType(proto.fail)).toBe('fail');
+    expect(taskHandlerType(proto.join)).toBe('join');
+  });
+
+  describe('join', () => {
+    it('returns the results of its dependencies, and the failed ones when there are', () => {
+      const { task } = context('join', null, { dependencies: { a: 1, b: { x: 'y' } } });
+      expect(handlers.join(task)).toEqual({ dependencies: { a: 1, b: { x: 'y' } } });
+      const failed = { c: { state: 'dead' as const, error: { message: 'boom' } } };
+      const mixed = context('join', null, { dependencies: { a: 1 }, failedDependencies: failed });
+      expect(handlers.join(mixed.task)).toEqual({
+        dependencies: { a: 1 },
+        failedDependencies: failed,
+      });
+      expect(handlers.join(context('join', null).task)).toEqual({ dependencies: {} });
+    });
   });
 
   describe('echo', () => {

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { ZooKeeperConnection } from '@shepherd/coordination';
-import { ClusterEvent, TaskQueueClient, TaskView, isTerminal } from '@shepherd/taskqueue';
+import {
+  ClusterEvent,
+  FlowCreated,
+  TaskQueueClient,
+  TaskView,
+  isTerminal,
+} from '@shepherd/taskqueue';
 import { ruok } from '../../apps/up/src/probes';
 import { freePort } from '../support/free-port';
 import { RoleProcess } from '../support/taskqueue/role-process';
@@ -13,6 +19,7 @@ import { auditTree } from '../support/taskqueue/tree-audit';
 import { ZkCluster, startEnsemble } from '../support/zk-harness';
 import { delay, waitFor } from '../support/wait-for';
 import { InvariantReport, Zombie, checkInvariants } from './invariants';
+import { checkFlowOrder, submitChaosFlow } from './flow-work';
 import { CHAOS_SCHEDULE, collectScheduledTasks, startChaosSchedule } from './scheduled-work';
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -282,6 +289,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // keys until accepted, so a batch in doubt (connection lost mid-multi) is never queued twice.
     const accepted = new Set<string>();
     let submitRetries = 0;
+    const flows: FlowCreated[] = [];
     const batch = Math.max(1, Math.round(options.rate / 10));
     const submitter = (async () => {
       const t0 = Date.now();
@@ -296,6 +304,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
             options: { maxAttempts: 25, idempotencyKey: `chaos-${options.seed}-${n}` },
           };
         });
+        // One flow (a diamond of four tasks) every five batches: its tasks wait in /waiting
+        // and are released by whichever master leads when their dependencies end.
+        if ((i / batch) % 5 === 0) {
+          const flow = await submitChaosFlow(client!, i);
+          if (flow === undefined) submitRetries++;
+          else {
+            flows.push(flow);
+            for (const id of Object.values(flow.tasks)) accepted.add(id);
+          }
+        }
         for (;;) {
           try {
             const views = await client!.submitMany(items);
@@ -459,6 +477,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       report.duplicated++;
       report.violations.push(`schedule ${CHAOS_SCHEDULE}: fire time ${at} made more than one task`);
     }
+    for (const text of checkFlowOrder(flows, views)) {
+      report.historyMismatches++;
+      report.violations.push(text);
+    }
+    report.flows = flows.length;
     for (const id of scheduled.missingListed) {
       report.lost++;
       report.violations.push(`schedule ${CHAOS_SCHEDULE}: lists ${id}, which is not in the tree`);

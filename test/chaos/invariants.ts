@@ -38,6 +38,8 @@ export interface InvariantReport {
   unknownTasks: number;
   /** Of the tasks, those a schedule created (set by the chaos run). */
   scheduled?: number;
+  /** Flows (diamonds of four tasks) created during the run (set by the chaos run). */
+  flows?: number;
   violations: string[];
 }
 

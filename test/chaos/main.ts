@@ -42,7 +42,7 @@ function print(r: ChaosResult): void {
       `  lost: ${r.lost}  duplicated: ${r.duplicated}  zombie writes landed: ${r.zombieWritesLanded}` +
         ` (attempted: ${r.zombieWritesAttempted})  history mismatches: ${r.historyMismatches}` +
         `  unknown tasks: ${r.unknownTasks}`,
-      `  scheduled tasks: ${r.scheduled ?? 0}  executions logged: ${r.executions}  events seen: ${r.eventsSeen}  submit retries: ${r.submitRetries}`,
+      `  scheduled tasks: ${r.scheduled ?? 0}  flows: ${r.flows ?? 0}  executions logged: ${r.executions}  events seen: ${r.eventsSeen}  submit retries: ${r.submitRetries}`,
       ...r.violations.map((v) => `  VIOLATION ${v}`),
       '',
     ].join('\n'),

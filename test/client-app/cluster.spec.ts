@@ -315,6 +315,9 @@ describe('OpenAPI', () => {
         'GET /queues',
         'GET /queues/{type}',
         'PUT /queues/{type}',
+        'POST /flows',
+        'GET /flows/{id}',
+        'POST /flows/{id}/cancel',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -322,6 +325,37 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['SubmitTaskDto', 'TaskResponse', 'StatsResponse', 'WorkerResponse']),
     );
     expect(doc.paths['/tasks'].post.responses['202']).toBeDefined();
+  });
+
+  it('documents the flows: the DAG body, the created answer, the flow with its tasks', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body;
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining([
+        'CreateFlowDto',
+        'FlowTaskDto',
+        'CancelFlowDto',
+        'FlowCreatedResponse',
+        'FlowResponse',
+        'FlowTaskResponse',
+      ]),
+    );
+    const task = schemas.FlowTaskDto;
+    expect(task.required).toEqual(expect.arrayContaining(['key', 'type']));
+    expect(Object.keys(task.properties)).toEqual(
+      expect.arrayContaining(['key', 'type', 'payload', 'dependsOn', 'priority', 'delayMs']),
+    );
+    expect(task.properties.idempotencyKey).toBeUndefined();
+    expect(schemas.CreateFlowDto.properties.tasks).toMatchObject({ maxItems: 500 });
+    expect(schemas.CreateFlowDto.properties.onDependencyFailure.enum).toEqual(['cancel', 'run']);
+    expect(schemas.FlowTaskResponse.properties.state.enum).toContain('waiting');
+    const create = doc.paths['/flows'].post;
+    expect(create.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/FlowCreatedResponse',
+    );
+    expect(create.responses['400']).toBeDefined();
+    expect(doc.paths['/flows/{id}'].get.responses['404']).toBeDefined();
+    expect(doc.paths['/flows/{id}/cancel'].post.responses['200']).toBeDefined();
   });
 
   it('documents the limits, the submit warnings and queuedTypesWithoutWorker', async () => {

@@ -81,11 +81,12 @@ describe('/queues', () => {
     const counted = await waitFor('the leader to count them', async () => {
       const body = (await api().get('/queues/nobody-serves').expect(200)).body as {
         queued: number | null;
+        countedAt: unknown;
       };
       return body.queued === 3 ? body : undefined;
     });
     expect(counted).toMatchObject({ workers: 0, running: 0, queued: 3, unclassified: 0 });
-    expect(typeof (counted as { countedAt: unknown }).countedAt).toBe('string');
+    expect(typeof counted.countedAt).toBe('string');
     const list = (await api().get('/queues').expect(200)).body as { items: { type: string }[] };
     expect(list.items.find((q) => q.type === 'nobody-serves')).toMatchObject({ queued: 3 });
     // A running task is counted as running.

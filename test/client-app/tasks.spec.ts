@@ -411,7 +411,7 @@ describe('GET /tasks', () => {
   it.each([
     [
       'state=lost',
-      'state must be one of: queued, assigned, running, done, failed, dead, cancelled',
+      'state must be one of: waiting, queued, assigned, running, done, failed, dead, cancelled',
     ],
     ['limit=0', 'limit must not be less than 1'],
     ['limit=1001', 'limit must not be greater than 1000'],

@@ -190,6 +190,60 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       expect(view.lastFireAt).toBe(times[times.length - 1]);
     });
 
+    it('a flow across a leader kill: dependents released once by the new leader', async () => {
+      const t = target();
+      cluster = await openCluster(t, 'flow-failover');
+      const c = cluster.client;
+      const m1 = await cluster.spawn('master', 'm1').ready();
+      await waitFor('m1 to lead', async () => (await c.masters()).leader === 'm1');
+      const [m2] = await Promise.all([
+        cluster.spawn('master', 'm2').ready(),
+        cluster.spawn('worker', 'w1', 8).ready(),
+      ]);
+      const fan = ['b1', 'b2', 'b3', 'b4'];
+      const flow = await c.submitFlow({
+        tasks: [
+          { key: 'a', type: 'sleep', payload: { ms: 1000 } },
+          ...fan.map((key, i) => ({ key, type: 'echo', payload: { i }, dependsOn: ['a'] })),
+          { key: 'j', type: 'join', payload: null, dependsOn: fan },
+          { key: 'bad', type: 'fail', payload: { times: 5 }, maxAttempts: 1 },
+          { key: 'skipped', type: 'echo', payload: {}, dependsOn: ['bad', 'a'] },
+          { key: 'also', type: 'echo', payload: {}, dependsOn: ['skipped'] },
+        ],
+      });
+      await waitFor('a running', async () => (await c.get(flow.tasks.a)).state === 'running');
+      // The leader dies while a runs: a ends with no leader to release its dependents.
+      await m1.crash();
+      await waitFor('m2 to lead', async () => (await c.masters()).leader === m2.id, {
+        timeoutMs: t.sessionTimeoutMs * 3,
+      });
+      const ids = ['a', ...fan, 'j'].map((k) => flow.tasks[k]);
+      completedOnce(await waitAllTerminal(c, ids, 60000));
+      // The join handler of the role processes returns what its dependencies gave it.
+      expect((await c.get(flow.tasks.j)).result).toEqual(
+        Object.fromEntries(fan.map((k, i) => [k, { i }])),
+      );
+      for (const key of [...fan, 'j']) {
+        const v = await c.get(flow.tasks[key]);
+        expect(v.history.filter((h) => h.event === 'queued')).toHaveLength(1);
+      }
+      const skipped = await c.wait(flow.tasks.skipped, 30000);
+      expect(skipped.state).toBe('cancelled');
+      expect(skipped.history.at(-1)?.detail).toBe(`dependency bad (${flow.tasks.bad}) ended dead`);
+      const also = await c.wait(flow.tasks.also, 30000);
+      expect(also.history.at(-1)?.detail).toBe(
+        `dependency skipped (${flow.tasks.skipped}) ended cancelled`,
+      );
+      // Each handler ran once (nothing released twice), none of the cancelled ones ran.
+      const starts = cluster.executions().filter((e) => e.event === 'start');
+      const started = new Set(starts.map((e) => e.task));
+      expect(started.size).toBe(starts.length);
+      expect(started.has(flow.tasks.skipped) || started.has(flow.tasks.also)).toBe(false);
+      const view = await c.getFlow(flow.id);
+      expect(view.state).toBe('failed');
+      expect(view.tasks.find((x) => x.key === 'bad')?.state).toBe('dead');
+    });
+
     it('a paused task type waits while others run, and runs once resumed', async () => {
       const t = target();
       cluster = await openCluster(t, 'queue-pause');

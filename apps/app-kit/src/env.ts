@@ -85,7 +85,7 @@ export class WorkerEnv extends CommonEnv {
   @HandlerModuleSetting()
   WORKER_HANDLERS?: string;
 
-  /** Serve the sample handlers (echo, sleep, sha256, fail); default: when there is no module. */
+  /** Serve the sample handlers (echo, sleep, sha256, fail, join); default: when there is no module. */
   @BooleanSetting('WORKER_SAMPLES')
   WORKER_SAMPLES?: boolean;
 

@@ -20,6 +20,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
 import { SchedulesController } from './schedules/schedules.controller';
+import { FlowsController } from './flows/flows.controller';
 import { QueuesController } from './queues/queues.controller';
 import { TasksController } from './tasks/tasks.controller';
 
@@ -47,6 +48,7 @@ export class ClientAppModule {
       controllers: [
         TasksController,
         SchedulesController,
+        FlowsController,
         QueuesController,
         ClusterController,
         StatsController,

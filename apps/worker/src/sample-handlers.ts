@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TaskHandler } from '@shepherd/nestjs';
-import { TaskContext } from '@shepherd/taskqueue';
+import { FailedDependency, TaskContext } from '@shepherd/taskqueue';
 import { FailPayload, Sha256Payload, SleepPayload, parsePayload } from './sample-payloads';
 import { sha256Rounds } from './sha256-rounds';
 
@@ -28,6 +28,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  *   sha256  {data, rounds}    CPU work: SHA-256 of data, rehashed rounds times; reports the
  *                             fraction done as progress
  *   fail    {times}           throws on the first `times` attempts, then returns {attempt}
+ *   join    any payload       in a flow: returns the results of its dependencies
+ *                             ({dependencies}, and {failedDependencies} when some failed)
  *
  * A malformed payload fails the task at once (NonRetryableError). Your own handlers are
  * written the same way: a provider method with @TaskHandler('<type>').
@@ -62,5 +64,19 @@ export class SampleHandlers {
     if (task.attempt <= times)
       throw new Error(`fail: attempt ${task.attempt} of the first ${times} fails on purpose`);
     return { attempt: task.attempt };
+  }
+
+  @TaskHandler('join')
+  join(task: TaskContext): {
+    dependencies: Record<string, unknown>;
+    failedDependencies?: Record<string, FailedDependency>;
+  } {
+    const out: {
+      dependencies: Record<string, unknown>;
+      failedDependencies?: Record<string, FailedDependency>;
+    } = { dependencies: { ...task.dependencies } };
+    if (Object.keys(task.failedDependencies).length > 0)
+      out.failedDependencies = { ...task.failedDependencies };
+    return out;
   }
 }

@@ -19,6 +19,13 @@ export class TaskNotFoundError extends TaskQueueError {
   }
 }
 
+/** No such flow (404). */
+export class FlowNotFoundError extends TaskQueueError {
+  constructor(readonly id: string) {
+    super(`flow ${id} not found`);
+  }
+}
+
 /** The task's state does not allow the operation, e.g. cancelling a finished task (409). */
 export class TaskStateError extends TaskQueueError {
   constructor(

@@ -20,9 +20,11 @@ export {
   encodeRecord,
   toTaskError,
   withHistory,
+  type FailedDependency,
   type HistoryEntry,
   type HistoryEvent,
   type TaskError,
+  type TaskFlowRef,
   type TaskOptions,
   type TaskRecord,
 } from './model/task-record';
@@ -52,3 +54,4 @@ export * from './worker';
 export * from './client';
 export * from './schedules';
 export * from './queues';
+export * from './flows';

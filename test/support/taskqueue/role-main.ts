@@ -38,6 +38,8 @@ function handlers() {
       return { stubborn: true };
     }),
     fail: wrap(TEST_HANDLERS.fail),
+    /** A flow task: returns the results its dependencies gave it. */
+    join: wrap((t) => ({ ...t.dependencies })),
   };
 }
 

@@ -9,6 +9,8 @@ export interface TreeAudit {
   inFlight: number;
   finished: number;
   dead: number;
+  /** Flow tasks waiting for their dependencies. */
+  waiting: number;
 }
 
 async function children(client: ZooKeeperClient, path: string): Promise<string[]> {
@@ -26,7 +28,14 @@ async function children(client: ZooKeeperClient, path: string): Promise<string[]
  * "never in two places at once" direction by checking ids seen twice with a second audit.
  */
 export async function auditTree(client: ZooKeeperClient): Promise<TreeAudit> {
-  const audit: TreeAudit = { places: new Map(), queued: 0, inFlight: 0, finished: 0, dead: 0 };
+  const audit: TreeAudit = {
+    places: new Map(),
+    queued: 0,
+    inFlight: 0,
+    finished: 0,
+    dead: 0,
+    waiting: 0,
+  };
   const add = (id: string, where: string) => {
     const list = audit.places.get(id) ?? [];
     list.push(where);
@@ -36,6 +45,7 @@ export async function auditTree(client: ZooKeeperClient): Promise<TreeAudit> {
     [ROOTS.tasks, 'queued'],
     [ROOTS.status, 'finished'],
     [ROOTS.dead, 'dead'],
+    [ROOTS.waiting, 'waiting'],
   ] as const) {
     for (let i = 0; i < BUCKETS.length; i += 32) {
       const reads = BUCKETS.slice(i, i + 32).map((b) => ({

@@ -10,7 +10,7 @@ export const upCommand: Command = {
     'Starts the embedded coordinator, the masters, the workers and the client app (REST API and',
     'dashboard) as child processes of this one, their logs in one stream, and prints where',
     'everything is. The workers run the handlers of --handlers <module>, or the samples (echo,',
-    'sleep, sha256, fail) when none is given. Ctrl-C stops everything in order.',
+    'sleep, sha256, fail, join) when none is given. Ctrl-C stops everything in order.',
   ].join('\n'),
   flags: [
     flag('workers', 'WORKERS', '<n>', 'worker processes, 0-64 (default 3)'),

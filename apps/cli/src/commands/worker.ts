@@ -15,7 +15,7 @@ export const workerCommand: Command = {
     '  // handlers.js',
     '  exports.resize = async (task) => ({ width: task.payload.width / 2 });',
     '',
-    'The sample handlers (echo, sleep, sha256, fail) are served with --samples. SIGTERM or',
+    'The sample handlers (echo, sleep, sha256, fail, join) are served with --samples. SIGTERM or',
     'Ctrl-C drains: queued tasks are handed back, running ones may finish.',
   ].join('\n'),
   flags: [

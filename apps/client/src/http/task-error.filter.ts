@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, type HttpServer } from '@nestjs/common';
 import type { Logger } from '../../../app-kit/src';
 import {
+  FlowNotFoundError,
   InvalidTaskError,
   LayoutMismatchError,
   PayloadTooLargeError,
@@ -23,6 +24,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[abstract new (...args: never[]) => Error, 
   [TaskStateError, 409],
   [ScheduleNotFoundError, 404],
   [ScheduleExistsError, 409],
+  [FlowNotFoundError, 404],
   [LayoutMismatchError, 500],
 ];
 

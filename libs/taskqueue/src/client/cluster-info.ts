@@ -28,6 +28,8 @@ export interface MastersView {
 }
 
 export interface QueueCounts {
+  /** Flow tasks whose dependencies have not all ended (/waiting). */
+  waiting: number;
   queued: number;
   inFlight: number;
   finished: number;
@@ -165,12 +167,13 @@ async function bucketedCount(client: ZooKeeperClient, root: string): Promise<num
  * capacity): getAllChildrenNumber of /assign, minus its worker folders.
  */
 export async function readCounts(client: ZooKeeperClient): Promise<QueueCounts> {
-  const [queued, finished, dead, assign, folders] = await Promise.all([
+  const [waiting, queued, finished, dead, assign, folders] = await Promise.all([
+    bucketedCount(client, ROOTS.waiting),
     bucketedCount(client, ROOTS.tasks),
     bucketedCount(client, ROOTS.status),
     bucketedCount(client, ROOTS.dead),
     countOrZero(client, ROOTS.assign),
     childrenOrEmpty(client, ROOTS.assign),
   ]);
-  return { queued, inFlight: Math.max(0, assign - folders.length), finished, dead };
+  return { waiting, queued, inFlight: Math.max(0, assign - folders.length), finished, dead };
 }

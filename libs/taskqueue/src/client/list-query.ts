@@ -51,7 +51,9 @@ export function checkListQuery(query: ListQuery = {}): CheckedListQuery {
 export function areasFor(state?: TaskState): TaskArea[] {
   switch (state) {
     case undefined:
-      return ['tasks', 'assign', 'status', 'dead'];
+      return ['waiting', 'tasks', 'assign', 'status', 'dead'];
+    case 'waiting':
+      return ['waiting'];
     case 'queued':
       return ['tasks'];
     case 'assigned':

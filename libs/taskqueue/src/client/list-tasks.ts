@@ -72,7 +72,7 @@ export async function listArea(client: ZooKeeperClient, area: TaskArea): Promise
 
 async function listBuckets(
   client: ZooKeeperClient,
-  area: 'tasks' | 'status' | 'dead',
+  area: 'waiting' | 'tasks' | 'status' | 'dead',
 ): Promise<ListedTask[]> {
   const root = ROOTS[area];
   let total: number;

@@ -77,7 +77,11 @@ function movedMeanwhile(err: unknown): boolean {
   );
 }
 
-/** Cancels a queued, assigned or running task; a worker running it sees its assignment go. */
+/**
+ * Cancels a waiting, queued, assigned or running task; a worker running it sees its assignment
+ * go. A flow task's cancel creates its flow marker too (its dependents are then cancelled, or
+ * run with onDependencyFailure 'run').
+ */
 export function cancelTask(ctx: ClientContext, id: string, reason?: string): Promise<TaskView> {
   if (reason !== undefined && typeof reason !== 'string')
     return Promise.reject(new InvalidTaskError('reason must be a string'));
@@ -85,7 +89,7 @@ export function cancelTask(ctx: ClientContext, id: string, reason?: string): Pro
     reason = reason.slice(0, MAX_REASON_CHARS);
   return act(ctx, id, {
     name: 'cancel',
-    allowed: (s) => s.area === 'tasks' || s.area === 'assign',
+    allowed: (s) => s.area === 'waiting' || s.area === 'tasks' || s.area === 'assign',
     build: (tctx, s) => cancelTransition(tctx, s.record, s.path, s.version, reason),
     to: 'status',
     marks: 'cancelled',

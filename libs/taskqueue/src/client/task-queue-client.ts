@@ -22,6 +22,8 @@ import { SubmitItem, TaskSubmitter } from './submit-tasks';
 import { TaskView, viewOfStored } from './task-view';
 import { TaskWaits } from './wait-for-task';
 import { QueueView, getQueue, listQueues, setQueue } from '../queues/queue-client';
+import { FlowCreated, FlowView, cancelFlow, getFlow, submitFlow } from '../flows/flow-client';
+import { FlowSpec } from '../flows/flow-spec';
 import { QueueSettingsPatch } from '../queues/queue-settings';
 import { SchedulePatch, ScheduleSpec } from '../schedules/schedule';
 import {
@@ -197,6 +199,35 @@ export class TaskQueueClient {
   setQueue(type: string, patch: QueueSettingsPatch): Promise<QueueView> {
     if (this.closed) return Promise.reject(closedError());
     return setQueue(this.ctx, type, patch);
+  }
+
+  /**
+   * Creates a flow, a DAG of tasks, atomically (all its tasks or none): a task starts once
+   * every task it depends on (`dependsOn`, by key) has ended done, and its handler receives
+   * their results as `task.dependencies`. A dependency that ends dead, failed or cancelled
+   * cancels its dependents (transitively), or with `onDependencyFailure: 'run'` they run anyway
+   * with it in `task.failedDependencies`. InvalidTaskError for a cycle, an unknown or duplicate
+   * key, a self-dependency or a bad task; PayloadTooLargeError when the flow would not fit one
+   * multi. Up to FLOW_LIMITS.maxTasks (500) tasks.
+   */
+  submitFlow(spec: FlowSpec): Promise<FlowCreated> {
+    if (this.closed) return Promise.reject(closedError());
+    return Promise.resolve().then(() => submitFlow(this.ctx, spec));
+  }
+
+  /** A flow and the state of each of its tasks; FlowNotFoundError, InvalidTaskError (bad id). */
+  getFlow(id: string): Promise<FlowView> {
+    if (this.closed) return Promise.reject(closedError());
+    return Promise.resolve().then(() => getFlow(this.ctx, id));
+  }
+
+  /**
+   * Cancels a flow: every task of it that has not ended (waiting, queued, assigned, running) is
+   * cancelled with the reason; the leader cancels any task it would have released.
+   */
+  cancelFlow(id: string, reason?: string): Promise<FlowView> {
+    if (this.closed) return Promise.reject(closedError());
+    return Promise.resolve().then(() => cancelFlow(this.ctx, id, reason));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { HistoryEntry, TaskError, TaskRecord } from '../model/task-record';
+import { HistoryEntry, TaskError, TaskFlowRef, TaskRecord } from '../model/task-record';
 import { DEFAULT_PRIORITY, priorityOf } from '../model/task-id';
 import { TaskState } from '../model/task-state';
 import { StoredTask, TaskArea } from '../store/task-location';
@@ -34,6 +34,8 @@ export interface TaskView {
   schedule?: string;
   /** The fire time (epoch ms) the schedule created it for. */
   scheduledFor?: number;
+  /** The flow the task belongs to: its id, the task's key, the keys it depends on. */
+  flow?: TaskFlowRef;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface TaskView {
  */
 export function stateIn(area: TaskArea, record: TaskRecord): TaskState {
   switch (area) {
+    case 'waiting':
+      return 'waiting';
     case 'tasks':
       return 'queued';
     case 'dead':
@@ -82,6 +86,7 @@ export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string
   if (record.options.group !== undefined) view.group = record.options.group;
   if (record.schedule !== undefined) view.schedule = record.schedule;
   if (record.scheduledFor !== undefined) view.scheduledFor = record.scheduledFor;
+  if (record.flow !== undefined) view.flow = record.flow;
   return view;
 }
 

@@ -13,6 +13,10 @@ import { bucketOf } from './buckets';
  *   /keys/<bucket>/<keyHash>    idempotency keys: data is the task id
  *   /schedules/<name>           schedules (cron or fixed interval) and their last fire time
  *   /queues/<type>              per-type queue settings: paused, concurrency, rate limit
+ *   /waiting/<bucket>/<taskId>  flow tasks whose dependencies have not all ended (state waiting)
+ *   /flows/<flowId>             a flow (a DAG of tasks): its record, keys, ids and dependencies
+ *   /flows/<flowId>/<key>       marker: that task of the flow ended ({state, taskId}); created in
+ *                               the multi that makes the task terminal
  */
 export const ROOTS = Object.freeze({
   layout: '/layout',
@@ -25,10 +29,29 @@ export const ROOTS = Object.freeze({
   keys: '/keys',
   schedules: '/schedules',
   queues: '/queues',
+  waiting: '/waiting',
+  flows: '/flows',
 });
 
 /** The areas split into buckets. */
-export const BUCKETED_ROOTS = [ROOTS.tasks, ROOTS.status, ROOTS.dead, ROOTS.keys] as const;
+export const BUCKETED_ROOTS = [
+  ROOTS.tasks,
+  ROOTS.status,
+  ROOTS.dead,
+  ROOTS.keys,
+  ROOTS.waiting,
+] as const;
+
+/**
+ * Roots added after the first layout (version 1): a tree laid out before them gets them, with
+ * their buckets, the first time a process of this version starts (ensureLayout), without a new
+ * layout version, so older processes keep running on it.
+ */
+export const LATER_ROOTS: readonly { root: string; bucketed: boolean }[] = [
+  { root: ROOTS.queues, bucketed: false },
+  { root: ROOTS.waiting, bucketed: true },
+  { root: ROOTS.flows, bucketed: false },
+];
 
 export const paths = {
   worker: (workerId: string) => `${ROOTS.workers}/${workerId}`,
@@ -44,15 +67,20 @@ export const paths = {
   key: (keyHash: string) => `${ROOTS.keys}/${bucketOf(keyHash)}/${keyHash}`,
   schedule: (name: string) => `${ROOTS.schedules}/${name}`,
   queue: (type: string) => `${ROOTS.queues}/${type}`,
+  waitingBucket: (bucket: string) => `${ROOTS.waiting}/${bucket}`,
+  waiting: (id: string) => `${ROOTS.waiting}/${bucketOf(id)}/${id}`,
+  flow: (flowId: string) => `${ROOTS.flows}/${flowId}`,
+  flowMarker: (flowId: string, key: string) => `${ROOTS.flows}/${flowId}/${key}`,
 };
 
 /** Where a znode sits in the layout; what watchers of the whole tree need to classify events. */
 export type LayoutLocation =
-  | { area: 'tasks' | 'status' | 'dead'; bucket: string; id?: string }
+  | { area: 'tasks' | 'status' | 'dead' | 'waiting'; bucket: string; id?: string }
   | { area: 'assign'; workerId: string; id?: string }
   | { area: 'workers'; workerId?: string }
   | { area: 'election'; node?: string }
-  | { area: 'keys'; bucket?: string; keyHash?: string };
+  | { area: 'keys'; bucket?: string; keyHash?: string }
+  | { area: 'flows'; flowId?: string; key?: string };
 
 /** Classifies a (chroot-relative) path, or undefined when it is not part of the layout. */
 export function locate(path: string): LayoutLocation | undefined {
@@ -64,6 +92,7 @@ export function locate(path: string): LayoutLocation | undefined {
     case 'tasks':
     case 'status':
     case 'dead':
+    case 'waiting':
       if (a === undefined || parts.length < 3) return undefined;
       return b === undefined ? { area: root, bucket: a } : { area: root, bucket: a, id: b };
     case 'assign':
@@ -79,6 +108,9 @@ export function locate(path: string): LayoutLocation | undefined {
       return a === undefined ? { area: 'election' } : { area: 'election', node: a };
     case 'keys':
       return { area: 'keys', bucket: a, keyHash: b };
+    case 'flows':
+      if (a === undefined) return { area: 'flows' };
+      return b === undefined ? { area: 'flows', flowId: a } : { area: 'flows', flowId: a, key: b };
     default:
       return undefined;
   }

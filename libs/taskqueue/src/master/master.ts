@@ -2,6 +2,7 @@ import { hostname } from 'os';
 import { BehaviorSubject, Observable, Subscription, distinctUntilChanged } from 'rxjs';
 import { ZooKeeperClient, isAlive, withRetry } from '@shepherd/zk-client';
 import { ConnectionEvent, LeaderElection } from '@shepherd/coordination';
+import { FlowRunner } from '../flows/flow-runner';
 import { ROOTS } from '../layout/paths';
 import { Scheduler } from '../schedules/scheduler';
 import { ensureLayout } from '../store/ensure-layout';
@@ -43,6 +44,8 @@ export class Master {
   private term: LeaderTerm | undefined;
   /** Fires the schedules while this master leads (one per term). */
   private scheduler: Scheduler | undefined;
+  /** Releases (or cancels) the waiting tasks of flows while this master leads (one per term). */
+  private flows: FlowRunner | undefined;
 
   constructor(options: MasterOptions) {
     this.options = resolveMasterOptions(options);
@@ -206,6 +209,10 @@ export class Master {
       if (this.term === term) void this.rejoin(client, 'leader fence failed');
     });
     this.scheduler.start();
+    this.flows = new FlowRunner(term, () => {
+      if (this.term === term) void this.rejoin(client, 'leader fence failed');
+    });
+    this.flows.start();
   }
 
   private async follow(): Promise<void> {
@@ -217,18 +224,23 @@ export class Master {
   private async endTerm(): Promise<void> {
     const term = this.term;
     const scheduler = this.scheduler;
+    const flows = this.flows;
     this.term = undefined;
     this.scheduler = undefined;
+    this.flows = undefined;
     scheduler?.stop();
+    const flowsStopped = flows?.stop().catch(() => undefined);
     if (this.leading.value) this.leading.next(false);
     this.counters.leaderSince = null;
     await term?.stop();
+    await flowsStopped;
   }
 
   private onConnectionEvent(event: ConnectionEvent): void {
     switch (event.type) {
       case 'reconnected':
         this.term?.onReconnected();
+        this.flows?.onReconnected();
         break;
       case 'disconnected':
         this.options.logger.warn({ master: this.options.id }, 'disconnected from ZooKeeper');

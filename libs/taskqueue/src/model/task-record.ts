@@ -3,6 +3,7 @@ import { LIMITS } from './limits';
 
 /** Events recorded in a task's history. */
 export type HistoryEvent =
+  | 'waiting'
   | 'queued'
   | 'assigned'
   | 'started'
@@ -81,6 +82,28 @@ export interface TaskRecord {
   schedule?: string;
   /** The fire time (epoch ms) the schedule created it for. */
   scheduledFor?: number;
+  /** The flow (DAG) the task belongs to: its id, the task's key in it, the keys it waits for. */
+  flow?: TaskFlowRef;
+  /** Results of the dependencies that ended done, by key (set when the task leaves /waiting). */
+  dependencies?: Record<string, unknown>;
+  /**
+   * Dependencies that did not end done, by key: only with the flow's onDependencyFailure 'run'
+   * (otherwise the task is cancelled instead of running).
+   */
+  failedDependencies?: Record<string, FailedDependency>;
+}
+
+/** A flow task's place in its flow. */
+export interface TaskFlowRef {
+  id: string;
+  key: string;
+  dependsOn: string[];
+}
+
+/** A dependency that ended dead, failed or cancelled, as a dependent task is told. */
+export interface FailedDependency {
+  state: TaskState;
+  error?: TaskError;
 }
 
 export class CorruptTaskRecordError extends Error {

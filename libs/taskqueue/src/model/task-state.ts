@@ -1,12 +1,13 @@
 /**
  * Where a task is in its lifecycle. The znode area tells the state apart at a glance:
- * queued lives in /tasks; assigned and running in /assign/<worker>; done, failed and cancelled
+ * waiting (a flow task whose dependencies have not all ended) lives in /waiting; queued in /tasks; assigned and running in /assign/<worker>; done, failed and cancelled
  * in /status; dead in /dead.
  */
 export type TaskState =
-  'queued' | 'assigned' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
+  'waiting' | 'queued' | 'assigned' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
 
 export const TASK_STATES: readonly TaskState[] = [
+  'waiting',
   'queued',
   'assigned',
   'running',

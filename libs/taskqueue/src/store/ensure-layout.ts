@@ -2,7 +2,7 @@ import { ACL, NodeExistsError, NoNodeError } from '@shepherd/zk-protocol';
 import { ZooKeeperClient } from '@shepherd/zk-client';
 import { LayoutMismatchError } from '../errors';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
-import { BUCKETED_ROOTS, ROOTS } from '../layout/paths';
+import { BUCKETED_ROOTS, LATER_ROOTS, ROOTS } from '../layout/paths';
 
 export const LAYOUT_VERSION = 1;
 
@@ -12,14 +12,19 @@ interface LayoutMarker {
 }
 
 /**
- * Creates the znode layout once (roots and 4 x 256 buckets), then the /layout marker last, so a
+ * Creates the znode layout once (roots and 5 x 256 buckets), then the /layout marker last, so a
  * process that finds the marker knows the rest is there. Any role may call it at start; racing
  * callers are harmless (NodeExists is success). A marker written with another bucket count or
  * version is refused: processes that disagree on buckets would not find each other's tasks.
+ * A tree laid out before the later roots (LATER_ROOTS: /queues, /waiting and its buckets,
+ * /flows) gets them here, /flows last, without a new layout version.
  */
 export async function ensureLayout(client: ZooKeeperClient, acl?: ACL[]): Promise<void> {
   const marker = await readMarker(client);
-  if (marker) return checkMarker(marker);
+  if (marker) {
+    checkMarker(marker);
+    return ensureLaterRoots(client, acl);
+  }
   const wanted = [
     ...Object.values(ROOTS).filter((p) => p !== ROOTS.layout),
     ...BUCKETED_ROOTS.flatMap((root) => BUCKETS.map((b) => `${root}/${b}`)),
@@ -36,6 +41,20 @@ export async function ensureLayout(client: ZooKeeperClient, acl?: ACL[]): Promis
   await createIfMissing(client, ROOTS.layout, acl, data);
   const written = await readMarker(client);
   if (written) checkMarker(written);
+}
+
+/**
+ * The roots added since layout version 1, in LATER_ROOTS order; the last one is created last,
+ * so finding it (one exists call) means the others are there.
+ */
+async function ensureLaterRoots(client: ZooKeeperClient, acl?: ACL[]): Promise<void> {
+  const last = LATER_ROOTS[LATER_ROOTS.length - 1].root;
+  if ((await client.exists(last)) !== null) return;
+  for (const { root, bucketed } of LATER_ROOTS) {
+    await createIfMissing(client, root, acl);
+    if (bucketed)
+      await Promise.all(BUCKETS.map((b) => createIfMissing(client, `${root}/${b}`, acl)));
+  }
 }
 
 async function createIfMissing(client: ZooKeeperClient, path: string, acl?: ACL[], data?: Buffer) {

@@ -2,7 +2,7 @@ import { Stat } from '@shepherd/zk-protocol';
 import { TaskRecord } from '../model/task-record';
 
 /** The area a task's znode is in. */
-export type TaskArea = 'tasks' | 'assign' | 'status' | 'dead';
+export type TaskArea = 'waiting' | 'tasks' | 'assign' | 'status' | 'dead';
 
 /** A task as read from the tree: its record and the znode that holds it. */
 export interface StoredTask {

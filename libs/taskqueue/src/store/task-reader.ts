@@ -25,7 +25,7 @@ function found(result: ReadResult, area: TaskArea, path: string, workerId?: stri
 }
 
 /**
- * Finds a task wherever it is: one multiRead of its three bucketed places, then, if it is in
+ * Finds a task wherever it is: one multiRead of its four bucketed places, then, if it is in
  * none, its assignment under each worker (a task in flight). Each transition is one multi, so
  * a task is always in exactly one place; a read racing a move can still miss it, hence the few
  * rounds before answering null.
@@ -33,6 +33,7 @@ function found(result: ReadResult, area: TaskArea, path: string, workerId?: stri
 export async function readTask(client: ZooKeeperClient, id: string): Promise<StoredTask | null> {
   for (let round = 0; round < READ_ROUNDS; round++) {
     const places: [TaskArea, string][] = [
+      ['waiting', paths.waiting(id)],
       ['tasks', paths.task(id)],
       ['status', paths.status(id)],
       ['dead', paths.dead(id)],

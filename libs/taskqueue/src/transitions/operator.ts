@@ -1,6 +1,13 @@
 import { paths } from '../layout/paths';
 import { TaskRecord, withHistory } from '../model/task-record';
-import { Transition, TransitionContext, deleteOp, keyHash, moveTransition } from './transition';
+import {
+  Transition,
+  TransitionContext,
+  deleteOp,
+  flowMarkerPath,
+  keyHash,
+  moveTransition,
+} from './transition';
 
 /**
  * Client: cancel a queued, assigned or running task. The record moves to /status as cancelled,
@@ -31,7 +38,8 @@ export function cancelTransition(
 
 /**
  * Client: put a dead or failed task back in the queue, with its attempts reset; its id, history
- * and idempotency key stay.
+ * and idempotency key stay. A flow task's marker goes in the same multi (it is no longer
+ * terminal); dependents already cancelled because of it stay cancelled.
  */
 export function redriveTransition(
   ctx: TransitionContext,
@@ -51,7 +59,9 @@ export function redriveTransition(
     updatedAt: ctx.now,
     history: withHistory(record.history, { at: ctx.now, event: 'redriven', detail: record.state }),
   };
-  return moveTransition(ctx, next, paths.task(record.id), deleteOp(fromPath, version));
+  const move = moveTransition(ctx, next, paths.task(record.id), deleteOp(fromPath, version));
+  if (record.flow !== undefined) move.ops.push(deleteOp(flowMarkerPath(record.flow)));
+  return move;
 }
 
 /**

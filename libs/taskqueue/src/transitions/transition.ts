@@ -1,7 +1,9 @@
 import { createHash } from 'crypto';
 import { ACL, CreateMode } from '@shepherd/zk-protocol';
 import { TransactionOp } from '@shepherd/zk-client';
+import { paths } from '../layout/paths';
 import { TaskRecord, encodeRecord } from '../model/task-record';
+import { isTerminal } from '../model/task-state';
 
 /** What every transition needs besides the task: the ACL for new znodes and the time. */
 export interface TransitionContext {
@@ -28,14 +30,32 @@ export function createRecordOp(ctx: TransitionContext, path: string, record: Tas
   return createOp(ctx, path, encodeRecord(record));
 }
 
-/** The task moves to another area: `record` is created at `path`, where it was is deleted. */
+/**
+ * The task moves to another area: `record` is created at `path`, where it was is deleted. A
+ * flow task that ends (done, failed, dead, cancelled) also creates its flow's marker
+ * /flows/<flowId>/<key> in the same multi: the leader's FlowRunner watches for it to release or
+ * cancel the dependents, and a marker exists exactly when the task is terminal.
+ */
 export function moveTransition(
   ctx: TransitionContext,
   record: TaskRecord,
   path: string,
   deleteFrom: TransactionOp,
 ): Transition {
-  return { ops: [createRecordOp(ctx, path, record), deleteFrom], record, path };
+  const ops = [createRecordOp(ctx, path, record), deleteFrom];
+  if (record.flow !== undefined && isTerminal(record.state))
+    ops.push(createOp(ctx, flowMarkerPath(record.flow), flowMarkerData(record)));
+  return { ops, record, path };
+}
+
+/** The marker of a flow task: /flows/<flowId>/<key>. */
+export function flowMarkerPath(flow: { id: string; key: string }): string {
+  return paths.flowMarker(flow.id, flow.key);
+}
+
+/** A flow marker's data: the state the task ended in, and its id. */
+export function flowMarkerData(record: TaskRecord): Buffer {
+  return Buffer.from(JSON.stringify({ state: record.state, taskId: record.id }));
 }
 
 export function deleteOp(path: string, version = -1): TransactionOp {

@@ -1,4 +1,5 @@
 import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from '../model/limits';
+import { FailedDependency } from '../model/task-record';
 
 /** What a handler receives: the task, its attempt, an AbortSignal, and a progress reporter. */
 export interface TaskContext {
@@ -8,6 +9,17 @@ export interface TaskContext {
   /** This attempt's number, from 1 (attempts are counted when the master assigns). */
   readonly attempt: number;
   readonly maxAttempts: number;
+  /**
+   * A flow task's input from the tasks it depends on: the result of each dependency that ended
+   * done, by key. Empty for a task without dependencies.
+   */
+  readonly dependencies: Readonly<Record<string, unknown>>;
+  /**
+   * The dependencies that ended dead, failed or cancelled, by key, with their state and error:
+   * only when the flow's onDependencyFailure is 'run' (otherwise the task would have been
+   * cancelled). Empty otherwise.
+   */
+  readonly failedDependencies: Readonly<Record<string, FailedDependency>>;
   /**
    * Fires when the task times out, is cancelled or taken back, the worker shuts down past its
    * grace period, or its session ends. Its reason is a TaskAbortError. The worker stops waiting

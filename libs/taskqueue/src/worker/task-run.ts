@@ -198,6 +198,8 @@ export class TaskRun {
       payload: r.payload,
       attempt: r.attempts,
       maxAttempts: r.options.maxAttempts,
+      dependencies: r.dependencies ?? {},
+      failedDependencies: r.failedDependencies ?? {},
       signal: this.controller.signal,
       progress: (value: unknown) => {
         const json = progressJson(value);

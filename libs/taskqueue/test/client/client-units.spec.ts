@@ -120,7 +120,8 @@ describe('list queries', () => {
   });
 
   it('reads only the areas a state can be in', () => {
-    expect(areasFor()).toEqual(['tasks', 'assign', 'status', 'dead']);
+    expect(areasFor()).toEqual(['waiting', 'tasks', 'assign', 'status', 'dead']);
+    expect(areasFor('waiting')).toEqual(['waiting']);
     expect(areasFor('queued')).toEqual(['tasks']);
     expect(areasFor('running')).toEqual(['assign']);
     expect(areasFor('cancelled')).toEqual(['status']);

@@ -156,7 +156,13 @@ describe('cluster info', () => {
     await ns.assign(tasks[1].id, 'w1');
     await ns.complete(tasks[1].id, null);
     await ns.client.cancel(tasks[2].id);
-    expect(await ns.client.counts()).toEqual({ queued: 2, inFlight: 1, finished: 2, dead: 0 });
+    expect(await ns.client.counts()).toEqual({
+      waiting: 0,
+      queued: 2,
+      inFlight: 1,
+      finished: 2,
+      dead: 0,
+    });
 
     expect(await ns.client.workers()).toEqual([
       {

@@ -271,6 +271,12 @@ describe('list', () => {
 
   it('lists an empty queue that was never laid out', async () => {
     expect(await ns.client.list()).toEqual({ items: [] });
-    expect(await ns.client.counts()).toEqual({ queued: 0, inFlight: 0, finished: 0, dead: 0 });
+    expect(await ns.client.counts()).toEqual({
+      waiting: 0,
+      queued: 0,
+      inFlight: 0,
+      finished: 0,
+      dead: 0,
+    });
   });
 });

@@ -1,0 +1,89 @@
+import { KeeperError, NoNodeError, Stat } from '@shepherd/zk-protocol';
+import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
+import { paths } from '../layout/paths';
+import { TASK_TYPE_PATTERN } from '../model/limits';
+import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
+import { FlowMarker, FlowRecord, decodeFlow, decodeFlowMarker } from './flow-record';
+
+/** Small reads per multiRead (markers, waiting records): replies stay far below the limit. */
+const READS_PER_MULTI = 64;
+
+export interface StoredFlow {
+  flow: FlowRecord;
+  stat: Stat;
+}
+
+/** The flow record and its stat, or null when there is no such flow (or it is unreadable). */
+export async function readFlow(
+  client: ZooKeeperClient,
+  flowId: string,
+): Promise<StoredFlow | null> {
+  let node;
+  try {
+    node = await client.getData(paths.flow(flowId));
+  } catch (err) {
+    if (err instanceof NoNodeError) return null;
+    throw err;
+  }
+  const flow = decodeFlow(node.data);
+  return flow === undefined ? null : { flow, stat: node.stat };
+}
+
+/** getData of many paths, in slices of one multiRead each, in order. */
+export async function readMany(client: ZooKeeperClient, list: readonly string[]) {
+  const slices: Promise<ReadResult[]>[] = [];
+  for (let i = 0; i < list.length; i += READS_PER_MULTI)
+    slices.push(
+      client.multiRead(
+        list.slice(i, i + READS_PER_MULTI).map((path) => ({ type: 'getData' as const, path })),
+      ),
+    );
+  return (await Promise.all(slices)).flat();
+}
+
+/** The data and stat of a multiRead result, or undefined for NoNode. */
+export function dataOf(result: ReadResult): { data: Buffer; stat: Stat } | undefined {
+  if (result instanceof NoNodeError) return undefined;
+  if (result instanceof KeeperError) throw result;
+  return 'data' in result ? result : undefined;
+}
+
+/** The markers of a flow's ended tasks, by key. */
+export async function readMarkers(
+  client: ZooKeeperClient,
+  flowId: string,
+): Promise<Map<string, FlowMarker>> {
+  let keys: string[];
+  try {
+    keys = (await client.getChildren(paths.flow(flowId))).filter((k) => TASK_TYPE_PATTERN.test(k));
+  } catch (err) {
+    if (err instanceof NoNodeError) return new Map();
+    throw err;
+  }
+  const results = await readMany(
+    client,
+    keys.map((k) => paths.flowMarker(flowId, k)),
+  );
+  const markers = new Map<string, FlowMarker>();
+  keys.forEach((k, i) => {
+    const node = dataOf(results[i]);
+    const marker = node && decodeFlowMarker(node.data);
+    if (marker) markers.set(k, marker);
+  });
+  return markers;
+}
+
+/** A record at `path` with its version, or undefined when it is gone or unreadable. */
+export function recordOf(
+  result: ReadResult,
+  path: string,
+): { record: TaskRecord; version: number } | undefined {
+  const node = dataOf(result);
+  if (node === undefined) return undefined;
+  try {
+    return { record: decodeRecord(node.data, path), version: node.stat.version };
+  } catch (err) {
+    if (err instanceof CorruptTaskRecordError) return undefined;
+    throw err;
+  }
+}

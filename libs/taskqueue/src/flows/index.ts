@@ -1,0 +1,32 @@
+// Public surface of flows (DAGs of tasks).
+export { newFlowId, isFlowId } from './flow-id';
+export { FLOW_LIMITS } from './flow-limits';
+export {
+  DEPENDENCY_FAILURE_POLICIES,
+  decodeFlow,
+  decodeFlowMarker,
+  encodeFlow,
+  flowFinished,
+  type DependencyFailurePolicy,
+  type FlowMarker,
+  type FlowRecord,
+  type FlowTaskEntry,
+} from './flow-record';
+export {
+  checkFlowSpec,
+  findCycle,
+  type CheckedFlowSpec,
+  type CheckedFlowTask,
+  type FlowSpec,
+  type FlowTaskSpec,
+} from './flow-spec';
+export { decideFlow, dependencyReason, type FlowAction } from './flow-decision';
+export * from './flow-transitions';
+export { FlowRunner, type FlowRunnerTerm } from './flow-runner';
+export {
+  FLOW_STATES,
+  type FlowCreated,
+  type FlowState,
+  type FlowTaskView,
+  type FlowView,
+} from './flow-client';
