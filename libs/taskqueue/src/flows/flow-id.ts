@@ -20,3 +20,8 @@ export function newFlowId(now: number = Date.now(), random: Buffer = randomBytes
 export function isFlowId(value: unknown): value is string {
   return typeof value === 'string' && FLOW_ID_PATTERN.test(value);
 }
+
+/** When a flow was created (epoch ms), from its id; NaN for a name that is not a flow id. */
+export function flowCreatedAt(id: string): number {
+  return isFlowId(id) ? parseInt(id.slice(5, 5 + TIME_CHARS), 36) : NaN;
+}

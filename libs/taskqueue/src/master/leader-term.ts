@@ -18,6 +18,7 @@ import { ResolvedMasterOptions } from './master-options';
 import { QueueIndex } from './queue-index';
 import { QueueSettingsTracker } from './queue-settings-tracker';
 import { QueueTracker } from './queue-tracker';
+import { FlowRetention } from '../flows/flow-retention';
 import { QueueCountsPublisher } from './queue-counts-publisher';
 import { RetentionRunner } from './retention-runner';
 import { TermContext } from './term-context';
@@ -66,6 +67,7 @@ export class LeaderTerm implements TermContext {
   private readonly assigner: Assigner;
   private readonly retention: RetentionRunner;
   private readonly counts: QueueCountsPublisher;
+  private readonly flowRetention: FlowRetention;
   private readonly onDeposed: (reason: string) => void;
   private readonly electionNode: string;
   private isActive = true;
@@ -91,6 +93,7 @@ export class LeaderTerm implements TermContext {
     this.assigner = new Assigner(this, this.tasks, this.workers, (err) => this.fail(err));
     this.retention = new RetentionRunner(this, (err) => this.fail(err));
     this.counts = new QueueCountsPublisher(this, (err) => this.fail(err));
+    this.flowRetention = new FlowRetention(this, (err) => this.fail(err));
   }
 
   get queueSettings(): ReadonlyMap<string, QueueSettings> {
@@ -107,6 +110,7 @@ export class LeaderTerm implements TermContext {
 
   start(): void {
     this.retention.start();
+    this.flowRetention.start();
     this.kick();
   }
 
@@ -157,6 +161,7 @@ export class LeaderTerm implements TermContext {
     this.assigner.stop();
     this.retention.stop();
     this.counts.stop();
+    this.flowRetention.stop();
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     await this.stopped();
     if (isAlive(this.client.state))
@@ -181,7 +186,13 @@ export class LeaderTerm implements TermContext {
     });
     try {
       await Promise.race([
-        Promise.all([this.loop, this.retention.idle(), this.counts.idle(), this.assigner.idle()]),
+        Promise.all([
+          this.loop,
+          this.retention.idle(),
+          this.counts.idle(),
+          this.flowRetention.idle(),
+          this.assigner.idle(),
+        ]),
         timeout,
       ]);
     } finally {

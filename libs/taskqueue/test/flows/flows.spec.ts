@@ -270,6 +270,40 @@ describe('flows', () => {
     c.close();
   });
 
+  it('retention removes finished flows past the age limit, never an unfinished one', async () => {
+    const c = await client();
+    const master = await cluster.master('m1', {
+      retention: { maxAgeMs: 300, intervalMs: 200, maxCount: 1_000_000 },
+    });
+    await master.start();
+    await waitFor('m1 leads', () => master.isLeader);
+    await startWorker();
+    const finished = await c.submitFlow({
+      tasks: [
+        { key: 'a', type: 'step', payload: { n: 1 } },
+        { key: 'b', type: 'step', payload: { n: 2 }, dependsOn: ['a'] },
+      ],
+    });
+    const open = await c.submitFlow({
+      tasks: [
+        { key: 'slow', type: 'sleep', payload: { ms: 2_000 } },
+        { key: 'after', type: 'step', payload: { n: 3 }, dependsOn: ['slow'] },
+      ],
+    });
+    await terminal(c, [finished.tasks.b]);
+    await waitFor('the finished flow to go', () =>
+      c.getFlow(finished.id).then(
+        () => false,
+        (err: unknown) => err instanceof FlowNotFoundError,
+      ),
+    );
+    // Past the age limit too, but its tasks are not done: it stays, and it still runs.
+    expect((await c.getFlow(open.id)).state).toBe('running');
+    const [after] = await terminal(c, [open.tasks.after]);
+    expect(after.state).toBe('done');
+    c.close();
+  });
+
   it('a plain cancel of a waiting task cancels its dependents', async () => {
     const c = await client();
     await startMaster();
