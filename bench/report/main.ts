@@ -14,6 +14,7 @@ import { chaosSection } from './sections/chaos';
 import { clientSection } from './sections/client';
 import { coordinatorSection } from './sections/coordinator';
 import { failoverSection } from './sections/failover';
+import { featuresSection } from './sections/features';
 import { fuzzSection } from './sections/fuzz';
 import { restFuzzSection } from './sections/rest-fuzz';
 import { scaleSection } from './sections/scale';
@@ -41,6 +42,7 @@ function main(): void {
   };
   const sections: Section[] = [
     throughputSection(ctx),
+    featuresSection(ctx),
     failoverSection(ctx),
     scaleSection(ctx),
     coordinatorSection(ctx),

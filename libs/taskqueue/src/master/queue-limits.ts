@@ -13,6 +13,8 @@ export class QueueGate {
   private readonly taken = new Map<string, number>();
   /** Planned this round per groupKey(type, group), for types with a groupConcurrency. */
   private readonly takenInGroup = new Map<string, number>();
+  /** Per rate-limited type: its start times and where its window begins (see window()). */
+  private readonly windows = new Map<string, { times: readonly number[]; from: number }>();
   /** Earliest time a type refused for its rate limit may start again. */
   private retryAt = Infinity;
 
@@ -45,15 +47,31 @@ export class QueueGate {
     }
     if (s.rateLimit != null) {
       const { max, perMs } = s.rateLimit;
-      const recent = this.starts(type).filter((t) => t > this.now - perMs);
-      if (recent.length + taken >= max) {
+      const { times, from } = this.window(type, perMs);
+      const recent = times.length - from;
+      if (recent + taken >= max) {
         // A slot opens when enough of the window's starts have left it.
-        const k = recent.length + taken - max;
-        if (k < recent.length) this.retryAt = Math.min(this.retryAt, recent[k] + perMs + 1);
+        const k = recent + taken - max;
+        if (k < recent) this.retryAt = Math.min(this.retryAt, times[from + k] + perMs + 1);
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The type's start times and the first of them inside the window, found once per round: the
+   * gate is asked about every task the round looks at, and a type that is not at its limit may
+   * have thousands of starts in its window (no copying, a binary search).
+   */
+  private window(type: string, perMs: number): { times: readonly number[]; from: number } {
+    let w = this.windows.get(type);
+    if (w === undefined) {
+      const times = this.starts(type);
+      w = { times, from: firstAfter(times, this.now - perMs) };
+      this.windows.set(type, w);
+    }
+    return w;
   }
 
   /** Counts one planned assignment of `type` (and `group`). */
@@ -68,9 +86,23 @@ export class QueueGate {
   }
 }
 
+/** First index of sorted `times` holding a time later than `after`. */
+function firstAfter(times: readonly number[], after: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Start times of recent assignments per type, for rate limits: kept by the leader only, so a
- * new leader starts counting afresh (see docs/design.md).
+ * new leader starts counting afresh (see docs/design.md). Expired starts are dropped from the
+ * front in bulk (not one splice per lookup), so recent() may still hand back a few of them
+ * ahead of the window: callers look for the window's start (QueueGate does).
  */
 export class StartLog {
   private readonly byType = new Map<string, number[]>();
@@ -81,14 +113,17 @@ export class StartLog {
     list.push(at);
   }
 
-  /** Starts within the last `windowMs` (older ones are dropped). */
+  /** The starts, oldest first: all those within the last `windowMs`, maybe a few older. */
   recent(type: string, now: number, windowMs: number): readonly number[] {
     const list = this.byType.get(type);
     if (list === undefined) return [];
-    let i = 0;
-    while (i < list.length && list[i] <= now - windowMs) i++;
-    if (i > 0) list.splice(0, i);
-    if (list.length === 0) this.byType.delete(type);
+    const expired = firstAfter(list, now - windowMs);
+    if (expired === list.length) {
+      this.byType.delete(type);
+      return [];
+    }
+    // Cut the expired head once it is a good part of the list: amortized O(1) per start.
+    if (expired > 64 && expired * 2 > list.length) list.splice(0, expired);
     return list;
   }
 }
