@@ -1,7 +1,13 @@
 import { TaskRecord } from '../model/task-record';
 
-/** Holes at the front of the array tolerated before they are cut off. */
-const LEADING_HOLES_KEPT = 256;
+import { IdLane, lowerBound } from './id-lane';
+
+/**
+ * Characters of an id that make its lane: `task-` and the 3 characters of its priority
+ * (model/task-id.ts). Ids made before priorities have time characters there instead; they
+ * sort the same way, since ids that differ in their first characters are ordered by those.
+ */
+const LANE_PREFIX = 8;
 
 /** What the leader knows of one queued task. */
 export interface QueuedTask {
@@ -32,16 +38,17 @@ export interface QueuedTask {
  * again under its id keeps its place. 100,000 ids cost a few MB; payloads are cached only for
  * the few tasks about to be assigned.
  *
- * A sorted array with lazy removal: a removed id stays in the array as a hole until holes
- * outnumber ids, so assigning from the front costs no shifting. With one priority in use (the
- * common case) a new id is greater than all others and is appended; an id of a higher priority
- * goes in by binary search, into a hole next to its place when there is one (assigning leaves
- * holes at the front, where such ids land), or else by shifting the ids after it.
+ * One sorted lane per priority (IdLane: an array with lazy removal, new ids appended), the
+ * lanes in priority order: a task of any priority goes to the end of its own lane instead of
+ * being spliced into the middle of one array holding the whole backlog (with priorities mixed,
+ * that shifting was most of the leader's cost per task).
  */
 export class QueueIndex {
-  private ids: string[] = [];
   private readonly entries = new Map<string, QueuedTask>();
-  private holes = 0;
+  private readonly lanes = new Map<string, IdLane>();
+  /** The lanes' prefixes, sorted: the assignment order of the lanes. */
+  private laneKeys: string[] = [];
+  private readonly isLive = (id: string) => this.entries.has(id);
   private stays = 0;
   private cachedRecords = 0;
   /** Listings in progress: what changed while they were read. */
@@ -80,26 +87,20 @@ export class QueueIndex {
   add(id: string): boolean {
     if (this.entries.has(id)) return false;
     this.entries.set(id, { stay: ++this.stays, read: false });
-    const ids = this.ids;
-    if (ids.length === 0 || ids[ids.length - 1] < id) {
-      ids.push(id);
-      return true;
-    }
-    const at = lowerBound(ids, id);
-    if (ids[at] === id) {
-      this.holes--; // a hole of its earlier stay: filled again
-    } else if (at < ids.length && !this.entries.has(ids[at])) {
-      // A hole right at its place (ids[at - 1] < id < the hole): taken over, no shifting.
-      ids[at] = id;
-      this.holes--;
-    } else if (at > 0 && !this.entries.has(ids[at - 1])) {
-      // Or right before it.
-      ids[at - 1] = id;
-      this.holes--;
-    } else {
-      ids.splice(at, 0, id);
-    }
+    this.lane(id).add(id);
     return true;
+  }
+
+  /** The lane of `id`, made when it is the first of its priority. */
+  private lane(id: string): IdLane {
+    const key = id.slice(0, LANE_PREFIX);
+    let lane = this.lanes.get(key);
+    if (lane === undefined) {
+      lane = new IdLane(this.isLive);
+      this.lanes.set(key, lane);
+      this.laneKeys.splice(lowerBound(this.laneKeys, key), 0, key);
+    }
+    return lane;
   }
 
   /**
@@ -112,8 +113,16 @@ export class QueueIndex {
     if (entry.record !== undefined) this.cachedRecords--;
     this.entries.delete(id);
     for (const mark of this.listings) mark.removed.add(id);
-    this.holes++;
-    if (this.holes > 1024 && this.holes * 2 > this.ids.length) this.compact();
+    const key = id.slice(0, LANE_PREFIX);
+    const lane = this.lanes.get(key);
+    if (lane !== undefined) {
+      lane.removed();
+      if (lane.live <= 0) {
+        // Its last task went: the lane goes, so a priority used once costs nothing after.
+        this.lanes.delete(key);
+        this.laneKeys.splice(lowerBound(this.laneKeys, key), 1);
+      }
+    }
     return true;
   }
 
@@ -151,29 +160,35 @@ export class QueueIndex {
     }
     const fresh = [...listed].filter((id) => !this.entries.has(id) && !mark.removed.has(id)).sort();
     for (const id of fresh) this.entries.set(id, { stay: ++this.stays, read: false });
-    this.ids = mergeSorted(
-      this.ids.filter((id) => this.entries.has(id)),
-      fresh,
-    );
-    this.holes = 0;
+    const freshByLane = new Map<string, string[]>();
+    for (const id of fresh) {
+      const key = id.slice(0, LANE_PREFIX);
+      let list = freshByLane.get(key);
+      if (list === undefined) freshByLane.set(key, (list = []));
+      list.push(id);
+    }
+    for (const key of freshByLane.keys())
+      if (!this.lanes.has(key)) {
+        this.lanes.set(key, new IdLane(this.isLive));
+        this.laneKeys.splice(lowerBound(this.laneKeys, key), 0, key);
+      }
+    for (const key of [...this.laneKeys]) {
+      const lane = this.lanes.get(key)!;
+      lane.rebuild(freshByLane.get(key) ?? []);
+      if (lane.live === 0) {
+        this.lanes.delete(key);
+        this.laneKeys.splice(lowerBound(this.laneKeys, key), 1);
+      }
+    }
     return { added: fresh.length, removed };
   }
 
   /** Queued ids in assignment order (priority, then submit time), with what is known of each. */
   *inOrder(): IterableIterator<[string, QueuedTask]> {
-    // Assigning takes from the front, so holes gather there: drop them in one go rather than
-    // stepping over them on every round.
-    let start = 0;
-    while (start < this.ids.length && !this.entries.has(this.ids[start])) start++;
-    if (start > LEADING_HOLES_KEPT) {
-      this.ids.splice(0, start);
-      this.holes -= start;
-      start = 0;
-    }
-    for (let i = start; i < this.ids.length; i++) {
-      const id = this.ids[i];
-      const entry = this.entries.get(id);
-      if (entry !== undefined) yield [id, entry];
+    for (const key of [...this.laneKeys]) {
+      const lane = this.lanes.get(key);
+      if (lane === undefined) continue;
+      for (const id of lane.inOrder()) yield [id, this.entries.get(id)!];
     }
   }
 
@@ -232,40 +247,10 @@ export class QueueIndex {
     entry.version = undefined;
     this.cachedRecords--;
   }
-
-  private compact(): void {
-    this.ids = this.ids.filter((id) => this.entries.has(id));
-    this.holes = 0;
-  }
 }
 
 /** Where a listing of /tasks began (QueueIndex.beginListing). */
 export interface ListingMark {
   readonly lastStay: number;
   readonly removed: Set<string>;
-}
-
-/** First index whose id is >= `id`. */
-function lowerBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  if (b.length === 0) return [...a];
-  if (a.length === 0) return [...b];
-  const out = new Array<string>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
 }
