@@ -69,8 +69,10 @@ describe('/flows', () => {
       priority: number;
       result: unknown;
       history: { event: string }[];
+      flow: unknown;
     };
     expect(b.priority).toBe(3);
+    expect(b.flow).toEqual({ id: created.id, key: 'b', dependsOn: ['a'] });
     expect(b.result).toEqual({ n: 2 });
     expect(b.history.map((e) => e.event)).toEqual([
       'waiting',

@@ -1,6 +1,7 @@
 import { Command } from '../command';
 import { clientCommand } from './client';
 import { coordinatorCommand } from './coordinator';
+import { flowsCommand } from './flows';
 import { masterCommand } from './master';
 import { queuesCommand } from './queues';
 import { schedulesCommand } from './schedules';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   submitCommand,
   queuesCommand,
   schedulesCommand,
+  flowsCommand,
 ];

@@ -4,7 +4,7 @@ import { count, duration, rate } from './format.js';
 import type { StatsHistory } from './stats-history.js';
 import type { QueueSettingsView } from './wire.js';
 
-const DEPTHS = ['queued', 'assigned', 'running', 'finished', 'dead'] as const;
+const DEPTHS = ['waiting', 'queued', 'assigned', 'running', 'finished', 'dead'] as const;
 
 /** Unserved task types named in the line; the rest are counted. */
 const UNSERVED_SHOWN = 10;

@@ -16,6 +16,8 @@ export interface TaskRow {
   priority: number;
   /** The task's group, once a full view said so. */
   group?: string;
+  /** Its flow, key and dependencies, once a full view said so. */
+  flow?: { id: string; key: string; dependsOn: string[] };
   submittedAt: number;
   updatedAt: number;
   /** Bumped on every change, so the view rewrites only the rows that moved. */
@@ -94,6 +96,7 @@ export class RecentTasks {
     row.maxAttempts = view.maxAttempts;
     if (typeof view.priority === 'number') row.priority = view.priority;
     if (typeof view.group === 'string') row.group = view.group;
+    if (view.flow !== undefined) row.flow = view.flow;
     row.progress = view.progress;
     row.error = view.error?.message;
     const lost = view.history

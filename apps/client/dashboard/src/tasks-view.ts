@@ -156,6 +156,17 @@ export class TasksView {
             ),
           row.group !== undefined &&
             h('span', { class: 'group', title: `group: ${row.group}` }, ` · ${row.group}`),
+          row.flow !== undefined &&
+            h(
+              'span',
+              {
+                class: 'flow',
+                title:
+                  `flow ${row.flow.id}, task ${row.flow.key}` +
+                  (row.flow.dependsOn.length > 0 ? `, after ${row.flow.dependsOn.join(', ')}` : ''),
+              },
+              ` · ${row.flow.key}${row.flow.dependsOn.length > 0 ? ` ← ${row.flow.dependsOn.join(', ')}` : ''}`,
+            ),
         ),
         h('span', { class: `badge state ${row.state}` }, row.state),
         h('span', { class: 'worker' }, ...workerCell(row)),

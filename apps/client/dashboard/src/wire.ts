@@ -9,9 +9,10 @@
  */
 
 export type TaskState =
-  'queued' | 'assigned' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
+  'waiting' | 'queued' | 'assigned' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
 
 export const TASK_STATES: readonly TaskState[] = [
+  'waiting',
   'queued',
   'assigned',
   'running',
@@ -42,6 +43,8 @@ export interface TaskView {
   priority?: number;
   /** The task's group, if it was given one. */
   group?: string;
+  /** The flow the task belongs to (GET /flows/:id): its id, its key, the keys it waits for. */
+  flow?: { id: string; key: string; dependsOn: string[] };
   history: HistoryEntry[];
   result?: unknown;
   error?: { message: string; name?: string };
@@ -110,7 +113,9 @@ export interface ScheduleView {
 export interface StatsView {
   /** When the server answered. */
   at?: Timestamp;
-  counts: Partial<Record<'queued' | 'assigned' | 'running' | 'finished' | 'dead', number>>;
+  counts: Partial<
+    Record<'waiting' | 'queued' | 'assigned' | 'running' | 'finished' | 'dead', number>
+  >;
   /** Tasks seen finishing since the client app started, by end state. */
   finishedSinceStart?: Partial<Record<'done' | 'failed' | 'cancelled' | 'dead', number>>;
   workers?: number;

@@ -35,7 +35,9 @@ export class ShepherdMetrics {
 
     new Gauge({
       name: 'shepherd_tasks',
-      help: 'Tasks by state: queued, assigned, running, finished (done, failed, cancelled), dead',
+      help:
+        'Tasks by state: waiting (flows), queued, assigned, running, finished (done, failed, ' +
+        'cancelled), dead',
       labelNames: ['state'],
       registers,
       async collect() {

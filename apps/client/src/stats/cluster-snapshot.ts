@@ -3,6 +3,8 @@ import { servingTypes } from '../cluster/live-workers';
 
 /** Tasks by where they are now. */
 export interface TaskCounts {
+  /** Flow tasks waiting for their dependencies (/waiting). */
+  waiting: number;
   queued: number;
   assigned: number;
   running: number;
@@ -64,6 +66,7 @@ export class ClusterSnapshotReader {
     const runningCount = Math.min(running.items.length, counts.inFlight);
     this.cached = {
       counts: {
+        waiting: counts.waiting,
         queued: counts.queued,
         assigned: counts.inFlight - runningCount,
         running: runningCount,

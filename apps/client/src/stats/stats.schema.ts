@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class TaskCountsResponse {
+  @ApiProperty({ description: 'Flow tasks waiting for their dependencies, in /waiting' })
+  waiting!: number;
+
   @ApiProperty({ description: 'Waiting in /tasks (including delayed and retry-scheduled)' })
   queued!: number;
 

@@ -53,6 +53,9 @@ export function toTaskResponse(v: TaskView): TaskResponse {
     ...(v.startedAt !== undefined && { startedAt: isoTime(v.startedAt) }),
     ...(v.finishedAt !== undefined && { finishedAt: isoTime(v.finishedAt) }),
     ...(v.idempotencyKey !== undefined && { idempotencyKey: v.idempotencyKey }),
+    ...(v.flow !== undefined && {
+      flow: { id: v.flow.id, key: v.flow.key, dependsOn: [...v.flow.dependsOn] },
+    }),
     ...(v.group !== undefined && { group: v.group }),
     ...(v.schedule !== undefined && { schedule: v.schedule }),
     ...(v.scheduledFor !== undefined && { scheduledFor: isoTime(v.scheduledFor) }),

@@ -60,6 +60,16 @@ export class TaskErrorResponse {
   stack?: string;
 }
 
+export class TaskFlowResponse {
+  @ApiProperty({ description: 'The flow id' })
+  id!: string;
+
+  @ApiProperty({ description: "The task's key in the flow" })
+  key!: string;
+
+  @ApiProperty({ type: [String], description: 'Keys of the tasks it waits for' })
+  dependsOn!: string[];
+}
 export class TaskResponse {
   @ApiProperty({ example: 'task-0rs0mf3k2x1qab12cd34' })
   id!: string;
@@ -127,6 +137,12 @@ export class TaskResponse {
 
   @ApiPropertyOptional()
   idempotencyKey?: string;
+
+  @ApiPropertyOptional({
+    type: TaskFlowResponse,
+    description: 'The flow the task belongs to (GET /flows/:id): its id, the key, its dependencies',
+  })
+  flow?: TaskFlowResponse;
 
   @ApiPropertyOptional({ description: "The task's group (groupConcurrency applies per group)" })
   group?: string;

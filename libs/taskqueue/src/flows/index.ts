@@ -1,5 +1,5 @@
 // Public surface of flows (DAGs of tasks).
-export { newFlowId, isFlowId } from './flow-id';
+export { flowCreatedAt, newFlowId, isFlowId } from './flow-id';
 export { FLOW_LIMITS } from './flow-limits';
 export {
   DEPENDENCY_FAILURE_POLICIES,
@@ -23,6 +23,7 @@ export {
 export { decideFlow, dependencyReason, type FlowAction } from './flow-decision';
 export * from './flow-transitions';
 export { FlowRunner, type FlowRunnerTerm } from './flow-runner';
+export { FlowRetention } from './flow-retention';
 export {
   FLOW_STATES,
   type FlowCreated,
