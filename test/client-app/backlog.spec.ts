@@ -32,6 +32,7 @@ it('/stats and /metrics count the backlog without listing the queue', async () =
     const stats = (await request(h.http).get('/stats').expect(200)).body;
     expect(Date.now() - started).toBeLessThan(2000);
     expect(stats.counts).toEqual({
+      waiting: 0,
       queued: BACKLOG,
       assigned: 0,
       running: 0,

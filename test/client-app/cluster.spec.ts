@@ -190,6 +190,7 @@ describe('GET /stats', () => {
     expect(stats).toEqual({
       at: expect.stringMatching(ISO),
       counts: {
+        waiting: 0,
         queued: expect.any(Number),
         assigned: 0,
         running: 1,
