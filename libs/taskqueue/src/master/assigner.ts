@@ -111,16 +111,13 @@ export class Assigner {
     const now = options.clock.now();
     const planner = new AssignmentPlanner(loads);
     const settings = this.term.queueSettings;
-    const counts = settings.size > 0 ? roster.activeCounts(this.groupLimitedTypes()) : undefined;
     const gate = new QueueGate(
       settings,
-      (type) => (counts?.byType.get(type) ?? 0) + (this.holding.get(type) ?? 0),
+      (type) => roster.runningOfType(type) + (this.holding.get(type) ?? 0),
       (type) => this.starts.recent(type, now, settings.get(type)?.rateLimit?.perMs ?? 0),
       now,
-      (type, group) => {
-        const key = groupKey(type, group);
-        return (counts?.byGroup.get(key) ?? 0) + (this.holdingInGroup.get(key) ?? 0);
-      },
+      (type, group) =>
+        roster.runningInGroup(type, group) + (this.holdingInGroup.get(groupKey(type, group)) ?? 0),
     );
     const limit = Math.min(options.maxBatch, planner.free);
     const plan: Planned[] = [];
@@ -307,14 +304,6 @@ export class Assigner {
       this.uncertain = [...items, ...this.uncertain];
       throw err;
     }
-  }
-
-  /** Types whose settings limit tasks per group: only their groups are counted. */
-  private groupLimitedTypes(): Set<string> | undefined {
-    let out: Set<string> | undefined;
-    for (const [type, s] of this.term.queueSettings)
-      if (s.groupConcurrency != null) (out ??= new Set()).add(type);
-    return out;
   }
 
   /** One timer, for the earliest delayed task seen. */

@@ -48,7 +48,7 @@ export class QueueCountsPublisher {
   count(): QueueCountsData {
     const { queue, roster, options } = this.term;
     const queued = queue.typeCounts();
-    const running = roster.activeCounts().byType;
+    const running = roster.typeCounts();
     const types: Record<string, TypeCounts> = {};
     for (const type of [...new Set([...queued.byType.keys(), ...running.keys()])].sort())
       types[type] = { queued: queued.byType.get(type) ?? 0, running: running.get(type) ?? 0 };

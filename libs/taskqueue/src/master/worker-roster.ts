@@ -17,12 +17,6 @@ interface TaskClass {
   group?: string;
 }
 
-/** Assignments counted per type and per (type, group). */
-export interface ActiveCounts {
-  byType: Map<string, number>;
-  byGroup: Map<string, number>;
-}
-
 /** One key per (type, group): types cannot hold a NUL, so no two pairs share a key. */
 export function groupKey(type: string, group: string): string {
   return `${type}\u0000${group}`;
@@ -38,8 +32,10 @@ export interface RosterEntry {
   /**
    * Children of /assign/<id>: task id -> the workerSession its record names, when known (the
    * leader knows it for what it assigned itself; others are read before being judged).
+   * Changed through the roster only (setAssignment, deleteAssignment, replaceAssignments), which
+   * keeps the running counts per type and group with it.
    */
-  assignments: Map<string, string | undefined>;
+  readonly assignments: ReadonlyMap<string, string | undefined>;
   /** Assignments in commits still in flight: their slots are taken until the commit settles. */
   reserved: number;
   /**
@@ -58,6 +54,14 @@ export class WorkerRoster {
   private readonly entries = new Map<string, RosterEntry>();
   /** Task type and group of each assignment whose record the leader knows (for limits). */
   private readonly classOf = new Map<string, TaskClass>();
+  /** Task id -> how many workers' assignments list it (1, but a stale listing may say 2). */
+  private readonly listed = new Map<string, number>();
+  /**
+   * Assignments per type and per type and group, of the tasks both listed and of known class:
+   * kept as assignments come and go, so an assignment round reads them instead of recounting.
+   */
+  private readonly byType = new Map<string, number>();
+  private readonly byGroup = new Map<string, Map<string, number>>();
 
   get(id: string): RosterEntry | undefined {
     return this.entries.get(id);
@@ -67,14 +71,74 @@ export class WorkerRoster {
   entry(id: string): RosterEntry {
     let e = this.entries.get(id);
     if (e === undefined) {
-      e = { id, assignments: new Map(), reserved: 0, early: new Set() };
+      e = { id, assignments: new Map<string, string | undefined>(), reserved: 0, early: new Set() };
       this.entries.set(id, e);
     }
     return e;
   }
 
   delete(id: string): void {
+    const e = this.entries.get(id);
+    if (e !== undefined) for (const taskId of e.assignments.keys()) this.unlist(taskId);
     this.entries.delete(id);
+  }
+
+  /** Lists an assignment of `workerId` (or changes the session its record names). */
+  setAssignment(workerId: string, taskId: string, session: string | undefined): void {
+    const map = this.mapOf(this.entry(workerId));
+    if (!map.has(taskId)) this.list(taskId);
+    map.set(taskId, session);
+  }
+
+  /** Drops an assignment of `workerId`; true when it was listed. */
+  deleteAssignment(workerId: string, taskId: string): boolean {
+    const e = this.entries.get(workerId);
+    if (e === undefined || !this.mapOf(e).delete(taskId)) return false;
+    this.unlist(taskId);
+    return true;
+  }
+
+  /** A fresh listing of /assign/<workerId>: its assignments become `next`. */
+  replaceAssignments(workerId: string, next: ReadonlyMap<string, string | undefined>): void {
+    const map = this.mapOf(this.entry(workerId));
+    for (const taskId of [...map.keys()])
+      if (!next.has(taskId)) {
+        map.delete(taskId);
+        this.unlist(taskId);
+      }
+    for (const [taskId, session] of next) this.setAssignment(workerId, taskId, session);
+  }
+
+  private mapOf(e: RosterEntry): Map<string, string | undefined> {
+    return e.assignments as Map<string, string | undefined>;
+  }
+
+  private list(taskId: string): void {
+    const n = (this.listed.get(taskId) ?? 0) + 1;
+    this.listed.set(taskId, n);
+    const c = this.classOf.get(taskId);
+    if (n === 1 && c !== undefined) this.count(c, 1);
+  }
+
+  private unlist(taskId: string): void {
+    const n = (this.listed.get(taskId) ?? 0) - 1;
+    if (n > 0) {
+      this.listed.set(taskId, n);
+      return;
+    }
+    this.listed.delete(taskId);
+    const c = this.classOf.get(taskId);
+    if (c !== undefined) this.count(c, -1);
+    this.classOf.delete(taskId);
+  }
+
+  private count(c: TaskClass, by: number): void {
+    bump(this.byType, c.type, by);
+    if (c.group === undefined) return;
+    let groups = this.byGroup.get(c.type);
+    if (groups === undefined) this.byGroup.set(c.type, (groups = new Map()));
+    bump(groups, c.group, by);
+    if (groups.size === 0) this.byGroup.delete(c.type);
   }
 
   ids(): string[] {
@@ -117,35 +181,31 @@ export class WorkerRoster {
 
   /** Records the task type and group of an assignment (made by this leader, or read). */
   setClass(taskId: string, type: string, group?: string): void {
-    this.classOf.set(taskId, group === undefined ? { type } : { type, group });
-    // Assignments dropped without a deletion event (recovered, re-listed) leave their class
-    // behind: prune now and then, keeping those still assigned.
-    if (this.classOf.size > 2 * this.assignedCount + 1000) {
-      const live = new Set<string>();
-      for (const e of this.entries.values()) for (const t of e.assignments.keys()) live.add(t);
-      live.add(taskId);
-      for (const t of [...this.classOf.keys()]) if (!live.has(t)) this.classOf.delete(t);
-    }
+    const listed = this.listed.has(taskId);
+    const old = this.classOf.get(taskId);
+    if (listed && old !== undefined) this.count(old, -1);
+    const c: TaskClass = group === undefined ? { type } : { type, group };
+    this.classOf.set(taskId, c);
+    if (listed) this.count(c, 1);
+    // A class set for an assignment that was never listed (its commit's reply came after its
+    // deletion) stays behind: prune now and then, keeping those listed.
+    if (this.classOf.size > 2 * this.listed.size + 1000)
+      for (const t of [...this.classOf.keys()]) if (!this.listed.has(t)) this.classOf.delete(t);
   }
 
-  /**
-   * Assignments per task type, and per group of the types in `groupTypes`, over all workers
-   * (those of unknown type are not counted). Group counts are keyed by groupKey(type, group).
-   */
-  activeCounts(groupTypes?: ReadonlySet<string>): ActiveCounts {
-    const byType = new Map<string, number>();
-    const byGroup = new Map<string, number>();
-    for (const e of this.entries.values())
-      for (const taskId of e.assignments.keys()) {
-        const c = this.classOf.get(taskId);
-        if (c === undefined) continue;
-        byType.set(c.type, (byType.get(c.type) ?? 0) + 1);
-        if (c.group !== undefined && groupTypes?.has(c.type)) {
-          const key = groupKey(c.type, c.group);
-          byGroup.set(key, (byGroup.get(key) ?? 0) + 1);
-        }
-      }
-    return { byType, byGroup };
+  /** Assignments of `type` over all workers (those of unknown type are not counted). */
+  runningOfType(type: string): number {
+    return this.byType.get(type) ?? 0;
+  }
+
+  /** Assignments of `type` in `group` over all workers. */
+  runningInGroup(type: string, group: string): number {
+    return this.byGroup.get(type)?.get(group) ?? 0;
+  }
+
+  /** Assignments per task type (of known type), over all workers. */
+  typeCounts(): ReadonlyMap<string, number> {
+    return this.byType;
   }
 
   /** An assignment to `workerId` is being committed: hold its slot. */
@@ -164,17 +224,14 @@ export class WorkerRoster {
   /** The leader committed an assignment (unless it is already known to be gone). */
   assigned(workerId: string, taskId: string, session: string): void {
     const e = this.entry(workerId);
-    if (!e.early.delete(taskId)) e.assignments.set(taskId, session);
+    if (!e.early.delete(taskId)) this.setAssignment(workerId, taskId, session);
   }
 
   /** /assign/<workerId>/<taskId> was deleted; true when that freed a slot counted here. */
   removed(workerId: string, taskId: string): boolean {
     const e = this.entries.get(workerId);
     if (e === undefined) return false;
-    if (e.assignments.delete(taskId)) {
-      this.classOf.delete(taskId);
-      return true;
-    }
+    if (this.deleteAssignment(workerId, taskId)) return true;
     if (e.reserved > 0) e.early.add(taskId);
     return false;
   }
@@ -193,4 +250,11 @@ export class WorkerRoster {
     }
     return out;
   }
+}
+
+/** Adds `by` to a count, dropping it at zero. */
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

@@ -230,17 +230,19 @@ export class WorkerTracker {
     for (const taskId of listed ?? [])
       if (isTaskId(taskId)) next.set(taskId, entry.assignments.get(taskId));
     const freed = [...entry.assignments.keys()].some((t) => !next.has(t));
-    entry.assignments = next;
+    roster.replaceAssignments(id, next);
     if (freed) this.term.wantRound();
 
     const unknown = [...next].filter(([, s]) => s === undefined).map(([t]) => t);
     if (unknown.length > 0) {
       const read = await this.readAssignments(id, unknown);
       for (const [taskId, found] of read) {
-        if (found === null) next.delete(taskId);
+        // Only what is still listed: a deletion seen while the reads were out stays deleted.
+        if (!entry.assignments.has(taskId)) continue;
+        if (found === null) roster.deleteAssignment(id, taskId);
         else if (found !== 'corrupt') {
-          next.set(taskId, found.record.workerSession ?? '');
           roster.setClass(taskId, found.record.type, found.record.options.group);
+          roster.setAssignment(id, taskId, found.record.workerSession ?? '');
         }
       }
     }
@@ -283,12 +285,12 @@ export class WorkerTracker {
     const read = await this.readAssignments(workerId, taskIds);
     const items: BatchItem<string>[] = [];
     for (const [taskId, found] of read) {
-      if (found === null) entry.assignments.delete(taskId);
+      if (found === null) roster.deleteAssignment(workerId, taskId);
       if (found === null || found === 'corrupt') continue;
       // Re-judged on the fresh read: a record that names the live incarnation stays.
       const session = found.record.workerSession ?? '';
-      entry.assignments.set(taskId, session);
       roster.setClass(taskId, found.record.type, found.record.options.group);
+      roster.setAssignment(workerId, taskId, session);
       if (entry.session !== undefined && session === entry.session) continue;
       const t = recoverTransition(
         this.term.transition(),
@@ -302,7 +304,7 @@ export class WorkerTracker {
     if (items.length === 0) return;
     const outcome = await commitBatch(client, items, this.term.fence);
     for (const taskId of outcome.committed) {
-      entry.assignments.delete(taskId);
+      roster.deleteAssignment(workerId, taskId);
       counters.recovered++;
     }
     for (const { value: taskId, error } of outcome.rejected) {
@@ -311,7 +313,7 @@ export class WorkerTracker {
         { worker: workerId, task: taskId, err: error.message },
         'recovery of an assignment refused; reading it again',
       );
-      if (error instanceof NodeExistsError) entry.assignments.delete(taskId);
+      if (error instanceof NodeExistsError) roster.deleteAssignment(workerId, taskId);
       else this.assignStale.add(workerId);
     }
     if (outcome.committed.length > 0) {

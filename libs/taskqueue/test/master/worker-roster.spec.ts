@@ -59,7 +59,7 @@ describe('WorkerRoster', () => {
     r.reserve('w');
     expect(r.loads()[0].assigned).toBe(3);
     // A re-listing replaces the assignments; the reservations stay until the commit settles.
-    w.assignments = new Map([['t1', 's1']]);
+    r.replaceAssignments('w', new Map([['t1', 's1']]));
     expect(r.loads()[0].assigned).toBe(3);
     r.unreserve('w');
     r.unreserve('w');
@@ -94,10 +94,46 @@ describe('WorkerRoster', () => {
     live.session = 's1';
     r.assigned('live', 'mine', 's1');
     r.assigned('live', 'stale', 's0');
-    live.assignments.set('unknown', undefined);
+    r.setAssignment('live', 'unknown', undefined);
     r.assigned('gone', 'lost', 's2');
     expect(r.orphans('live')).toEqual(['stale']);
     expect(r.orphans('gone')).toEqual(['lost']);
     expect(r.orphans('nobody')).toEqual([]);
+  });
+
+  it('keeps the running counts per type and group as assignments come and go', () => {
+    const r = new WorkerRoster();
+    // Class known first (the leader's own commit), then listed.
+    r.setClass('t1', 'a', 'g1');
+    r.assigned('w1', 't1', 's1');
+    // Listed first (a re-listing), class read afterwards.
+    r.setAssignment('w1', 't2', undefined);
+    expect(r.runningOfType('a')).toBe(1);
+    r.setClass('t2', 'a', 'g1');
+    r.replaceAssignments('w2', new Map([['t3', 's2']]));
+    r.setClass('t3', 'a');
+    expect([
+      r.runningOfType('a'),
+      r.runningInGroup('a', 'g1'),
+      r.runningInGroup('a', 'g2'),
+    ]).toEqual([3, 2, 0]);
+    // A class read again that changed (not in practice, but counted right).
+    r.setClass('t3', 'b', 'g2');
+    expect([r.runningOfType('a'), r.runningOfType('b'), r.runningInGroup('b', 'g2')]).toEqual([
+      2, 1, 1,
+    ]);
+    // Gone through each path: a deletion event, a re-listing, a worker dropped.
+    expect(r.removed('w1', 't1')).toBe(true);
+    expect(r.runningInGroup('a', 'g1')).toBe(1);
+    r.replaceAssignments('w1', new Map());
+    expect(r.runningOfType('a')).toBe(0);
+    r.delete('w2');
+    expect([...r.typeCounts()]).toEqual([]);
+    // A class set for an assignment never listed (its reply came after its deletion) counts
+    // nothing, and comes back counted if it is listed later.
+    r.setClass('t9', 'a', 'g1');
+    expect(r.runningOfType('a')).toBe(0);
+    r.setAssignment('w1', 't9', 's1');
+    expect(r.runningInGroup('a', 'g1')).toBe(1);
   });
 });
