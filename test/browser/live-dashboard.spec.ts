@@ -228,6 +228,66 @@ describe('the live dashboard', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('draws a flow as a small DAG whose chips turn done, and opens a task from its chip', async () => {
+    await page.goto(url);
+    await page.locator('#link[data-state="live"]').waitFor();
+    await page.locator('#flows .empty', { hasText: 'No flows (POST /flows)' }).waitFor();
+
+    // A diamond: fetch -> (left, right) -> join.
+    const res = await fetch(`${url}/flows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        tasks: [
+          { key: 'fetch', type: 'sleep', payload: { ms: 500 } },
+          { key: 'left', type: 'echo', payload: { side: 'left' }, dependsOn: ['fetch'] },
+          { key: 'right', type: 'echo', payload: { side: 'right' }, dependsOn: ['fetch'] },
+          { key: 'join', type: 'join', payload: null, dependsOn: ['left', 'right'] },
+        ],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const flow = (await res.json()) as { id: string; tasks: Record<string, string> };
+
+    const item = page.locator(`#flows li.flow[data-flow="${flow.id}"]`);
+    await item.waitFor();
+    const chips = item.locator('.flow-task');
+    expect(await chips.count()).toBe(4);
+    expect(await item.locator('.flow-edges .edge').count()).toBe(4);
+    // Columns of depth, left to right; left and right share the middle column, one above the other.
+    const box = async (key: string) => {
+      const b = await item.locator(`.flow-task[data-key="${key}"]`).boundingBox();
+      if (!b) throw new Error(`the chip of ${key} is not drawn`);
+      return b;
+    };
+    const [fetchBox, left, right, joinBox] = await Promise.all(
+      ['fetch', 'left', 'right', 'join'].map(box),
+    );
+    expect(fetchBox.x).toBeLessThan(left.x);
+    expect(left.x).toBe(right.x);
+    expect(left.y).toBeLessThan(right.y);
+    expect(joinBox.x).toBeGreaterThan(left.x);
+    expect(await item.locator('.flow-task[data-key="join"]').getAttribute('data-task')).toBe(
+      flow.tasks.join,
+    );
+
+    await page.locator(`#flows li.flow[data-flow="${flow.id}"][data-state="done"]`).waitFor();
+    expect(await item.locator('.flow-task[data-state="done"]').count()).toBe(4);
+    expect(await item.locator('.flow-task.badge.state.done').count()).toBe(4);
+    expect(await item.locator('.flow-edges .edge.from-done').count()).toBe(4);
+    expect(await item.locator('.flow-head').innerText()).toMatch(/done[\s\S]*4\/4 done · .* ago/);
+
+    // A chip opens its task in the task list, with its timeline.
+    await item.locator('.flow-task[data-key="join"]').click();
+    const row = page.locator(`li.task.open[data-task="${flow.tasks.join}"]`);
+    await row.locator('.timeline li').first().waitFor();
+    await row.locator('.type', { hasText: 'join ← left, right' }).waitFor();
+
+    mkdirSync(REPORTS, { recursive: true });
+    await item.screenshot({ path: join(REPORTS, 'dashboard-flow.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
   it(`stays responsive while ${BACKLOG.toLocaleString('en-US')} tasks are queued`, async () => {
     if (!browser) throw new Error('no browser: see beforeAll');
     const p = await browser.newPage({ viewport: { width: 1440, height: 1100 } });

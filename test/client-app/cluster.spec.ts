@@ -317,6 +317,7 @@ describe('OpenAPI', () => {
         'GET /queues/{type}',
         'PUT /queues/{type}',
         'POST /flows',
+        'GET /flows',
         'GET /flows/{id}',
         'POST /flows/{id}/cancel',
       ].sort(),
@@ -339,6 +340,7 @@ describe('OpenAPI', () => {
         'FlowCreatedResponse',
         'FlowResponse',
         'FlowTaskResponse',
+        'FlowPageResponse',
       ]),
     );
     const task = schemas.FlowTaskDto;
@@ -356,6 +358,18 @@ describe('OpenAPI', () => {
     );
     expect(create.responses['400']).toBeDefined();
     expect(doc.paths['/flows/{id}'].get.responses['404']).toBeDefined();
+    const list = doc.paths['/flows'].get;
+    expect(list.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/FlowPageResponse',
+    );
+    expect(list.responses['400']).toBeDefined();
+    const limit = list.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit).toMatchObject({ in: 'query', required: false });
+    expect(limit.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    expect(list.parameters.map((p: { name: string }) => p.name)).toContain('cursor');
+    expect(schemas.FlowPageResponse.properties.items.items.$ref).toBe(
+      '#/components/schemas/FlowResponse',
+    );
     expect(doc.paths['/flows/{id}/cancel'].post.responses['200']).toBeDefined();
   });
 

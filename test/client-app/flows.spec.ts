@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ZkServer } from '@shepherd/zk-server';
 import { ClientAppHarness, startZkServer } from './support/client-app-harness';
-import { waitFor } from '../support/wait-for';
+import { delay, waitFor } from '../support/wait-for';
 
 // The /flows endpoints end to end: the real client app on an embedded ZooKeeper, with the
 // harness's master releasing the flows' tasks and its worker running them (echo, sleep, fail).
@@ -176,6 +176,65 @@ describe('/flows', () => {
       items: unknown[];
     };
     expect(listed.items).toEqual([]);
+  });
+
+  it('GET /flows pages the flows newest first, each as GET /flows/:id shows it', async () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      // Tasks no worker runs: their states hold still while the pages are compared.
+      const res = await api()
+        .post('/flows')
+        .send({
+          tasks: [
+            { key: 'q', type: 'nobody', payload: { n } },
+            { key: 'w', type: 'echo', dependsOn: ['q'] },
+          ],
+        })
+        .expect(201);
+      ids.push((res.body as { id: string }).id);
+      await delay(3); // flow ids sort by creation time, to the millisecond
+    }
+    const newest = [...ids].reverse();
+    type Page = { items: FlowBody[]; nextCursor?: string };
+    const page = async (query: string) =>
+      (await api().get(`/flows${query}`).expect(200)).body as Page;
+
+    const first = await page('?limit=2');
+    expect(first.items.map((f) => f.id)).toEqual(newest.slice(0, 2));
+    expect(first.nextCursor).toBe(newest[1]);
+    expect(first.items[0]).toEqual(await flowOf(newest[0]));
+    expect(states(first.items[0])).toEqual({ q: 'queued', w: 'waiting' });
+    const second = await page(`?limit=2&cursor=${first.nextCursor}`);
+    expect(second.items[0].id).toBe(newest[2]);
+    // The default page (20) holds every flow of this file (the earlier tests' too), newest first.
+    const all = await page('');
+    expect(all.items.slice(0, 3).map((f) => f.id)).toEqual(newest);
+    const listed = all.items.map((f) => f.id);
+    expect(listed).toEqual([...listed].sort().reverse());
+    expect(all.nextCursor).toBeUndefined();
+    // Paging one by one walks the same list.
+    const walked: string[] = [];
+    for (let cursor: string | undefined, n = 0; n === 0 || cursor !== undefined; n++) {
+      const p = await page(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      walked.push(...p.items.map((f) => f.id));
+      cursor = p.nextCursor;
+    }
+    expect(walked).toEqual(listed);
+
+    for (const id of ids) await api().post(`/flows/${id}/cancel`).expect(200);
+    expect((await page('?limit=1')).items[0]).toMatchObject({ id: newest[0], state: 'cancelled' });
+  });
+
+  it('GET /flows: 400 for a bad limit or cursor', async () => {
+    for (const limit of ['0', '101', '1.5', 'ten', '-1']) {
+      const res = await api().get(`/flows?limit=${limit}`).expect(400);
+      expect(JSON.stringify(res.body.message)).toMatch(/limit must/);
+    }
+    const res = await api().get('/flows?cursor=nope').expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message).toMatch(/cursor must be a flow id/);
+    await api().get('/flows?cursor=task-0rs0mx9a5efbk2x1qab1').expect(400);
+    await api().get('/flows?limit=100').expect(200);
   });
 
   it('404 for an unknown flow, 400 for a malformed id', async () => {

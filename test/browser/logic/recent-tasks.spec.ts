@@ -115,6 +115,20 @@ describe('RecentTasks', () => {
     expect(tasks.list().map((r) => r.id)).not.toContain(old);
   });
 
+  it('takes an old task that was pinned before its view came (opened from a flow)', () => {
+    const tasks = new RecentTasks(3);
+    for (let i = 1; i <= 5; i++) tasks.upsertView(view(idAt(T0 + i)));
+    tasks.list();
+    const old = idAt(T0);
+    expect(tasks.upsertView(view(old))).toBeUndefined(); // older than every row shown
+    tasks.pin(old);
+    expect(tasks.upsertView(view(old, { state: 'done' }))).toMatchObject({
+      id: old,
+      state: 'done',
+    });
+    expect(tasks.list().map((r) => r.id)).toEqual([idAt(T0 + 5), idAt(T0 + 4), idAt(T0 + 3), old]);
+  });
+
   it('bumps a row version only when it changed', () => {
     const tasks = new RecentTasks(10);
     const id = idAt(T0);

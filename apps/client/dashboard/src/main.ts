@@ -1,6 +1,7 @@
 import { Api, ApiError } from './api.js';
 import { byId } from './dom.js';
 import { EventInbox } from './event-inbox.js';
+import { FlowsView } from './flows-view.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { LiveEvents } from './live-events.js';
 import { MastersView } from './masters-view.js';
@@ -17,6 +18,8 @@ import { WorkerBoard } from './worker-board.js';
 import { WorkersView } from './workers-view.js';
 import type {
   ClusterEvent,
+  FlowPage,
+  FlowView,
   MastersView as Masters,
   QueueSettingsView,
   ScheduleView,
@@ -36,12 +39,14 @@ import type {
 const POLL_MS = 2000;
 const RECENT_ROWS = 100;
 const INITIAL_PAGE = 50;
+/** The flows panel shows this many, the newest. */
+const RECENT_FLOWS = 10;
 
 /** Script time per frame for applying events; more while hidden, where nothing is drawn. */
 const EVENT_BUDGET_MS = 6;
 const HIDDEN_EVENT_BUDGET_MS = 50;
 
-type Part = 'events' | 'tasks' | 'workers' | 'masters' | 'schedules' | 'queue';
+type Part = 'events' | 'tasks' | 'workers' | 'masters' | 'schedules' | 'flows' | 'queue';
 
 const tokens = new TokenStore();
 const api = new Api(tokens);
@@ -51,6 +56,9 @@ const stats = new StatsHistory();
 const inbox = new EventInbox();
 let masters: Masters | undefined;
 let schedules: ScheduleView[] | undefined;
+let flows: FlowView[] | undefined;
+/** A task opened from a flow's chip: its row is scrolled into view once it is drawn. */
+let reveal: string | undefined;
 
 const status = new StatusBar(
   byId('link'),
@@ -63,6 +71,16 @@ const status = new StatusBar(
 const workersView = new WorkersView(byId('workers'), byId('workers-count'));
 const mastersView = new MastersView(byId('masters'));
 const schedulesView = new SchedulesView(byId('schedules'));
+const flowsView = new FlowsView(byId('flows'), {
+  openTask(id) {
+    if (!details.isOpen(id)) {
+      tasks.pin(id);
+      details.show(id);
+    }
+    reveal = id;
+    frame.mark('tasks');
+  },
+});
 const queueView = new QueueView(
   byId('depths'),
   byId('queue-summary'),
@@ -102,12 +120,14 @@ const frame = new FrameScheduler<Part>((parts) => {
     const left = inbox.drain(budget, (e) => applyEvent(e, parts));
     if (left > 0) frame.mark('events'); // the rest next frame: input and drawing go first
   }
-  if (parts.has('tasks'))
+  if (parts.has('tasks')) {
     tasksView.render(
       tasks.list(),
       (id) => details.get(id),
       (id) => details.isOpen(id),
     );
+    revealOpened();
+  }
   if (parts.has('workers')) {
     workersView.render(workers.list());
     form.setTypes(workers.types());
@@ -115,8 +135,18 @@ const frame = new FrameScheduler<Part>((parts) => {
   }
   if (parts.has('masters')) mastersView.render(masters);
   if (parts.has('schedules')) schedulesView.render(schedules);
+  if (parts.has('flows')) flowsView.render(flows);
   if (parts.has('queue')) queueView.render(stats);
 });
+
+/** Scrolls to the row of the task opened from a flow, once it is there (or could not be read). */
+function revealOpened(): void {
+  if (reveal === undefined) return;
+  const row = document.querySelector(`li.task[data-task="${CSS.escape(reveal)}"]`);
+  if (row) row.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  const detail = details.get(reveal);
+  if (row || !detail || (!detail.loading && !detail.view)) reveal = undefined;
+}
 
 /** Redraw the workers when the next lost card is due to disappear. */
 let expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -197,6 +227,7 @@ async function poll(): Promise<void> {
   else status.warn(undefined);
   status.showRate(now);
   void pollSchedules();
+  void pollFlows();
   void pollQueueSettings();
 }
 
@@ -218,6 +249,21 @@ async function pollSchedules(): Promise<void> {
     schedules = schedules ?? [];
   }
   frame.mark('schedules');
+}
+
+/** The newest flows, beside the poll: an app without them (older) only leaves the list empty. */
+let pollingFlows = false;
+async function pollFlows(): Promise<void> {
+  if (pollingFlows) return; // a flow of 500 tasks takes a while to read: never stack reads
+  pollingFlows = true;
+  try {
+    flows = (await api.get<FlowPage>(`/flows?limit=${RECENT_FLOWS}`)).items;
+  } catch {
+    flows = flows ?? [];
+  } finally {
+    pollingFlows = false;
+  }
+  frame.mark('flows');
 }
 
 function resync(): void {

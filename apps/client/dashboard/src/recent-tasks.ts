@@ -188,11 +188,15 @@ export class RecentTasks {
     return kept;
   }
 
-  /** The row for `id`, created when the task is new enough to be shown. */
+  /**
+   * The row for `id`, created when the task is new enough to be shown, or pinned (a task
+   * opened from elsewhere, e.g. a flow's chip, however old).
+   */
   private rowFor(id: string, type?: string, submittedAt?: number): TaskRow | undefined {
     const existing = this.rows.get(id);
     if (existing) return existing;
-    if (this.floor !== undefined && byNewest(id, this.floor) > 0) return undefined;
+    if (this.floor !== undefined && !this.pinned.has(id) && byNewest(id, this.floor) > 0)
+      return undefined;
     const row: TaskRow = {
       id,
       type: type ?? '',

@@ -110,6 +110,36 @@ export interface ScheduleView {
   lastFireAt?: Timestamp;
 }
 
+/** running: some task has not ended; done: all ended done; failed: all ended, not all done. */
+export type FlowState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One task of a flow, as GET /flows and GET /flows/:id show it. */
+export interface FlowTaskView {
+  key: string;
+  id: string;
+  type: string;
+  state: TaskState;
+  /** Keys of the tasks of the same flow it runs after. */
+  dependsOn: string[];
+}
+
+/** GET /flows items. */
+export interface FlowView {
+  id: string;
+  state: FlowState;
+  createdAt: Timestamp;
+  onDependencyFailure: 'cancel' | 'run';
+  cancelled?: { at: Timestamp; reason?: string };
+  /** In the order they were given. */
+  tasks: FlowTaskView[];
+}
+
+/** GET /flows: newest first. */
+export interface FlowPage {
+  items: FlowView[];
+  nextCursor?: string;
+}
+
 export interface StatsView {
   /** When the server answered. */
   at?: Timestamp;

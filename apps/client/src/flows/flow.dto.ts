@@ -5,18 +5,24 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import {
+  DEFAULT_FLOW_LIST_LIMIT,
   DEPENDENCY_FAILURE_POLICIES,
   FLOW_LIMITS,
+  MAX_FLOW_LIST_LIMIT,
   TASK_TYPE_PATTERN,
   TASK_TYPE_RULE,
   type DependencyFailurePolicy,
+  type FlowListQuery,
   type FlowSpec,
   type FlowTaskSpec,
 } from '@shepherd/taskqueue';
@@ -88,6 +94,36 @@ export class CancelFlowDto {
   @Length(1, FLOW_LIMITS.maxReasonChars)
   @IsString()
   readonly reason?: string;
+}
+
+/** Query of GET /flows. */
+export class ListFlowsQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_FLOW_LIST_LIMIT,
+    default: DEFAULT_FLOW_LIST_LIMIT,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @Min(1)
+  @Max(MAX_FLOW_LIST_LIMIT)
+  @IsInt({ message: `limit must be an integer from 1 to ${MAX_FLOW_LIST_LIMIT}` })
+  readonly limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous page (the id of its last flow)',
+    example: 'flow-0mx9a5efbk2x1qab1',
+  })
+  @IsOptional()
+  @IsString()
+  readonly cursor?: string;
+}
+
+export function flowListQueryOf(q: ListFlowsQuery): FlowListQuery {
+  const query: FlowListQuery = {};
+  if (q.limit !== undefined) query.limit = q.limit;
+  if (q.cursor !== undefined) query.cursor = q.cursor;
+  return query;
 }
 
 export function flowSpecOf(dto: CreateFlowDto): FlowSpec {

@@ -6,6 +6,7 @@ import {
   type DependencyFailurePolicy,
   type FlowState,
   type FlowView,
+  type TaskPage,
   type TaskState,
 } from '@shepherd/taskqueue';
 import { isoTime } from '../iso-time';
@@ -74,6 +75,22 @@ export class FlowResponse {
 
   @ApiProperty({ type: [FlowTaskResponse], description: 'In the order they were given' })
   tasks!: FlowTaskResponse[];
+}
+
+/** The answer of GET /flows. */
+export class FlowPageResponse {
+  @ApiProperty({ type: [FlowResponse], description: 'Newest first' })
+  items!: FlowResponse[];
+
+  @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last' })
+  nextCursor?: string;
+}
+
+export function toFlowPageResponse(page: TaskPage<FlowView>): FlowPageResponse {
+  return {
+    items: page.items.map(toFlowResponse),
+    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+  };
 }
 
 export function toFlowResponse(v: FlowView): FlowResponse {

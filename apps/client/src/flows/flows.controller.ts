@@ -7,6 +7,7 @@ import {
   Inject,
   Param,
   Post,
+  Query,
   Res,
 } from '@nestjs/common';
 import {
@@ -22,8 +23,20 @@ import {
 import type { ServerResponse } from 'http';
 import { TaskQueueClient } from '@shepherd/taskqueue';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
-import { CancelFlowDto, CreateFlowDto, flowSpecOf } from './flow.dto';
-import { FlowCreatedResponse, FlowResponse, toFlowResponse } from './flow.schema';
+import {
+  CancelFlowDto,
+  CreateFlowDto,
+  ListFlowsQuery,
+  flowListQueryOf,
+  flowSpecOf,
+} from './flow.dto';
+import {
+  FlowCreatedResponse,
+  FlowPageResponse,
+  FlowResponse,
+  toFlowPageResponse,
+  toFlowResponse,
+} from './flow.schema';
 
 /**
  * Flows: DAGs of tasks, created atomically; the leading master starts each task once its
@@ -53,6 +66,14 @@ export class FlowsController {
     const created = await this.tasks.submitFlow(flowSpecOf(dto));
     res.setHeader('Location', `/flows/${created.id}`);
     return created;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'A page of flows, newest first, each with its tasks and their states' })
+  @ApiOkResponse({ type: FlowPageResponse })
+  @ApiBadRequestResponse({ description: 'A limit outside 1 to 100, or a cursor not a flow id' })
+  async list(@Query() query: ListFlowsQuery): Promise<FlowPageResponse> {
+    return toFlowPageResponse(await this.tasks.listFlows(flowListQueryOf(query)));
   }
 
   @Get(':id')

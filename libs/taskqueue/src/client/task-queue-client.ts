@@ -22,7 +22,15 @@ import { SubmitItem, TaskSubmitter } from './submit-tasks';
 import { TaskView, viewOfStored } from './task-view';
 import { TaskWaits } from './wait-for-task';
 import { QueueView, getQueue, listQueues, setQueue } from '../queues/queue-client';
-import { FlowCreated, FlowView, cancelFlow, getFlow, submitFlow } from '../flows/flow-client';
+import {
+  FlowCreated,
+  FlowListQuery,
+  FlowView,
+  cancelFlow,
+  getFlow,
+  listFlows,
+  submitFlow,
+} from '../flows/flow-client';
 import { FlowSpec } from '../flows/flow-spec';
 import { QueueSettingsPatch } from '../queues/queue-settings';
 import { SchedulePatch, ScheduleSpec } from '../schedules/schedule';
@@ -219,6 +227,16 @@ export class TaskQueueClient {
   getFlow(id: string): Promise<FlowView> {
     if (this.closed) return Promise.reject(closedError());
     return Promise.resolve().then(() => getFlow(this.ctx, id));
+  }
+
+  /**
+   * A page of flows, newest first, each with the state of its tasks as getFlow shows it; pass
+   * `nextCursor` back as `cursor` for the next page. InvalidTaskError for a limit outside 1 to
+   * 100 (default 20) or a cursor that is not a flow id.
+   */
+  listFlows(query?: FlowListQuery): Promise<TaskPage<FlowView>> {
+    if (this.closed) return Promise.reject(closedError());
+    return Promise.resolve().then(() => listFlows(this.ctx, query));
   }
 
   /**

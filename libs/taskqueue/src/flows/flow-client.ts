@@ -8,7 +8,7 @@ import {
   TaskQueueError,
   TaskStateError,
 } from '../errors';
-import { paths } from '../layout/paths';
+import { ROOTS, paths } from '../layout/paths';
 import { LIMITS } from '../model/limits';
 import { checkPriority, newTaskRecord, payloadJson } from '../model/submit-options';
 import { TaskRecord } from '../model/task-record';
@@ -16,6 +16,7 @@ import { TaskState, isTerminal } from '../model/task-state';
 import { ensureLayout } from '../store/ensure-layout';
 import { readTask } from '../store/task-reader';
 import { ClientContext } from '../client/client-options';
+import { TaskPage } from '../client/list-query';
 import { cancelTask } from '../client/operator-actions';
 import { outcomeUnknown, retrying } from '../client/session-retry';
 import { TaskIdSequence } from '../client/task-id-sequence';
@@ -66,6 +67,19 @@ const MAX_CREATE_TRIES = 5;
 const MAX_CANCEL_TRIES = 8;
 /** Tasks read at once when a flow is shown. */
 const READ_WIDTH = 16;
+/** Flows read at once when a page of them is listed (each reads its tasks READ_WIDTH wide). */
+const LIST_WIDTH = 4;
+
+export const DEFAULT_FLOW_LIST_LIMIT = 20;
+export const MAX_FLOW_LIST_LIMIT = 100;
+
+/** What listFlows takes: a page size and where the previous page ended. */
+export interface FlowListQuery {
+  /** Page size, 1 to 100 (default 20). */
+  limit?: number;
+  /** The `nextCursor` of the previous page: the id of its last flow. */
+  cursor?: string;
+}
 
 /** Bytes of an op in a multi, as commitBatch estimates them: header, path, data. */
 function opBytes(path: string, data: Buffer): number {
@@ -152,6 +166,66 @@ function checkFlowId(id: string): void {
 export async function getFlow(ctx: ClientContext, id: string): Promise<FlowView> {
   checkFlowId(id);
   return retrying(ctx.connection, ctx.clock, (c) => readFlowView(c, id));
+}
+
+/** Checks a flow list query (it may come straight from a URL) and applies the default limit. */
+function checkFlowListQuery(query: FlowListQuery = {}): { limit: number; cursor?: string } {
+  const limit = query.limit ?? DEFAULT_FLOW_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FLOW_LIST_LIMIT)
+    throw new InvalidTaskError(`limit must be an integer from 1 to ${MAX_FLOW_LIST_LIMIT}`);
+  if (query.cursor !== undefined && !isFlowId(query.cursor))
+    throw new InvalidTaskError('cursor must be a flow id (the nextCursor of a previous page)');
+  return query.cursor === undefined ? { limit } : { limit, cursor: query.cursor };
+}
+
+/**
+ * A page of flows, newest first (flow ids sort by creation time), each as getFlow shows it.
+ * The names under /flows are listed (ids only), then flows are read a few at a time until the
+ * page is full; a flow removed since it was listed (retention) is skipped. InvalidTaskError for
+ * a bad limit or cursor.
+ */
+export async function listFlows(
+  ctx: ClientContext,
+  query?: FlowListQuery,
+): Promise<TaskPage<FlowView>> {
+  const q = checkFlowListQuery(query);
+  const names = await retrying(ctx.connection, ctx.clock, async (c) => {
+    try {
+      return await c.getChildren(ROOTS.flows);
+    } catch (err) {
+      if (err instanceof NoNodeError) return [];
+      throw err;
+    }
+  });
+  const ids = names
+    .filter((id) => isFlowId(id) && (q.cursor === undefined || id < q.cursor))
+    .sort()
+    .reverse();
+  const items: FlowView[] = [];
+  let last = -1;
+  for (let i = 0; i < ids.length && items.length < q.limit;) {
+    const chunk = ids.slice(i, i + q.limit - items.length);
+    const views = await pipelined(chunk, LIST_WIDTH, (id) =>
+      retrying(ctx.connection, ctx.clock, async (c) => {
+        try {
+          return await readFlowView(c, id);
+        } catch (err) {
+          if (err instanceof FlowNotFoundError) return undefined; // removed since listed
+          throw err;
+        }
+      }),
+    );
+    views.forEach((view, j) => {
+      if (view === undefined) return;
+      items.push(view);
+      last = i + j;
+    });
+    i += chunk.length;
+  }
+  const page: TaskPage<FlowView> = { items };
+  if (items.length === q.limit && last < ids.length - 1)
+    page.nextCursor = items[items.length - 1].id;
+  return page;
 }
 
 async function readFlowView(client: ZooKeeperClient, id: string): Promise<FlowView> {

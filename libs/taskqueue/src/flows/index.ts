@@ -25,8 +25,11 @@ export * from './flow-transitions';
 export { FlowRunner, type FlowRunnerTerm } from './flow-runner';
 export { FlowRetention } from './flow-retention';
 export {
+  DEFAULT_FLOW_LIST_LIMIT,
   FLOW_STATES,
+  MAX_FLOW_LIST_LIMIT,
   type FlowCreated,
+  type FlowListQuery,
   type FlowState,
   type FlowTaskView,
   type FlowView,

@@ -322,6 +322,56 @@ describe('flows', () => {
     c.close();
   });
 
+  it('listFlows pages the flows newest first, each as getFlow shows it', async () => {
+    const c = await client();
+    // No /flows at all (a tree laid out before flows): an empty page.
+    await cluster.admin.delete(ROOTS.flows);
+    expect(await c.listFlows()).toEqual({ items: [] });
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const flow = await c.submitFlow({
+        tasks: [
+          { key: 'a', type: 'step', payload: { n } },
+          { key: 'b', type: 'step', payload: { n }, dependsOn: ['a'] },
+        ],
+      });
+      ids.push(flow.id);
+      await delay(3); // ids sort by creation time, to the millisecond
+    }
+    // A name under /flows that is not a flow id is not listed.
+    await cluster.admin.create(`${ROOTS.flows}/not-a-flow`);
+    const newest = [...ids].reverse();
+
+    const all = await c.listFlows();
+    expect(all.items.map((f) => f.id)).toEqual(newest);
+    expect(all.nextCursor).toBeUndefined();
+    expect(all.items[0]).toEqual(await c.getFlow(newest[0]));
+    expect(all.items[0].tasks.map((t) => [t.key, t.state])).toEqual([
+      ['a', 'queued'],
+      ['b', 'waiting'],
+    ]);
+
+    const first = await c.listFlows({ limit: 2 });
+    expect(first.items.map((f) => f.id)).toEqual(newest.slice(0, 2));
+    expect(first.nextCursor).toBe(newest[1]);
+    const second = await c.listFlows({ limit: 2, cursor: first.nextCursor });
+    expect(second.items.map((f) => f.id)).toEqual(newest.slice(2));
+    expect(second.nextCursor).toBeUndefined();
+    // A full last page has no cursor either: nothing is left after it.
+    expect((await c.listFlows({ limit: 3 })).nextCursor).toBeUndefined();
+    // A cancelled flow is listed with its state.
+    await c.cancelFlow(ids[1], 'enough');
+    const listed = await c.listFlows({ limit: 1, cursor: newest[0] });
+    expect(listed.items.map((f) => [f.id, f.state])).toEqual([[ids[1], 'cancelled']]);
+
+    for (const query of [{ limit: 0 }, { limit: 101 }, { limit: 1.5 }, { cursor: 'nope' }]) {
+      const err = await c.listFlows(query).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidTaskError);
+      expect((err as Error).message).toMatch(/limit must be an integer from 1 to 100|cursor/);
+    }
+    c.close();
+  });
+
   it('an invalid flow creates nothing (all or nothing), with a clear message', async () => {
     const c = await client();
     const bad = async (spec: unknown, message: RegExp, kind = InvalidTaskError) => {
