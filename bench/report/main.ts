@@ -19,6 +19,7 @@ import { fuzzSection } from './sections/fuzz';
 import { restFuzzSection } from './sections/rest-fuzz';
 import { scaleSection } from './sections/scale';
 import { throughputSection } from './sections/throughput';
+import { throughputProfileSection } from './sections/throughput-profile';
 import type { ReportContext, Section } from './types';
 
 function parseArgs(argv: string[]): { results: string; out: string } {
@@ -42,6 +43,7 @@ function main(): void {
   };
   const sections: Section[] = [
     throughputSection(ctx),
+    throughputProfileSection(ctx),
     featuresSection(ctx),
     failoverSection(ctx),
     scaleSection(ctx),

@@ -41,6 +41,7 @@ import {
   startOnEnsemble,
 } from './peers';
 import { Mode, RunResult, RunSettings, measure } from './run';
+import { profileText, readProfiles } from './profiles';
 
 interface Args {
   tasks: number;
@@ -199,6 +200,8 @@ async function main(): Promise<void> {
     for (const p of peers) await p.stop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   }
+  // Written by each process as it exits: read once they all stopped.
+  const profiles = args.cpuProf ? readProfiles(args.cpuProf, peers) : undefined;
 
   const bull = results.get('bullmq/lib');
   const rows = [...results.entries()].map(([k, rs]) => {
@@ -255,6 +258,11 @@ async function main(): Promise<void> {
       `(master), -> started (worker), -> completed (handler and completion)\n\n` +
       `${table}\n${target}${durableLine}`,
   );
+  if (profiles)
+    process.stdout.write(
+      `\nWhere each process's CPU time went (profiles in ${args.cpuProf}; start-up and idle ` +
+        `left out):\n${profileText(profiles)}\n`,
+    );
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(
     args.out,
@@ -265,6 +273,7 @@ async function main(): Promise<void> {
         machine: machineInfo(),
         rows,
         raw: Object.fromEntries(results),
+        ...(profiles && { profiles }),
       },
       null,
       2,
