@@ -24,7 +24,7 @@
 import { TaskQueueClient } from '@shepherd/taskqueue';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
@@ -46,6 +46,12 @@ import {
   VariantName,
   variants,
 } from './variants';
+import {
+  applyFlags,
+  checkPositiveIntegers,
+  runFlagDefaults,
+  runFlagSetters,
+} from '../common/run-flags';
 
 /** Lowest ratio to Shepherd plain a feature variant may reach (at most 10% lower). */
 export const TARGET_RATIO = 0.9;
@@ -67,47 +73,24 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    tasks: 20_000,
-    workers: 2,
-    concurrency: 64,
-    rounds: 3,
+    ...runFlagDefaults('bench/results/features.json'),
     groups: 10_000,
     variants: [...VARIANT_NAMES],
-    batch: 1000,
-    submitInFlight: 2,
-    out: 'bench/results/features.json',
   };
-  const setters: Record<string, (v: string) => void> = {
-    '--tasks': (v) => (args.tasks = Number(v)),
-    '--workers': (v) => (args.workers = Number(v)),
-    '--concurrency': (v) => (args.concurrency = Number(v)),
-    '--rounds': (v) => (args.rounds = Number(v)),
+  applyFlags(argv, {
+    ...runFlagSetters(args),
     '--groups': (v) => (args.groups = Number(v)),
-    '--batch': (v) => (args.batch = Number(v)),
-    '--submit-in-flight': (v) => (args.submitInFlight = Number(v)),
     '--variants': (v) => (args.variants = v.split(',') as VariantName[]),
-    '--cpu-prof': (v) => (args.cpuProf = resolve(v)),
-    '--out': (v) => (args.out = v),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (setters[flag] && i + 1 < argv.length) setters[flag](argv[++i]);
-    else throw new Error(`unknown flag or missing value: ${flag}`);
-  }
-  const counts = [
-    args.tasks,
-    args.workers,
-    args.concurrency,
-    args.rounds,
-    args.groups,
-    args.batch,
-    args.submitInFlight,
-  ];
-  if (counts.some((n) => !(n > 0) || !Number.isInteger(n)))
-    throw new Error(
-      '--tasks, --workers, --concurrency, --rounds, --groups, --batch, --submit-in-flight: ' +
-        'positive integers',
-    );
+  });
+  checkPositiveIntegers({
+    '--tasks': args.tasks,
+    '--workers': args.workers,
+    '--concurrency': args.concurrency,
+    '--rounds': args.rounds,
+    '--groups': args.groups,
+    '--batch': args.batch,
+    '--submit-in-flight': args.submitInFlight,
+  });
   if (args.batch > 1000) throw new Error('--batch: at most 1000');
   for (const v of args.variants)
     if (!VARIANT_NAMES.includes(v))

@@ -22,7 +22,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
@@ -42,6 +42,12 @@ import {
 } from './peers';
 import { Mode, RunResult, RunSettings, measure } from './run';
 import { profileText, readProfiles } from './profiles';
+import {
+  applyFlags,
+  checkPositiveIntegers,
+  runFlagDefaults,
+  runFlagSetters,
+} from '../common/run-flags';
 
 interface Args {
   tasks: number;
@@ -58,45 +64,23 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    tasks: 20_000,
-    workers: 2,
-    concurrency: 64,
-    rounds: 3,
+    ...runFlagDefaults('bench/results/throughput.json'),
     peers: [...PEER_NAMES],
     modes: ['lib', 'rest'],
-    batch: 1000,
-    submitInFlight: 2,
-    out: 'bench/results/throughput.json',
   };
-  const setters: Record<string, (v: string) => void> = {
-    '--tasks': (v) => (args.tasks = Number(v)),
-    '--workers': (v) => (args.workers = Number(v)),
-    '--concurrency': (v) => (args.concurrency = Number(v)),
-    '--rounds': (v) => (args.rounds = Number(v)),
-    '--batch': (v) => (args.batch = Number(v)),
-    '--submit-in-flight': (v) => (args.submitInFlight = Number(v)),
+  applyFlags(argv, {
+    ...runFlagSetters(args),
     '--peers': (v) => (args.peers = v.split(',') as PeerName[]),
     '--modes': (v) => (args.modes = v.split(',') as Mode[]),
-    '--cpu-prof': (v) => (args.cpuProf = resolve(v)),
-    '--out': (v) => (args.out = v),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (setters[flag] && i + 1 < argv.length) setters[flag](argv[++i]);
-    else throw new Error(`unknown flag or missing value: ${flag}`);
-  }
-  const counts = [
-    args.tasks,
-    args.workers,
-    args.concurrency,
-    args.rounds,
-    args.batch,
-    args.submitInFlight,
-  ];
-  if (counts.some((n) => !(n > 0) || !Number.isInteger(n)))
-    throw new Error(
-      '--tasks, --workers, --concurrency, --rounds, --batch, --submit-in-flight: positive integers',
-    );
+  });
+  checkPositiveIntegers({
+    '--tasks': args.tasks,
+    '--workers': args.workers,
+    '--concurrency': args.concurrency,
+    '--rounds': args.rounds,
+    '--batch': args.batch,
+    '--submit-in-flight': args.submitInFlight,
+  });
   if (args.batch > 1000)
     throw new Error('--batch: at most 1000 (the REST API takes 1000 per batch)');
   for (const p of args.peers)

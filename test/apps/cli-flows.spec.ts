@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import { Master, TaskContext, TaskQueueClient, Worker } from '@shepherd/taskqueue';
 import { ZkServer } from '@shepherd/zk-server';
-import { CliOutput, runCli } from '../../apps/cli/src/run-cli';
+import { cliOn } from './support/captured-cli';
 import { waitFor } from '../support/wait-for';
 
 // `shepherd flows`, run in this process (runCli, output captured) against an embedded
@@ -61,16 +61,7 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 
-async function cli(
-  ...argv: string[]
-): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliOutput = { out: (t) => (out += t), err: (t) => (err += t) };
-  const [command, ...rest] = argv;
-  const code = await runCli([command, '--zk-connect', connectString, ...rest], io);
-  return { code, out, err };
-}
+const cli = cliOn(() => connectString);
 
 const diamond = {
   tasks: [

@@ -2,7 +2,7 @@ import { ZooKeeperConnection } from '@shepherd/coordination';
 import { ScheduleNotFoundError, TaskQueueClient, Worker } from '@shepherd/taskqueue';
 import { ZkServer } from '@shepherd/zk-server';
 import { COMMANDS } from '../../apps/cli/src/commands';
-import { CliOutput, runCli } from '../../apps/cli/src/run-cli';
+import { cliOn } from './support/captured-cli';
 import { TEST_HANDLERS } from '../support/test-handlers';
 
 // `shepherd queues` and `shepherd schedules`, run in this process (runCli, output captured)
@@ -45,17 +45,7 @@ afterAll(async () => {
   process.env = savedEnv; // the commands' flags set ZK_CONNECT and the like
 });
 
-/** runCli on the test's chroot, with its output captured. */
-async function cli(
-  ...argv: string[]
-): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliOutput = { out: (t) => (out += t), err: (t) => (err += t) };
-  const [command, ...rest] = argv;
-  const code = await runCli([command, '--zk-connect', connectString, ...rest], io);
-  return { code, out, err };
-}
+const cli = cliOn(() => connectString);
 
 /** A command that must succeed; its output as JSON (a list: JSON lines). */
 async function json<T = Record<string, unknown>>(...argv: string[]): Promise<T> {

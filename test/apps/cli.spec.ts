@@ -7,22 +7,13 @@ import { applyFlagsToEnv, parseCommandLine } from '../../apps/cli/src/command';
 import { COMMANDS } from '../../apps/cli/src/commands';
 import { parsePayload, submitOptions } from '../../apps/cli/src/commands/submit';
 import { workerCommand } from '../../apps/cli/src/commands/worker';
-import { CliOutput, runCli } from '../../apps/cli/src/run-cli';
+import { captureCli } from './support/captured-cli';
 import { UsageError } from '../../apps/cli/src/usage-error';
 import { handlersOf, isEsm, loadHandlerModule } from '../../apps/worker/src/handler-module';
 import { workerOptions } from '../../apps/worker/src/worker-app.module';
 import { AppProcess } from './support/app-process';
 
-/** runCli with its output captured. */
-async function cli(
-  ...argv: string[]
-): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliOutput = { out: (t) => (out += t), err: (t) => (err += t) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = captureCli;
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

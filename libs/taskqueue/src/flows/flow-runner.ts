@@ -1,13 +1,5 @@
+import { AddWatchMode, EventType, NoWatcherError, WatcherType } from '@shepherd/zk-protocol';
 import {
-  ACL,
-  AddWatchMode,
-  EventType,
-  NodeExistsError,
-  NoWatcherError,
-} from '@shepherd/zk-protocol';
-import { WatcherType } from '@shepherd/zk-protocol';
-import {
-  Clock,
   TimerHandle,
   TransactionOp,
   Watcher,
@@ -17,6 +9,7 @@ import {
 import { ROOTS, locate, paths } from '../layout/paths';
 import { FailedDependency, TaskRecord } from '../model/task-record';
 import { FenceError, commitBatch } from '../store/batch-committer';
+import { createIfMissing } from '../store/create-if-missing';
 import { Transition } from '../transitions/transition';
 import { FlowAction, decideFlow } from './flow-decision';
 import { isFlowId } from './flow-id';
@@ -29,25 +22,10 @@ import {
   flowCheck,
   promoteTransition,
 } from './flow-transitions';
+import { LeaderScope } from '../master/term-context';
 
-interface FlowRunnerLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-/** What the runner needs from the leadership term it runs in. */
-export interface FlowRunnerTerm {
-  readonly client: ZooKeeperClient;
-  /** [check <own election node>]: a deposed leader's multi fails whole. */
-  readonly fence: readonly TransactionOp[];
-  readonly active: boolean;
-  readonly options: {
-    readonly acl: ACL[];
-    readonly clock: Clock;
-    readonly logger: FlowRunnerLogger;
-  };
-}
+/** What it needs from the leadership term it runs in. */
+export type FlowRunnerTerm = LeaderScope;
 
 /** Pause before a flow whose moves were refused (it changed meanwhile) is read again. */
 const AGAIN_MS = 50;
@@ -348,13 +326,5 @@ class InputReader {
       this.cache.set(key, found);
     }
     return found;
-  }
-}
-
-async function createIfMissing(client: ZooKeeperClient, path: string, acl: ACL[]) {
-  try {
-    await client.create(path, null, { acl });
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
   }
 }

@@ -11,6 +11,7 @@ import { groupKey } from './worker-roster';
 import { TermContext } from './term-context';
 import { WorkerTracker } from './worker-tracker';
 import { pipelined } from './zk-reads';
+import { addToCount } from './count-map';
 
 /** Unknown ids read per step while looking for assignable tasks. */
 const READ_CHUNK = 512;
@@ -220,7 +221,7 @@ export class Assigner {
     if (task !== undefined) task.assigning = true;
     this.term.roster.reserve(p.workerId);
     this.holding.set(p.type, (this.holding.get(p.type) ?? 0) + 1);
-    if (p.group !== undefined) bump(this.holdingInGroup, groupKey(p.type, p.group), 1);
+    if (p.group !== undefined) addToCount(this.holdingInGroup, groupKey(p.type, p.group), 1);
     if (this.term.queueSettings.get(p.type)?.rateLimit)
       this.starts.record(p.type, this.term.options.clock.now());
   }
@@ -229,8 +230,8 @@ export class Assigner {
     const task = this.term.queue.get(p.taskId);
     if (task?.stay === p.stay) task.assigning = false;
     this.term.roster.unreserve(p.workerId);
-    bump(this.holding, p.type, -1);
-    if (p.group !== undefined) bump(this.holdingInGroup, groupKey(p.type, p.group), -1);
+    addToCount(this.holding, p.type, -1);
+    if (p.group !== undefined) addToCount(this.holdingInGroup, groupKey(p.type, p.group), -1);
   }
 
   private applied(p: Planned): void {
@@ -321,11 +322,4 @@ export class Assigner {
       Math.max(0, nextDue - now),
     );
   }
-}
-
-/** Adds `by` to a count, dropping it at zero. */
-function bump(counts: Map<string, number>, key: string, by: number): void {
-  const n = (counts.get(key) ?? 0) + by;
-  if (n > 0) counts.set(key, n);
-  else counts.delete(key);
 }

@@ -9,7 +9,7 @@ import { Watcher, isConnected } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
 import { QueueSettings, decodeQueueSettings, isQueueType } from '../queues/queue-settings';
 import { TermContext } from './term-context';
-import { createIfMissing } from './worker-tracker';
+import { createIfMissing } from '../store/create-if-missing';
 import { dataOrNull } from './zk-reads';
 
 /**
@@ -48,7 +48,7 @@ export class QueueSettingsTracker {
   async load(): Promise<void> {
     if (!this.watching) {
       // A tree laid out before queue settings existed has no /queues yet.
-      await createIfMissing(this.term, ROOTS.queues);
+      await createIfMissing(this.term.client, ROOTS.queues, this.term.options.acl);
       await this.term.client.addWatch(
         ROOTS.queues,
         this.onChange,

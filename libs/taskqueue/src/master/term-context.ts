@@ -1,4 +1,5 @@
-import { TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
+import { ACL } from '@shepherd/zk-protocol';
+import { Clock, TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
 import { QueueSettings } from '../queues/queue-settings';
 import { TransitionContext } from '../transitions/transition';
 import { MasterCounters } from './master-stats';
@@ -29,4 +30,24 @@ export interface TermContext {
   wantRound(): void;
   /** Wake the term's work loop (coalesced). */
   kick(): void;
+}
+
+/**
+ * What a leader's component that runs beside the term's work loop needs (the Scheduler, the
+ * FlowRunner): the session, the term's fence, whether the term still holds, and its options.
+ */
+export interface LeaderScope {
+  readonly client: ZooKeeperClient;
+  /** [check <own election node>]: a deposed leader's multi fails whole. */
+  readonly fence: readonly TransactionOp[];
+  readonly active: boolean;
+  readonly options: {
+    readonly acl: ACL[];
+    readonly clock: Clock;
+    readonly logger: {
+      debug(obj: object, msg?: string): void;
+      info(obj: object, msg?: string): void;
+      warn(obj: object, msg?: string): void;
+    };
+  };
 }

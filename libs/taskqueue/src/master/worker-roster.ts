@@ -1,5 +1,6 @@
 import { WorkerRegistration, parseWorkerRegistration } from '../model/registration';
 import { WorkerLoad } from './assignment-policy';
+import { addToCount } from './count-map';
 
 /**
  * Reads a /workers node's data. A node the master cannot understand gets concurrency 0: it is
@@ -133,11 +134,11 @@ export class WorkerRoster {
   }
 
   private count(c: TaskClass, by: number): void {
-    bump(this.byType, c.type, by);
+    addToCount(this.byType, c.type, by);
     if (c.group === undefined) return;
     let groups = this.byGroup.get(c.type);
     if (groups === undefined) this.byGroup.set(c.type, (groups = new Map()));
-    bump(groups, c.group, by);
+    addToCount(groups, c.group, by);
     if (groups.size === 0) this.byGroup.delete(c.type);
   }
 
@@ -250,11 +251,4 @@ export class WorkerRoster {
     }
     return out;
   }
-}
-
-/** Adds `by` to a count, dropping it at zero. */
-function bump(counts: Map<string, number>, key: string, by: number): void {
-  const n = (counts.get(key) ?? 0) + by;
-  if (n > 0) counts.set(key, n);
-  else counts.delete(key);
 }

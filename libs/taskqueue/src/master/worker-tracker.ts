@@ -8,6 +8,7 @@ import {
   WatcherType,
 } from '@shepherd/zk-protocol';
 import { Watcher, isConnected } from '@shepherd/zk-client';
+import { createIfMissing } from '../store/create-if-missing';
 import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
@@ -222,7 +223,7 @@ export class WorkerTracker {
     if (listed === null && entry.session !== undefined) {
       // A live worker without its directory (removed while it registered): without it, and
       // without the watch on it, its capacity would never be seen to free up.
-      await createIfMissing(this.term, root);
+      await createIfMissing(this.term.client, root, this.term.options.acl);
       listed = await childrenOrNull(client, root);
       if (!this.term.active) return;
     }
@@ -343,19 +344,10 @@ export class WorkerTracker {
       throw err;
     }
     if ((await client.exists(paths.worker(id))) !== null) {
-      await createIfMissing(this.term, paths.assignRoot(id));
+      await createIfMissing(this.term.client, paths.assignRoot(id), this.term.options.acl);
       this.workersStale.add(id);
     }
     options.logger.debug({ worker: id }, 'removed the assignment directory of a gone worker');
-  }
-}
-
-/** Creates an empty persistent node unless it exists. */
-export async function createIfMissing(term: TermContext, path: string): Promise<void> {
-  try {
-    await term.client.create(path, null, { acl: term.options.acl });
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
   }
 }
 

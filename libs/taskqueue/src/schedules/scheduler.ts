@@ -1,7 +1,5 @@
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
-import { TransactionOp, ZooKeeperClient } from '@shepherd/zk-client';
-import { ACL } from '@shepherd/zk-protocol';
-import { Clock } from '@shepherd/zk-client';
+import { TransactionOp } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
 import { TermLoop } from '../master/term-loop';
 import { newTaskId } from '../model/task-id';
@@ -19,28 +17,13 @@ import {
   encodeSchedule,
   scheduleTaskKey,
 } from './schedule';
+import { LeaderScope } from '../master/term-context';
 
 /** Longest sleep between passes: changes to /schedules are seen within this. */
 export const SCHEDULER_POLL_MS = 1000;
 
-interface SchedulerLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-/** What the scheduler needs from the leadership term it runs in. */
-export interface SchedulerTerm {
-  readonly client: ZooKeeperClient;
-  /** [check <own election node>]: a deposed leader's multi fails whole. */
-  readonly fence: readonly TransactionOp[];
-  readonly active: boolean;
-  readonly options: {
-    readonly acl: ACL[];
-    readonly clock: Clock;
-    readonly logger: SchedulerLogger;
-  };
-}
+/** What it needs from the leadership term it runs in. */
+export type SchedulerTerm = LeaderScope;
 
 /**
  * Fires the schedules under /schedules, run by the leading master for one term. Each pass

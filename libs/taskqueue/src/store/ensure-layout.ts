@@ -1,8 +1,9 @@
-import { ACL, NodeExistsError, NoNodeError } from '@shepherd/zk-protocol';
+import { ACL, NoNodeError } from '@shepherd/zk-protocol';
 import { ZooKeeperClient } from '@shepherd/zk-client';
 import { LayoutMismatchError } from '../errors';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { BUCKETED_ROOTS, LATER_ROOTS, ROOTS } from '../layout/paths';
+import { createIfMissing } from './create-if-missing';
 
 export const LAYOUT_VERSION = 1;
 
@@ -54,14 +55,6 @@ async function ensureLaterRoots(client: ZooKeeperClient, acl?: ACL[]): Promise<v
     await createIfMissing(client, root, acl);
     if (bucketed)
       await Promise.all(BUCKETS.map((b) => createIfMissing(client, `${root}/${b}`, acl)));
-  }
-}
-
-async function createIfMissing(client: ZooKeeperClient, path: string, acl?: ACL[], data?: Buffer) {
-  try {
-    await client.create(path, data ?? null, acl ? { acl } : {});
-  } catch (err) {
-    if (!(err instanceof NodeExistsError)) throw err;
   }
 }
 
