@@ -433,7 +433,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await Promise.allSettled(respawns);
     await replenish();
     const views = new Map<string, TaskView | undefined>();
-    const scheduled = await collectScheduledTasks(client, await auditTree(raw), accepted, views);
+    const scheduled = await collectScheduledTasks(client, () => auditTree(raw), accepted, views);
     for (const id of scheduled.ids) accepted.add(id);
     log(
       `submitted ${accepted.size - scheduled.ids.length} tasks (${submitRetries} batch retries), ` +

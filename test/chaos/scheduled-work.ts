@@ -33,11 +33,15 @@ export interface ScheduledTasks {
  */
 export async function collectScheduledTasks(
   client: TaskQueueClient,
-  audit: TreeAudit,
+  readTree: () => Promise<TreeAudit>,
   accepted: ReadonlySet<string>,
   views: Map<string, TaskView | undefined>,
 ): Promise<ScheduledTasks> {
+  // Pause first, read the tree after: a fire is one multi with a versioned write of the schedule's
+  // node, so once the pause is committed no fire can land, and every task the schedule lists is
+  // in the tree read next. (Read before the pause, a fire in between was listed but not read.)
   await client.pauseSchedule(CHAOS_SCHEDULE);
+  const audit = await readTree();
   const ids: string[] = [];
   const byFireTime = new Map<number, number>();
   for (const id of audit.places.keys()) {
