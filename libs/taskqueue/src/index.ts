@@ -27,6 +27,8 @@ export {
   type TaskFlowRef,
   type TaskOptions,
   type TaskRecord,
+  withChanges,
+  type RecordChanges,
 } from './model/task-record';
 export {
   DEFAULT_BACKOFF_MS,

@@ -1,6 +1,12 @@
 import { TransactionOp } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
-import { FailedDependency, TaskError, TaskRecord, withHistory } from '../model/task-record';
+import {
+  FailedDependency,
+  TaskError,
+  TaskRecord,
+  withHistory,
+  withChanges,
+} from '../model/task-record';
 import { cancelTransition } from '../transitions/operator';
 import {
   Transition,
@@ -56,8 +62,7 @@ export function promoteTransition(
   failedDependencies: Record<string, FailedDependency>,
 ): Transition {
   const delay = record.notBefore !== undefined ? record.notBefore - record.createdAt : 0;
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'queued',
     dependencies,
     notBefore: delay > 0 ? ctx.now + delay : undefined,
@@ -67,7 +72,7 @@ export function promoteTransition(
       event: 'queued',
       detail: 'dependencies ended',
     }),
-  };
+  });
   if (Object.keys(failedDependencies).length > 0) next.failedDependencies = failedDependencies;
   return moveTransition(
     ctx,
@@ -94,14 +99,13 @@ export function failWaitingTransition(
   version: number,
   error: TaskError,
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'failed',
     error,
     finishedAt: ctx.now,
     updatedAt: ctx.now,
     history: withHistory(record.history, { at: ctx.now, event: 'failed', detail: error.message }),
-  };
+  });
   return moveTransition(
     ctx,
     next,

@@ -36,7 +36,8 @@ interface Planned {
  * Assignment rounds: walk the queue in id order (priority, then submit order), read records
  * lazily (a bounded window ahead, so a 100,000-task backlog starts assigning after one read of a
  * few hundred records), pick workers by the policy within their free capacity, and commit
- * `[workerFence(w), create /assign/w/t, delete /tasks/b/t@version]` items with
+ * `[create /assign/w/t, delete /tasks/b/t@version]` items guarded by workerFence(w) (one check
+ * per worker per multi, not one per task) with
  * `commitBatch(..., [leaderFence])`, at most maxBatch per round.
  *
  * Rounds are pipelined: a round sends its commit and returns, and up to PIPELINE_DEPTH commits
@@ -172,7 +173,7 @@ export class Assigner {
         workerId: p.workerId,
         session: p.session,
       });
-      items.push({ ops: [workerFence(p.workerId), ...t.ops], value: p });
+      items.push({ ops: t.ops, value: p, guard: workerFence(p.workerId) });
     }
     if (items.length === 0) return gone > 0;
     for (const { value: p } of items) this.hold(p);

@@ -6,6 +6,13 @@ import { LIMITS } from '../model/limits';
 export interface BatchItem<T> {
   ops: TransactionOp[];
   value: T;
+  /**
+   * A check the item needs (e.g. its worker is still registered) that other items of the batch
+   * may need too: a multi carries each distinct guard once, ahead of the first item naming it,
+   * instead of once per item. When a guard fails, every item naming it is rejected with that
+   * error (each would have failed on it).
+   */
+  guard?: TransactionOp;
 }
 
 export interface BatchOutcome<T> {
@@ -35,20 +42,32 @@ export function chunkItems<T>(items: readonly BatchItem<T>[], fence: readonly Tr
   let current: BatchItem<T>[] = [];
   let ops = fence.length;
   let bytes = fenceBytes;
+  let guards = new Set<string>();
   for (const item of items) {
+    const guardNew = item.guard !== undefined && !guards.has(item.guard.path);
+    const guardOps = guardNew ? 1 : 0;
+    const guardBytes = guardNew ? opBytes(item.guard as TransactionOp) : 0;
     const b = item.ops.reduce((n, op) => n + opBytes(op), 0);
     if (
       current.length > 0 &&
-      (ops + item.ops.length > LIMITS.maxMultiOps || bytes + b > LIMITS.maxMultiBytes)
+      (ops + item.ops.length + guardOps > LIMITS.maxMultiOps ||
+        bytes + b + guardBytes > LIMITS.maxMultiBytes)
     ) {
       chunks.push(current);
       current = [];
       ops = fence.length;
       bytes = fenceBytes;
+      guards = new Set();
     }
     current.push(item);
     ops += item.ops.length;
     bytes += b;
+    if (item.guard !== undefined && !guards.has(item.guard.path)) {
+      // New to this chunk (always so right after a split): its check goes in once.
+      guards.add(item.guard.path);
+      ops += 1;
+      bytes += opBytes(item.guard);
+    }
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
@@ -81,7 +100,7 @@ export async function commitBatch<T>(
   for (const chunk of chunkItems(items, fence)) {
     let pending = chunk;
     while (pending.length > 0) {
-      const ops = [...fence, ...pending.flatMap((i) => i.ops)];
+      const { ops, owners } = multiOps(fence, pending);
       try {
         await client.multi(ops);
         outcome.committed.push(...pending.map((i) => i.value));
@@ -93,12 +112,36 @@ export async function commitBatch<T>(
         const error = failure?.type === 'error' ? failure.error : err;
         if (at < 0) throw err;
         if (at < fence.length) throw new FenceError(error);
-        let offset = fence.length;
-        const index = pending.findIndex((i) => (offset += i.ops.length) > at);
-        outcome.rejected.push({ value: pending[index].value, error });
-        pending = pending.filter((_, i) => i !== index);
+        const owner = owners[at];
+        // A failed guard fails every item that needs it; an item's own op fails that item.
+        const out =
+          owner.guard !== undefined && ops[at] === owner.guard
+            ? (i: BatchItem<T>) => i.guard?.path === owner.guard?.path
+            : (i: BatchItem<T>) => i === owner;
+        for (const i of pending) if (out(i)) outcome.rejected.push({ value: i.value, error });
+        pending = pending.filter((i) => !out(i));
       }
     }
   }
   return outcome;
+}
+
+/** The ops of one multi (fence, then each item with its guard the first time it is named) and,
+ * per op after the fence, the item it belongs to. */
+function multiOps<T>(fence: readonly TransactionOp[], items: readonly BatchItem<T>[]) {
+  const ops: TransactionOp[] = [...fence];
+  const owners: BatchItem<T>[] = new Array<BatchItem<T>>(fence.length);
+  const guarded = new Set<string>();
+  for (const item of items) {
+    if (item.guard !== undefined && !guarded.has(item.guard.path)) {
+      guarded.add(item.guard.path);
+      ops.push(item.guard);
+      owners.push(item);
+    }
+    for (const op of item.ops) {
+      ops.push(op);
+      owners.push(item);
+    }
+  }
+  return { ops, owners };
 }

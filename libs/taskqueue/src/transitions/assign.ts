@@ -1,5 +1,5 @@
 import { paths } from '../layout/paths';
-import { TaskRecord, withHistory } from '../model/task-record';
+import { TaskRecord, withHistory, withChanges } from '../model/task-record';
 import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
 
 export interface AssignTarget {
@@ -21,8 +21,7 @@ export function assignTransition(
   target: AssignTarget,
 ): Transition {
   const attempts = record.attempts + 1;
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'assigned',
     attempts,
     updatedAt: ctx.now,
@@ -36,7 +35,7 @@ export function assignTransition(
       worker: target.workerId,
       detail: `attempt ${attempts} of ${record.options.maxAttempts}`,
     }),
-  };
+  });
   return moveTransition(
     ctx,
     next,

@@ -1,6 +1,6 @@
 import { paths } from '../layout/paths';
 import { retryDelayMs } from '../model/backoff';
-import { TaskError, TaskRecord, withHistory } from '../model/task-record';
+import { TaskError, TaskRecord, withHistory, withChanges } from '../model/task-record';
 import { assignmentPath } from './run-updates';
 import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
 
@@ -16,8 +16,7 @@ export function completeTransition(
   assignVersion: number,
   result: unknown,
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'done',
     result: result === undefined ? null : result,
     error: undefined,
@@ -30,7 +29,7 @@ export function completeTransition(
       event: 'completed',
       worker: record.worker,
     }),
-  };
+  });
   return moveTransition(
     ctx,
     next,
@@ -66,9 +65,9 @@ export function failTransition(
     detail: error.message,
   });
   const from = deleteOp(assignmentPath(record), assignVersion);
-  const base = { ...record, error, progress: undefined, updatedAt: ctx.now };
+  const base = withChanges(record, { error, progress: undefined, updatedAt: ctx.now });
   if (kind.nonRetryable) {
-    const next: TaskRecord = { ...base, state: 'failed', finishedAt: ctx.now, history };
+    const next = withChanges(base, { state: 'failed', finishedAt: ctx.now, history });
     return moveTransition(ctx, next, paths.status(record.id), from);
   }
   if (record.attempts >= record.options.maxAttempts) return toDead(ctx, base, history, from);
@@ -78,12 +77,11 @@ export function failTransition(
     event: 'retry-scheduled',
     detail: `in ${delay} ms`,
   });
-  const next: TaskRecord = {
-    ...base,
+  const next = withChanges(base, {
     state: 'queued',
     notBefore: delay > 0 ? ctx.now + delay : undefined,
     history,
-  };
+  });
   return moveTransition(ctx, next, paths.task(record.id), from);
 }
 
@@ -94,8 +92,7 @@ export function toDead(
   history: TaskRecord['history'],
   from: ReturnType<typeof deleteOp>,
 ): Transition {
-  const next: TaskRecord = {
-    ...base,
+  const next = withChanges(base, {
     state: 'dead',
     finishedAt: ctx.now,
     history: withHistory(history, {
@@ -103,6 +100,6 @@ export function toDead(
       event: 'dead',
       detail: `${base.attempts} of ${base.options.maxAttempts} attempts used`,
     }),
-  };
+  });
   return moveTransition(ctx, next, paths.dead(base.id), from);
 }

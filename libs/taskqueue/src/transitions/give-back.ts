@@ -1,5 +1,5 @@
 import { paths } from '../layout/paths';
-import { TaskRecord, withHistory } from '../model/task-record';
+import { TaskRecord, withHistory, withChanges } from '../model/task-record';
 import { assignmentPath } from './run-updates';
 import { toDead } from './finish';
 import { Transition, TransitionContext, deleteOp, moveTransition } from './transition';
@@ -15,8 +15,7 @@ export function handBackTransition(
   assignVersion: number,
   reason = 'worker shutting down',
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'queued',
     attempts: Math.max(0, record.attempts - 1),
     progress: undefined,
@@ -27,7 +26,7 @@ export function handBackTransition(
       worker: record.worker,
       detail: reason,
     }),
-  };
+  });
   return moveTransition(
     ctx,
     next,
@@ -56,13 +55,12 @@ export function recoverTransition(
     worker: workerId,
     detail: reason,
   });
-  const base: TaskRecord = {
-    ...record,
+  const base = withChanges(record, {
     progress: undefined,
     updatedAt: ctx.now,
     error: { message: `${reason}: ${workerId} (attempt ${record.attempts})` },
-  };
+  });
   if (record.attempts >= record.options.maxAttempts) return toDead(ctx, base, history, from);
-  const next: TaskRecord = { ...base, state: 'queued', history };
+  const next = withChanges(base, { state: 'queued', history });
   return moveTransition(ctx, next, paths.task(record.id), from);
 }

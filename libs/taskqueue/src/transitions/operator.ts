@@ -1,5 +1,5 @@
 import { paths } from '../layout/paths';
-import { TaskRecord, withHistory } from '../model/task-record';
+import { TaskRecord, withHistory, withChanges } from '../model/task-record';
 import {
   Transition,
   TransitionContext,
@@ -21,8 +21,7 @@ export function cancelTransition(
   version: number,
   reason?: string,
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'cancelled',
     finishedAt: ctx.now,
     updatedAt: ctx.now,
@@ -32,7 +31,7 @@ export function cancelTransition(
       worker: record.worker,
       detail: reason,
     }),
-  };
+  });
   return moveTransition(ctx, next, paths.status(record.id), deleteOp(fromPath, version));
 }
 
@@ -47,8 +46,7 @@ export function redriveTransition(
   fromPath: string,
   version: number,
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = withChanges(record, {
     state: 'queued',
     attempts: 0,
     notBefore: undefined,
@@ -58,7 +56,7 @@ export function redriveTransition(
     result: undefined,
     updatedAt: ctx.now,
     history: withHistory(record.history, { at: ctx.now, event: 'redriven', detail: record.state }),
-  };
+  });
   const move = moveTransition(ctx, next, paths.task(record.id), deleteOp(fromPath, version));
   if (record.flow !== undefined) move.ops.push(deleteOp(flowMarkerPath(record.flow)));
   return move;

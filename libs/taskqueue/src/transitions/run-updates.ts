@@ -1,5 +1,5 @@
 import { paths } from '../layout/paths';
-import { TaskRecord, withHistory } from '../model/task-record';
+import { TaskRecord, withHistory, withChanges } from '../model/task-record';
 import { Transition, TransitionContext, setRecordOp } from './transition';
 
 function assignmentPath(record: TaskRecord): string {
@@ -16,15 +16,22 @@ export function startTransition(
   record: TaskRecord,
   assignVersion: number,
 ): Transition {
-  const next: TaskRecord = {
-    ...record,
+  const next = startedRecord(ctx, record);
+  const path = assignmentPath(record);
+  return { ops: [setRecordOp(path, next, assignVersion)], record: next, path };
+}
+
+/**
+ * The record startTransition writes, without encoding it: the worker encodes it only if the
+ * write leaves (a handler done in the same turn folds its start into its outcome).
+ */
+export function startedRecord(ctx: TransitionContext, record: TaskRecord): TaskRecord {
+  return withChanges(record, {
     state: 'running',
     startedAt: ctx.now,
     updatedAt: ctx.now,
     history: withHistory(record.history, { at: ctx.now, event: 'started', worker: record.worker }),
-  };
-  const path = assignmentPath(record);
-  return { ops: [setRecordOp(path, next, assignVersion)], record: next, path };
+  });
 }
 
 /** Worker: the handler reported progress (kept on the record, not in its history). */
@@ -34,9 +41,18 @@ export function progressTransition(
   assignVersion: number,
   progress: unknown,
 ): Transition {
-  const next: TaskRecord = { ...record, progress, updatedAt: ctx.now };
+  const next = progressedRecord(ctx, record, progress);
   const path = assignmentPath(record);
   return { ops: [setRecordOp(path, next, assignVersion)], record: next, path };
+}
+
+/** The record progressTransition writes, not yet encoded. */
+export function progressedRecord(
+  ctx: TransitionContext,
+  record: TaskRecord,
+  progress: unknown,
+): TaskRecord {
+  return withChanges(record, { progress, updatedAt: ctx.now });
 }
 
 export { assignmentPath };

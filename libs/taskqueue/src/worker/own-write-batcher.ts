@@ -14,9 +14,12 @@ export interface WriteTicket {
   withdrawn: boolean;
 }
 
+/** The bytes to write, or how to make them once the write leaves (never, if it is withdrawn). */
+export type WriteData = Buffer | (() => Buffer);
+
 interface Pending {
   ref: AssignmentRef;
-  data: Buffer;
+  data: WriteData;
   ticket?: WriteTicket;
   resolve(version: number | null): void;
   reject(err: unknown): void;
@@ -38,7 +41,7 @@ export class OwnWriteBatcher {
 
   constructor(private readonly client: ZooKeeperClient) {}
 
-  set(ref: AssignmentRef, data: Buffer, ticket?: WriteTicket): Promise<number | null> {
+  set(ref: AssignmentRef, data: WriteData, ticket?: WriteTicket): Promise<number | null> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ref, data, ticket, resolve, reject });
       if (this.scheduled) return;
@@ -53,6 +56,7 @@ export class OwnWriteBatcher {
       if (p.ticket?.withdrawn) p.resolve(null);
       else {
         if (p.ticket) p.ticket.sent = true;
+        if (typeof p.data === 'function') p.data = p.data();
         batch.push(p);
       }
     }
@@ -61,7 +65,7 @@ export class OwnWriteBatcher {
     if (batch.length === 0) return;
     if (batch.length === 1) {
       const [p] = batch;
-      versionedSet(this.client, p.ref, p.data).then(p.resolve, p.reject);
+      versionedSet(this.client, p.ref, p.data as Buffer).then(p.resolve, p.reject);
       return;
     }
     try {
@@ -69,7 +73,12 @@ export class OwnWriteBatcher {
         this.client,
         batch.map((p) => ({
           ops: [
-            { type: 'setData' as const, path: p.ref.path, data: p.data, version: p.ref.version },
+            {
+              type: 'setData' as const,
+              path: p.ref.path,
+              data: p.data as Buffer,
+              version: p.ref.version,
+            },
           ],
           value: p,
         })),
@@ -88,8 +97,9 @@ export class OwnWriteBatcher {
   /** The multi's reply was lost: did this write land? If not, send it again on its own. */
   private async settleUnknown(p: Pending): Promise<void> {
     try {
-      const seen = await readBackSet(this.client, p.ref, p.data);
-      p.resolve(seen === 'not-applied' ? await versionedSet(this.client, p.ref, p.data) : seen);
+      const data = p.data as Buffer;
+      const seen = await readBackSet(this.client, p.ref, data);
+      p.resolve(seen === 'not-applied' ? await versionedSet(this.client, p.ref, data) : seen);
     } catch (err) {
       p.reject(err);
     }

@@ -1,6 +1,7 @@
 import { TimerHandle, ZooKeeperClient } from '@shepherd/zk-client';
 import { TaskRecord } from '../model/task-record';
-import { progressTransition, startTransition } from '../transitions/run-updates';
+import { encodeRecord } from '../model/task-record';
+import { progressedRecord, startedRecord } from '../transitions/run-updates';
 import { Transition, TransitionContext } from '../transitions/transition';
 import { CompletionBatcher, Verdict } from './completion-batcher';
 import { ProgressThrottle } from './progress-throttle';
@@ -38,7 +39,16 @@ export class TaskRun {
   private phase: RunPhase = 'queued';
   private record: TaskRecord;
   private ref: AssignmentRef;
-  private readonly controller = new AbortController();
+  /**
+   * The handler's AbortController, made when the handler first reads `signal` (or the run is
+   * aborted): most handlers never look, and one per task was a measurable share of the worker's
+   * time. `abortReason` is the source of truth until it exists.
+   */
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private aborted = false;
+  /** Ends invoke()'s race when the run is aborted while the handler runs. */
+  private onAbort: (() => void) | undefined;
   private abortKind: TaskAbortKind | undefined;
   private readonly throttle: ProgressThrottle;
   private timer: TimerHandle | undefined;
@@ -83,15 +93,16 @@ export class TaskRun {
    */
   abort(kind: TaskAbortKind, message: string): void {
     // While finishing, the commit's verdict decides (our own delete also looks like a revoke).
-    if (this.controller.signal.aborted || this.phase === 'finishing' || this.phase === 'finished')
-      return;
+    if (this.aborted || this.phase === 'finishing' || this.phase === 'finished') return;
     this.abortKind = kind;
     if (kind === 'revoked') this.env.counters.revoked++;
     if (kind === 'session-lost' && this.phase === 'running') this.env.counters.sessionAborts++;
     const timeoutMs = this.record.options.timeoutMs ?? 0;
-    this.controller.abort(
-      kind === 'timeout' ? new TaskTimeoutError(timeoutMs) : new TaskAbortError(kind, message),
-    );
+    this.aborted = true;
+    this.abortReason =
+      kind === 'timeout' ? new TaskTimeoutError(timeoutMs) : new TaskAbortError(kind, message);
+    this.controller?.abort(this.abortReason);
+    this.onAbort?.();
   }
 
   /** Runs it to the end. Called once; a run aborted while queued only writes a hand-back. */
@@ -123,16 +134,16 @@ export class TaskRun {
   private async run(): Promise<void> {
     const { logger } = this.env.options;
     let outcome: HandlerOutcome;
-    if (!this.controller.signal.aborted) {
+    if (!this.aborted) {
       this.phase = 'running';
-      const start = startTransition(this.ctx(), this.record, this.ref.version);
+      const started = startedRecord(this.ctx(), this.record);
       const ticket: WriteTicket = { sent: false, withdrawn: false };
-      this.started = this.writeOwn(start, ticket);
+      this.started = this.writeOwn(started, ticket);
       logger.debug({ taskId: this.id, attempt: this.record.attempts }, 'task started');
       outcome = await this.invoke();
       if (!ticket.sent) {
         ticket.withdrawn = true;
-        this.record = start.record;
+        this.record = started;
       }
       await this.started;
     } else {
@@ -158,33 +169,39 @@ export class TaskRun {
     return {
       kind: 'aborted',
       abort: this.abortKind ?? 'shutdown',
-      reason: this.controller.signal.reason,
+      reason: this.abortReason,
     };
   }
 
-  /** The handler, raced against the signal: an aborted run does not wait for the handler. */
+  /** The handler's signal, made on first use (already aborted if the run was). */
+  private signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** The handler, raced against an abort: an aborted run does not wait for the handler. */
   private invoke(): Promise<HandlerOutcome> {
     const { options, handlers } = this.env;
-    const signal = this.controller.signal;
     const timeoutMs = this.record.options.timeoutMs;
     if (timeoutMs !== null && timeoutMs !== undefined)
       this.timer = options.clock.setTimeout(() => this.abort('timeout', 'timed out'), timeoutMs);
     const handler = handlerFor(handlers, this.record.type);
     const context = this.context();
     return new Promise<HandlerOutcome>((resolve) => {
-      const onAbort = (): void => resolve(this.abortedOutcome());
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.onAbort = (): void => resolve(this.abortedOutcome());
       new Promise<unknown>((res) => {
         if (handler === undefined)
           throw new Error(`worker ${options.id} has no handler for type "${this.record.type}"`);
         res(handler(context));
-      })
-        .then(
-          (value) => resolve({ kind: 'returned', value }),
-          (error: unknown) => resolve({ kind: 'threw', error }),
-        )
-        .finally(() => signal.removeEventListener('abort', onAbort));
+      }).then(
+        (value) => resolve({ kind: 'returned', value }),
+        (error: unknown) => resolve({ kind: 'threw', error }),
+      );
     }).finally(() => {
+      this.onAbort = undefined;
       if (this.timer !== undefined) options.clock.clearTimeout(this.timer);
       this.timer = undefined;
     });
@@ -192,6 +209,8 @@ export class TaskRun {
 
   private context(): TaskContext {
     const r = this.record;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below has its own `this`
+    const run = this;
     return {
       id: r.id,
       type: r.type,
@@ -200,7 +219,9 @@ export class TaskRun {
       maxAttempts: r.options.maxAttempts,
       dependencies: r.dependencies ?? {},
       failedDependencies: r.failedDependencies ?? {},
-      signal: this.controller.signal,
+      get signal() {
+        return run.signal();
+      },
       progress: (value: unknown) => {
         const json = progressJson(value);
         this.throttle.push(JSON.parse(json) as unknown);
@@ -210,17 +231,18 @@ export class TaskRun {
 
   private async writeProgress(value: unknown): Promise<void> {
     await this.started;
-    if (this.phase !== 'running' || this.controller.signal.aborted) return;
-    await this.writeOwn(progressTransition(this.ctx(), this.record, this.ref.version, value));
+    if (this.phase !== 'running' || this.aborted) return;
+    await this.writeOwn(progressedRecord(this.ctx(), this.record, value));
   }
 
-  /** A versioned setData on the assignment; failure means the task is no longer ours. */
-  private async writeOwn(transition: Transition, ticket?: WriteTicket): Promise<void> {
-    const op = transition.ops[0];
-    if (op.type !== 'setData') throw new Error(`expected a setData, got ${op.type}`);
+  /**
+   * A versioned setData of `record` on the assignment (encoded only when the write leaves);
+   * failure means the task is no longer ours.
+   */
+  private async writeOwn(record: TaskRecord, ticket?: WriteTicket): Promise<void> {
     let version: number | null;
     try {
-      version = await this.env.writes.set(this.ref, op.data, ticket);
+      version = await this.env.writes.set(this.ref, () => encodeRecord(record), ticket);
       if (ticket?.withdrawn) return;
     } catch {
       this.abort('session-lost', 'the session ended');
@@ -230,7 +252,7 @@ export class TaskRun {
       this.abort('revoked', 'the assignment was deleted or changed');
       return;
     }
-    this.record = transition.record;
+    this.record = record;
     this.ref = { ...this.ref, version };
   }
 

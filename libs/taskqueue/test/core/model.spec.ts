@@ -16,7 +16,9 @@ import {
   submittedAt,
   toTaskError,
   validateSubmission,
+  withChanges,
   withHistory,
+  TaskRecord,
 } from '@shepherd/taskqueue';
 
 describe('task ids', () => {
@@ -198,6 +200,48 @@ describe('records', () => {
     expect(e.message).toHaveLength(LIMITS.maxErrorChars);
     expect(e.name).toBe('Error');
     expect(toTaskError('plain').message).toBe('plain');
+  });
+});
+
+describe('withChanges', () => {
+  // Every field set: adding a field to TaskRecord fails to compile here until it is listed,
+  // and the test then fails until withChanges carries it.
+  const full: Required<TaskRecord> = {
+    v: 1,
+    id: 'task-x',
+    type: 't',
+    payload: { a: 1 },
+    options: { maxAttempts: 3, timeoutMs: null, backoffMs: 10, priority: 2, group: 'g' },
+    state: 'running',
+    attempts: 1,
+    createdAt: 1,
+    updatedAt: 2,
+    notBefore: 3,
+    worker: 'w1',
+    workerSession: 'abc',
+    startedAt: 4,
+    finishedAt: 5,
+    progress: { p: 1 },
+    result: { r: 1 },
+    error: { message: 'm' },
+    history: [{ at: 1, event: 'queued' }],
+    schedule: 's',
+    scheduledFor: 6,
+    flow: { id: 'f', key: 'k', dependsOn: [] },
+    dependencies: { d: 1 },
+    failedDependencies: { e: { state: 'dead' } },
+  };
+
+  it('carries every field of a record, like a spread', () => {
+    expect(withChanges(full, {})).toStrictEqual({ ...full });
+    expect(Object.keys(withChanges(full, {})).sort()).toEqual(Object.keys(full).sort());
+  });
+
+  it('applies changes, and clears a field given as undefined', () => {
+    const next = withChanges(full, { state: 'done', notBefore: undefined, result: 7 });
+    expect(next).toEqual({ ...full, state: 'done', notBefore: undefined, result: 7 });
+    expect(JSON.parse(encodeRecord(next).toString())).not.toHaveProperty('notBefore');
+    expect(full.state).toBe('running');
   });
 });
 

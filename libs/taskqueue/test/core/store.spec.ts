@@ -121,6 +121,57 @@ describe('commitBatch', () => {
       record: { state: 'assigned', attempts: 1 },
     });
   });
+
+  it('sends a guard shared by items once per multi; a failed guard rejects all its items', async () => {
+    await client.create(paths.worker('w7'));
+    await client.create(paths.assignRoot('w7'));
+    const queued = [submit(), submit(), submit(), submit()];
+    await commitBatch(
+      client,
+      queued.map((t) => ({ ops: t.ops, value: 0 })),
+    );
+    const assignTo = (t: (typeof queued)[number], workerId: string) => {
+      const a = assignTransition(ctx(), t.record, 0, { workerId, session: '1' });
+      return { ops: a.ops, value: t.record.id, guard: workerFence(workerId) };
+    };
+    // Two items for the live w7, two for w8 (not registered) in between.
+    const items = [
+      assignTo(queued[0], 'w7'),
+      assignTo(queued[1], 'w8'),
+      assignTo(queued[2], 'w7'),
+      assignTo(queued[3], 'w8'),
+    ];
+    const sent: number[] = [];
+    const multi = client.multi.bind(client);
+    const spy = jest.spyOn(client, 'multi').mockImplementation((ops) => {
+      sent.push(ops.filter((op) => op.type === 'check').length);
+      return multi(ops);
+    });
+    try {
+      const out = await commitBatch(client, items, [leaderFence(paths.worker('w7'))]);
+      expect(out.committed).toEqual([items[0].value, items[2].value]);
+      expect(out.rejected.map((r) => [r.value, r.error.name])).toEqual([
+        [items[1].value, 'NoNodeError'],
+        [items[3].value, 'NoNodeError'],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    // First multi: the fence and one check per worker (not four); the retry: fence and w7's.
+    expect(sent).toEqual([3, 2]);
+    for (const i of [0, 2]) expect((await readTask(client, items[i].value))?.area).toBe('assign');
+    for (const i of [1, 3]) expect((await readTask(client, items[i].value))?.area).toBe('tasks');
+  });
+
+  it('counts a guard once per chunk when splitting by the limits', () => {
+    const guard = workerFence('w1');
+    const many = Array.from({ length: 2500 }, (_, i) => ({
+      ops: [{ type: 'check' as const, path: `/x${i}`, version: -1 }],
+      value: i,
+      guard,
+    }));
+    expect(chunkItems(many, [leaderFence('/e')]).map((c) => c.length)).toEqual([998, 998, 504]);
+  });
 });
 
 describe('readTask', () => {

@@ -113,6 +113,29 @@ describe('Worker: running tasks', () => {
     expect(worker.stats()).toMatchObject({ failed: 1, timedOut: 1 });
   });
 
+  it('gives a handler that first reads its signal after a timeout an aborted signal', async () => {
+    const seen: { aborted: boolean; reason: unknown }[] = [];
+    await cluster.worker({
+      id: 'to-3',
+      handlers: {
+        late: async (t) => {
+          await new Promise((r) => setTimeout(r, 250));
+          // The signal is made on first use: it must still say what happened before.
+          seen.push({ aborted: t.signal.aborted, reason: t.signal.reason });
+        },
+      },
+    });
+    const id = await cluster.submitAndAssign('to-3', 'late', null, {
+      timeoutMs: 100,
+      maxAttempts: 1,
+    });
+    await cluster.waitForRecord(paths.dead(id));
+    await new Promise((r) => setTimeout(r, 250));
+    expect(seen).toEqual([
+      { aborted: true, reason: expect.objectContaining({ name: 'TimeoutError' }) as unknown },
+    ]);
+  });
+
   it('does not wait for a handler that ignores the signal', async () => {
     await cluster.worker({
       id: 'to-2',
