@@ -16,8 +16,10 @@ import { coordinatorSection } from './sections/coordinator';
 import { failoverSection } from './sections/failover';
 import { featuresSection } from './sections/features';
 import { fuzzSection } from './sections/fuzz';
+import { latencySection } from './sections/latency';
 import { restFuzzSection } from './sections/rest-fuzz';
 import { scaleSection } from './sections/scale';
+import { scalingSection } from './sections/scaling';
 import { throughputSection } from './sections/throughput';
 import { throughputProfileSection } from './sections/throughput-profile';
 import type { ReportContext, Section } from './types';
@@ -44,7 +46,9 @@ function main(): void {
   const sections: Section[] = [
     throughputSection(ctx),
     throughputProfileSection(ctx),
+    scalingSection(ctx),
     featuresSection(ctx),
+    latencySection(ctx),
     failoverSection(ctx),
     scaleSection(ctx),
     coordinatorSection(ctx),

@@ -17,6 +17,11 @@ export interface PeerSettings {
   workDir: string;
   /** Node flags for the peer's Node processes, e.g. --cpu-prof. */
   profArgs: string[];
+  /**
+   * Shepherd peers: more master processes beside the leader, standing by in the election
+   * (bench:scaling measures what they cost the leader). Default 0.
+   */
+  standbyMasters?: number;
 }
 
 /** A peer, started: its processes by role (for CPU accounting) and how to reach it. */
@@ -53,7 +58,10 @@ async function stopAll(children: Child[]): Promise<void> {
   await Promise.all(children.map((c) => c.stop()));
 }
 
-/** A leading master and `workers` worker processes (the library roles, no-op handler). */
+/**
+ * A leading master and `workers` worker processes (the library roles, no-op handler), then the
+ * standby masters if any.
+ */
 async function startShepherdRoles(zk: string, s: PeerSettings, children: Child[]): Promise<void> {
   const env = (role: string, id: string) => ({
     ROLE: role,
@@ -63,28 +71,27 @@ async function startShepherdRoles(zk: string, s: PeerSettings, children: Child[]
     SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
     EXEC_LOG: '',
   });
-  const roles = [
+  const child = (name: string, role: string, id: string) =>
     new Child({
-      name: 'master',
+      name,
       command: process.execPath,
       args: node(s.profArgs, ROLE_ENTRY),
-      env: env('master', 'master-1'),
+      env: env(role, id),
       readyLine: /^ready$/m,
-    }),
-    ...Array.from(
-      { length: s.workers },
-      (_, i) =>
-        new Child({
-          name: 'worker',
-          command: process.execPath,
-          args: node(s.profArgs, ROLE_ENTRY),
-          env: env('worker', `worker-${i + 1}`),
-          readyLine: /^ready$/m,
-        }),
-    ),
+    });
+  const roles = [
+    child('master', 'master', 'master-1'),
+    ...Array.from({ length: s.workers }, (_, i) => child('worker', 'worker', `worker-${i + 1}`)),
   ];
   children.push(...roles);
   await Promise.all(roles.map((r) => r.ready()));
+  // Started once master-1 leads, so the leader is the same with or without them; their own
+  // role name keeps their CPU apart from the leader's.
+  const standbys = Array.from({ length: s.standbyMasters ?? 0 }, (_, i) =>
+    child('standby', 'master', `master-${i + 2}`),
+  );
+  children.push(...standbys);
+  await Promise.all(standbys.map((r) => r.ready()));
 }
 
 async function shepherdOn(
