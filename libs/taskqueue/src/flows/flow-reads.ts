@@ -1,12 +1,10 @@
-import { KeeperError, NoNodeError, Stat } from '@shepherd/zk-protocol';
+import { NoNodeError, Stat } from '@shepherd/zk-protocol';
 import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
+import { dataOf, readMany } from '../store/read-many';
 import { paths } from '../layout/paths';
 import { TASK_TYPE_PATTERN } from '../model/limits';
 import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
 import { FlowMarker, FlowRecord, decodeFlow, decodeFlowMarker } from './flow-record';
-
-/** Small reads per multiRead (markers, waiting records): replies stay far below the limit. */
-const READS_PER_MULTI = 64;
 
 export interface StoredFlow {
   flow: FlowRecord;
@@ -27,25 +25,6 @@ export async function readFlow(
   }
   const flow = decodeFlow(node.data);
   return flow === undefined ? null : { flow, stat: node.stat };
-}
-
-/** getData of many paths, in slices of one multiRead each, in order. */
-export async function readMany(client: ZooKeeperClient, list: readonly string[]) {
-  const slices: Promise<ReadResult[]>[] = [];
-  for (let i = 0; i < list.length; i += READS_PER_MULTI)
-    slices.push(
-      client.multiRead(
-        list.slice(i, i + READS_PER_MULTI).map((path) => ({ type: 'getData' as const, path })),
-      ),
-    );
-  return (await Promise.all(slices)).flat();
-}
-
-/** The data and stat of a multiRead result, or undefined for NoNode. */
-export function dataOf(result: ReadResult): { data: Buffer; stat: Stat } | undefined {
-  if (result instanceof NoNodeError) return undefined;
-  if (result instanceof KeeperError) throw result;
-  return 'data' in result ? result : undefined;
 }
 
 /** The markers of a flow's ended tasks, by key. */

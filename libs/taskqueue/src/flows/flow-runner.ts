@@ -15,7 +15,8 @@ import { FlowAction, decideFlow } from './flow-decision';
 import { isFlowId } from './flow-id';
 import { FLOW_LIMITS } from './flow-limits';
 import { FlowMarker, FlowRecord, flowFinished } from './flow-record';
-import { readFlow, readMany, readMarkers, recordOf } from './flow-reads';
+import { readFlow, readMarkers, recordOf } from './flow-reads';
+import { readMany } from '../store/read-many';
 import {
   cancelWaitingTransition,
   failWaitingTransition,

@@ -4,9 +4,8 @@ import { ROOTS, locate, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';
 import { TermContext } from './term-context';
-import { dataOrNull, listBucketed, pipelined } from './zk-reads';
-
-const READ_WIDTH = 128;
+import { listBucketed } from './zk-reads';
+import { dataOf, readMany } from '../store/read-many';
 
 /**
  * Keeps the leader's QueueIndex equal to /tasks without re-reading it on every change (the
@@ -80,20 +79,28 @@ export class QueueTracker {
   }
 
   /**
-   * Reads the records of `ids` (pipelined getData) into the index. `keep` says whether to cache
+   * Reads the records of `ids` (multiReads of 64) into the index. `keep` says whether to cache
    * the whole record (for tasks about to be assigned) or only its type and due time. Returns
    * how many were gone.
    */
   async read(ids: readonly string[], keep: () => boolean): Promise<number> {
     const { client, queue, options } = this.term;
     let gone = 0;
-    await pipelined(ids, READ_WIDTH, async (id) => {
+    const wanted: { id: string; stay: number }[] = [];
+    for (const id of ids) {
       const stay = queue.get(id)?.stay;
-      if (stay === undefined) return;
+      if (stay !== undefined) wanted.push({ id, stay });
+    }
+    // One multiRead per 64 records instead of a getData each.
+    const results = await readMany(
+      client,
+      wanted.map((w) => paths.task(w.id)),
+    );
+    if (!this.term.active) return 0;
+    wanted.forEach(({ id, stay }, i) => {
       const path = paths.task(id);
-      const node = await dataOrNull(client, path);
-      if (!this.term.active) return;
-      if (node === null) {
+      const node = dataOf(results[i]);
+      if (node === undefined) {
         // Gone meanwhile (assigned, cancelled); the watch event may still be on its way.
         if (queue.get(id)?.stay === stay) queue.remove(id);
         gone++;

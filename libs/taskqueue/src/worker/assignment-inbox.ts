@@ -1,7 +1,8 @@
-import { Watcher, WatchedEvent, isRetryable } from '@shepherd/zk-client';
+import { ReadResult, Watcher, WatchedEvent, isRetryable } from '@shepherd/zk-client';
 import { AddWatchMode, EventType, NoNodeError, WatcherType } from '@shepherd/zk-protocol';
 import { paths } from '../layout/paths';
 import { decodeRecord } from '../model/task-record';
+import { dataOf, readMany } from '../store/read-many';
 import { retryingRead } from './read-back';
 import { RunSlots } from './run-slots';
 import { RunEnv, TaskRun } from './task-run';
@@ -32,6 +33,8 @@ export interface InboxSession {
 export class AssignmentInbox {
   private readonly assignments = new Map<string, Assignment>();
   private loadingCount = 0;
+  /** Announced since the last read, read together (see load). */
+  private toRead: { name: string; assignment: Assignment }[] = [];
   private listing: 'idle' | 'busy' | 'again' = 'idle';
   /** The connection dropped since the last listing: watch events of the gap are lost. */
   private disconnected = false;
@@ -108,7 +111,7 @@ export class AssignmentInbox {
     const name = event.path.slice(root.length + 1);
     if (name.includes('/')) return;
     if (event.type === EventType.NodeCreated) {
-      if (!this.assignments.has(name)) void this.load(name);
+      if (!this.assignments.has(name)) this.load(name);
     } else if (event.type === EventType.NodeDeleted) {
       const assignment = this.assignments.get(name);
       if (assignment !== undefined) this.gone(name, assignment, 'the assignment was deleted');
@@ -157,24 +160,52 @@ export class AssignmentInbox {
     for (const [name, assignment] of this.assignments)
       if (!present.has(name) && assignment.run !== undefined)
         this.gone(name, assignment, 'the assignment was deleted');
-    for (const name of names.sort()) if (!this.assignments.has(name)) void this.load(name);
+    for (const name of names.sort()) if (!this.assignments.has(name)) this.load(name);
   }
 
   /**
    * Reads a new assignment. Its deletion from now on reaches us through the persistent watch;
-   * a deletion before the read shows as NoNode.
+   * a deletion before the read shows as NoNode. The assignments announced together (one
+   * master commit's, delivered in one burst of events) are read together, in one multiRead.
    */
-  private async load(name: string): Promise<void> {
-    const { runEnv, sessionHex } = this.session;
-    const { client, options } = runEnv;
+  private load(name: string): void {
     const assignment: Assignment = {};
     this.assignments.set(name, assignment);
-    const path = paths.assignment(options.id, name);
     this.loadingCount++;
+    this.toRead.push({ name, assignment });
+    // Events of one reply arrive as queued microtasks: this runs after all of them.
+    if (this.toRead.length === 1) queueMicrotask(() => void this.readBatch());
+  }
+
+  private async readBatch(): Promise<void> {
+    const batch = this.toRead;
+    this.toRead = [];
+    const { client, options } = this.session.runEnv;
+    const list = batch.map((b) => paths.assignment(options.id, b.name));
     try {
-      const { data, stat } = await retryingRead(() => client.getData(path));
-      if (this.session.isEnded() || this.assignments.get(name) !== assignment) return;
-      const record = decodeRecord(data, path);
+      const results = await retryingRead(() => readMany(client, list));
+      batch.forEach((b, i) => this.loaded(b.name, b.assignment, list[i], results[i]));
+    } catch (err) {
+      if (!this.session.isEnded())
+        options.logger.error({ err, taskIds: batch.map((b) => b.name) }, 'cannot read assignments');
+    } finally {
+      this.loadingCount -= batch.length;
+      this.session.settled();
+    }
+  }
+
+  /** One read assignment: ours to run, gone, or left alone. */
+  private loaded(name: string, assignment: Assignment, path: string, result: ReadResult): void {
+    const { runEnv, sessionHex } = this.session;
+    const { options } = runEnv;
+    if (this.session.isEnded() || this.assignments.get(name) !== assignment) return;
+    try {
+      const node = dataOf(result);
+      if (node === undefined) {
+        this.assignments.delete(name);
+        return;
+      }
+      const record = decodeRecord(node.data, path);
       if (record.workerSession !== sessionHex || record.id !== name) {
         // A previous incarnation's: the master recovers it; running it could duplicate work.
         options.logger.info(
@@ -185,21 +216,14 @@ export class AssignmentInbox {
       }
       const run = new TaskRun(runEnv, record, {
         path,
-        version: stat.version,
-        czxid: stat.czxid,
+        version: node.stat.version,
+        czxid: node.stat.czxid,
       });
       assignment.run = run;
       this.session.runSlots.add(run);
     } catch (err) {
-      if (err instanceof NoNodeError) {
-        if (this.assignments.get(name) === assignment) this.assignments.delete(name);
-      } else if (!this.session.isEnded()) {
-        // Corrupt record: leave it in place for an operator (or the master) to deal with.
-        options.logger.error({ err, taskId: name }, 'cannot read an assignment');
-      }
-    } finally {
-      this.loadingCount--;
-      this.session.settled();
+      // Corrupt record: leave it in place for an operator (or the master) to deal with.
+      options.logger.error({ err, taskId: name }, 'cannot read an assignment');
     }
   }
 
