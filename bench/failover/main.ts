@@ -15,14 +15,13 @@
  * machine), so polling does not add to them. Target: p99 <= session timeout + 250 ms. Peers'
  * defaults (BullMQ's 30 s stalled interval, Celery's 1 h visibility timeout) are shown beside.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startEnsemble } from '../../test/support/zk-harness';
-import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { CoordinatorApp } from '../common/coordinator-app';
 import { failoverSvg, failoverTable, makeRow, Row, TARGET_SLACK_MS } from './report';
 import { masterTrials, workerTrials, TrialSetup } from './trials';
+import { writeResultsFile } from '../common/results-file';
 
 type TargetName = 'embedded' | 'ensemble';
 
@@ -160,15 +159,7 @@ async function main(): Promise<void> {
       `${TARGET_SLACK_MS} ms; peers' columns are their documented defaults (not measured) and how many ` +
       `times our p99 fits in them\n\n${table}\n`,
   );
-  mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(
-    args.out,
-    JSON.stringify(
-      { args, when: new Date().toISOString(), machine: machineInfo(), rows, raw },
-      null,
-      2,
-    ),
-  );
+  writeResultsFile(args.out, args, { rows, raw });
   const svg = args.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(svg, failoverSvg(rows, samples));
   process.stdout.write(`\nwrote ${args.out} and ${svg}\n`);

@@ -22,9 +22,9 @@
  * of Shepherd plain's tasks/s (median of the per-round ratios).
  */
 import { TaskQueueClient } from '@shepherd/taskqueue';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { machineInfo } from '../common/machine';
 import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
@@ -52,6 +52,8 @@ import {
   runFlagDefaults,
   runFlagSetters,
 } from '../common/run-flags';
+import { writeResultsFile } from '../common/results-file';
+import { cpuByRole, sumCpu } from '../throughput/cpu-summary';
 
 /** Lowest ratio to Shepherd plain a feature variant may reach (at most 10% lower). */
 export const TARGET_RATIO = 0.9;
@@ -144,14 +146,6 @@ function setupOf(v: Variant): RunSettings['setup'] {
     await client.setQueue(TASK_TYPE, settings);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
   };
-}
-
-const sumCpu = (r: RunResult) => Object.values(r.cpuUsPerTask).reduce((a, b) => a + b, 0);
-
-function cpuByRole(results: RunResult[]): string {
-  return Object.keys(results[0].cpuUsPerTask)
-    .map((role) => `${role} ${Math.round(median(results.map((x) => x.cpuUsPerTask[role])))}`)
-    .join(', ');
 }
 
 /** Per-round ratios of `rs` against `base` (same round index), or [] when base is absent. */
@@ -253,23 +247,17 @@ async function main(): Promise<void> {
       (verdicts.length > 0 ? `${verdicts.join('\n')}\n` : '') +
       groupsLine,
   );
-  mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(
+  writeResultsFile(
     args.out,
-    JSON.stringify(
-      {
-        // The profile directory is a local path: recorded as a placeholder only.
-        args: { ...args, cpuProf: args.cpuProf === undefined ? undefined : 'DIR' },
-        when: new Date().toISOString(),
-        machine,
-        targetRatio: TARGET_RATIO,
-        settings: Object.fromEntries(wanted.map((v) => [v.name, v.settings ?? null])),
-        rows,
-        raw: Object.fromEntries(results),
-      },
-      null,
-      2,
-    ),
+    // The profile directory is a local path: recorded as a placeholder only.
+    { ...args, cpuProf: args.cpuProf === undefined ? undefined : 'DIR' },
+    {
+      targetRatio: TARGET_RATIO,
+      settings: Object.fromEntries(wanted.map((v) => [v.name, v.settings ?? null])),
+      rows,
+      raw: Object.fromEntries(results),
+    },
+    machine,
   );
   process.stdout.write(`\nwrote ${args.out}\n`);
 }

@@ -18,10 +18,9 @@
  * tasks of an earlier rate. The peers alternate in order from one rate to the next. The target:
  * at every rate Shepherd sustains, its submit -> done p99 is no worse than BullMQ's.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { machineInfo } from '../common/machine';
+import { join } from 'node:path';
 import { ProgressBar } from '../common/progress';
 import {
   BullPeer,
@@ -44,6 +43,7 @@ import {
   stepsTable,
   withRatios,
 } from './table';
+import { writeResultsFile } from '../common/results-file';
 
 const USAGE =
   'usage: npm run bench:latency -- [--rates 200,1000,3000] [--duration 60] [--warmup 5] ' +
@@ -129,22 +129,11 @@ async function main(): Promise<void> {
       `${verdicts.map((v) => v.line).join('\n')}\n` +
       `\n${STEPS_NOTE}\n\n${stepsTable(rows)}\n`,
   );
-  mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(
-    args.out,
-    JSON.stringify(
-      {
-        args,
-        when: new Date().toISOString(),
-        machine: machineInfo(),
-        peersStarted: 'fresh for each (peer, rate), one peer at a time',
-        rows,
-        verdicts,
-      },
-      null,
-      2,
-    ),
-  );
+  writeResultsFile(args.out, args, {
+    peersStarted: 'fresh for each (peer, rate), one peer at a time',
+    rows,
+    verdicts,
+  });
   process.stdout.write(`\nwrote ${args.out}\n`);
 }
 

@@ -18,9 +18,9 @@
  * order that alternates between rounds, and stops them. Prints the table, writes the JSON to
  * --out and an SVG chart beside it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { machineInfo } from '../common/machine';
 import { scalingGroups } from './cells';
 import { scalingChartSvg } from './chart';
@@ -28,6 +28,7 @@ import { scalingRows } from './rows';
 import { CellRuns, runGroup } from './run-group';
 import { ScalingArgs, USAGE, parseScalingArgs } from './scaling-args';
 import { scalingNote, scalingSummary, scalingTable } from './table';
+import { writeResultsFile } from '../common/results-file';
 
 /** Bad flags exit 2 (a usage error), before any process is started. */
 function argsOrExit(): ScalingArgs {
@@ -60,20 +61,11 @@ async function main(): Promise<void> {
     `\n${scalingNote(args, machine.cpus)}\n\n${scalingTable(rows, machine.cpus)}\n\n` +
       (summary ? `${summary}\n` : ''),
   );
-  mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(
+  writeResultsFile(
     args.out,
-    JSON.stringify(
-      {
-        args,
-        when: new Date().toISOString(),
-        machine,
-        rows,
-        raw: Object.fromEntries([...measured].map(([k, v]) => [k, v.runs])),
-      },
-      null,
-      2,
-    ),
+    args,
+    { rows, raw: Object.fromEntries([...measured].map(([k, v]) => [k, v.runs])) },
+    machine,
   );
   const svg = args.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(svg, scalingChartSvg(rows, machine.cpus, args.concurrency));

@@ -1,17 +1,10 @@
 /** The table's rows from the measured runs: medians over rounds and per-round ratios. */
 import { median } from '../common/stats';
 import type { RunResult } from '../throughput/run';
+import { cpuByRole, sumCpu } from '../throughput/cpu-summary';
 import { CellSpec, cellKey } from './cells';
 import type { CellRuns } from './run-group';
 import type { ScalingRow } from './table';
-
-const sumCpu = (r: RunResult) => Object.values(r.cpuUsPerTask).reduce((a, b) => a + b, 0);
-
-function cpuByRole(runs: RunResult[]): string {
-  return Object.keys(runs[0].cpuUsPerTask)
-    .map((role) => `${role} ${Math.round(median(runs.map((r) => r.cpuUsPerTask[role])))}`)
-    .join(', ');
-}
 
 /** Median of the per-round ratios of `runs` to `base` (same round index), null without base. */
 function ratio(runs: RunResult[], base: CellRuns | undefined): number | null {

@@ -20,10 +20,9 @@
  * table shows medians over rounds, and the ratio is the median of the per-round ratios
  * peer tasks/s / BullMQ tasks/s (BullMQ submitting through its library).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { machineInfo } from '../common/machine';
+import { join } from 'node:path';
 import { ProgressBar } from '../common/progress';
 import { median } from '../common/stats';
 import { markdownTable } from '../common/table';
@@ -48,6 +47,8 @@ import {
   runFlagDefaults,
   runFlagSetters,
 } from '../common/run-flags';
+import { writeResultsFile } from '../common/results-file';
+import { cpuByRole } from './cpu-summary';
 
 interface Args {
   tasks: number;
@@ -138,13 +139,6 @@ function phaseColumn(results: RunResult[]): string {
     .join(', ');
 }
 
-function cpuColumn(results: RunResult[]): string {
-  const roles = Object.keys(results[0].cpuUsPerTask);
-  return roles
-    .map((r) => `${r} ${Math.round(median(results.map((x) => x.cpuUsPerTask[r])))}`)
-    .join(', ');
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-throughput-'));
@@ -200,7 +194,7 @@ async function main(): Promise<void> {
       p50Ms: median(rs.map((r) => r.p50Ms)),
       p99Ms: median(rs.map((r) => r.p99Ms)),
       ratio,
-      cpu: cpuColumn(rs),
+      cpu: cpuByRole(rs),
       phases: phaseColumn(rs),
     };
   });
@@ -247,22 +241,12 @@ async function main(): Promise<void> {
       `\nWhere each process's CPU time went (profiles in ${args.cpuProf}; start-up and idle ` +
         `left out):\n${profileText(profiles)}\n`,
     );
-  mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(
-    args.out,
-    JSON.stringify(
-      {
-        args,
-        when: new Date().toISOString(),
-        machine: machineInfo(),
-        rows,
-        raw: Object.fromEntries(results),
-        ...(profiles && { profiles }),
-      },
-      null,
-      2,
-    ),
-  );
+  writeResultsFile(args.out, args, {
+    rows,
+    raw: Object.fromEntries(results),
+    ...(profiles && { profiles }),
+  });
+
   const svg = args.out.replace(/\.json$/, '') + '.svg';
   writeFileSync(
     svg,

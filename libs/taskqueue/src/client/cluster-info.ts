@@ -9,6 +9,7 @@ import {
   parseWorkerRegistration,
 } from '../model/registration';
 import { isTaskId } from '../model/task-id';
+import { multiReadAll } from '../store/read-many';
 
 /** A live worker as it registered itself, with the tasks it holds now. */
 export interface WorkerView extends WorkerRegistration {
@@ -35,9 +36,6 @@ export interface QueueCounts {
   finished: number;
   dead: number;
 }
-
-/** Reads per multiRead for the small per-worker and per-candidate nodes. */
-const READS_PER_MULTI = 64;
 
 /** A /workers/<id> node's data, as shown: a worker that wrote no concurrency shows 1. */
 export function parseWorkerView(id: string, data: Buffer, running: string[]): WorkerView {
@@ -69,17 +67,6 @@ async function childrenOrEmpty(client: ZooKeeperClient, path: string): Promise<s
   }
 }
 
-/** multiRead in slices (each reply stays small), in order. */
-async function readAll(
-  client: ZooKeeperClient,
-  reads: { type: 'getData' | 'getChildren'; path: string }[],
-): Promise<ReadResult[]> {
-  const slices: Promise<ReadResult[]>[] = [];
-  for (let i = 0; i < reads.length; i += READS_PER_MULTI)
-    slices.push(client.multiRead(reads.slice(i, i + READS_PER_MULTI)));
-  return (await Promise.all(slices)).flat();
-}
-
 function present(result: ReadResult): boolean {
   if (result instanceof NoNodeError) return false;
   if (result instanceof KeeperError) throw result;
@@ -89,11 +76,11 @@ function present(result: ReadResult): boolean {
 export async function readWorkers(client: ZooKeeperClient): Promise<WorkerView[]> {
   const ids = (await childrenOrEmpty(client, ROOTS.workers)).sort();
   const [data, assigned] = await Promise.all([
-    readAll(
+    multiReadAll(
       client,
       ids.map((id) => ({ type: 'getData', path: paths.worker(id) })),
     ),
-    readAll(
+    multiReadAll(
       client,
       ids.map((id) => ({ type: 'getChildren', path: paths.assignRoot(id) })),
     ),
@@ -112,7 +99,7 @@ export async function readWorkers(client: ZooKeeperClient): Promise<WorkerView[]
 export async function readMasters(client: ZooKeeperClient): Promise<MastersView> {
   const names = electionOrder(await childrenOrEmpty(client, ROOTS.election));
   const nodes = names.map((n) => `${ROOTS.election}/${n}`);
-  const data = await readAll(
+  const data = await multiReadAll(
     client,
     nodes.map((path) => ({ type: 'getData', path })),
   );

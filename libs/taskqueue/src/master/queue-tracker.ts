@@ -86,19 +86,18 @@ export class QueueTracker {
   async read(ids: readonly string[], keep: () => boolean): Promise<number> {
     const { client, queue, options } = this.term;
     let gone = 0;
-    const wanted: { id: string; stay: number }[] = [];
+    const wanted: { id: string; stay: number; path: string }[] = [];
     for (const id of ids) {
       const stay = queue.get(id)?.stay;
-      if (stay !== undefined) wanted.push({ id, stay });
+      if (stay !== undefined) wanted.push({ id, stay, path: paths.task(id) });
     }
     // One multiRead per 64 records instead of a getData each.
     const results = await readMany(
       client,
-      wanted.map((w) => paths.task(w.id)),
+      wanted.map((w) => w.path),
     );
     if (!this.term.active) return 0;
-    wanted.forEach(({ id, stay }, i) => {
-      const path = paths.task(id);
+    wanted.forEach(({ id, stay, path }, i) => {
       const node = dataOf(results[i]);
       if (node === undefined) {
         // Gone meanwhile (assigned, cancelled); the watch event may still be on its way.
