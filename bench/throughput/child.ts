@@ -79,6 +79,13 @@ export class Child {
     }
   }
 
+  /** kill -9: a crash. */
+  async kill(): Promise<void> {
+    if (this.done) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   async stop(timeoutMs = 15_000): Promise<void> {
     if (this.done) return;
     this.child.kill('SIGTERM');

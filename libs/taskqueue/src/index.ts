@@ -16,8 +16,6 @@ export { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './model/limits';
 export { nestsDeeperThan } from './model/json-depth';
 export {
   CorruptTaskRecordError,
-  decodeRecord,
-  encodeRecord,
   toTaskError,
   withHistory,
   type FailedDependency,
@@ -30,6 +28,7 @@ export {
   withChanges,
   type RecordChanges,
 } from './model/task-record';
+export { decodeRecord, encodeRecord } from './model/record-codec';
 export {
   DEFAULT_BACKOFF_MS,
   DEFAULT_MAX_ATTEMPTS,

@@ -78,5 +78,5 @@ export function duplicates(audit: TreeAudit): [string, string[]][] {
 
 /** The terminal record of a finished task. */
 export async function statusRecord(client: ZooKeeperClient, id: string) {
-  return decodeRecord((await client.getData(paths.status(id))).data);
+  return decodeRecord((await client.getData(paths.status(id))).data, paths.status(id));
 }

@@ -3,7 +3,8 @@ import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
-import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
+import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { TaskArea } from '../store/task-location';
 import { ClientContext } from './client-options';
 import {

@@ -3,7 +3,8 @@ import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { dataOf, readMany } from '../store/read-many';
 import { paths } from '../layout/paths';
 import { TASK_TYPE_PATTERN } from '../model/limits';
-import { CorruptTaskRecordError, TaskRecord, decodeRecord } from '../model/task-record';
+import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { FlowMarker, FlowRecord, decodeFlow, decodeFlowMarker } from './flow-record';
 
 export interface StoredFlow {

@@ -2,7 +2,8 @@ import { AddWatchMode, EventType, NoWatcherError, WatcherType } from '@shepherd/
 import { Watcher, isConnected } from '@shepherd/zk-client';
 import { ROOTS, locate, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
-import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';
+import { CorruptTaskRecordError } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { TermContext } from './term-context';
 import { listBucketed } from './zk-reads';
 import { dataOf, readMany } from '../store/read-many';

@@ -1,7 +1,8 @@
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
 import { compareSubmitOrder } from '../model/task-id';
-import { CorruptTaskRecordError, decodeRecord } from '../model/task-record';
+import { CorruptTaskRecordError } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { BatchItem, FenceError, commitBatch } from '../store/batch-committer';
 import { pruneTransition } from '../transitions/operator';
 import { deleteOp } from '../transitions/transition';

@@ -1,4 +1,4 @@
-import { TaskState, isTaskState } from './task-state';
+import { TaskState } from './task-state';
 import { LIMITS } from './limits';
 
 /** Events recorded in a task's history. */
@@ -161,32 +161,6 @@ export function withChanges(record: TaskRecord, changes: RecordChanges): TaskRec
     dependencies: pick(record, changes, 'dependencies'),
     failedDependencies: pick(record, changes, 'failedDependencies'),
   };
-}
-
-export function encodeRecord(record: TaskRecord): Buffer {
-  return Buffer.from(JSON.stringify(record));
-}
-
-/**
- * Parses a record; throws CorruptTaskRecordError for anything that is not one (a znode written by
- * another tool, a truncated write), so callers can set it aside instead of crashing.
- */
-export function decodeRecord(data: Buffer, path?: string): TaskRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(data.toString('utf8'));
-  } catch (err) {
-    throw new CorruptTaskRecordError(path, (err as Error).message);
-  }
-  const r = value as Partial<TaskRecord> | null;
-  if (r === null || typeof r !== 'object') throw new CorruptTaskRecordError(path, 'not an object');
-  if (r.v !== 1) throw new CorruptTaskRecordError(path, `unknown version ${String(r.v)}`);
-  if (typeof r.id !== 'string' || typeof r.type !== 'string')
-    throw new CorruptTaskRecordError(path, 'missing id or type');
-  if (!isTaskState(r.state)) throw new CorruptTaskRecordError(path, 'bad state');
-  if (typeof r.attempts !== 'number' || !Array.isArray(r.history) || !r.options)
-    throw new CorruptTaskRecordError(path, 'missing attempts, history or options');
-  return r as TaskRecord;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { KeeperError, NoNodeError } from '@shepherd/zk-protocol';
 import { ReadRequest, ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
-import { decodeRecord } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { StoredTask, TaskArea } from './task-location';
 
 /** Assignment reads per multiRead: keeps each request and reply far below jute.maxbuffer. */

@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import { ACL, CreateMode } from '@shepherd/zk-protocol';
 import { TransactionOp } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
-import { TaskRecord, encodeRecord } from '../model/task-record';
+import { TaskRecord } from '../model/task-record';
+import { encodeRecord } from '../model/record-codec';
 import { isTerminal } from '../model/task-state';
 
 /** What every transition needs besides the task: the ACL for new znodes and the time. */

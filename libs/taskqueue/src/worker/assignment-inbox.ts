@@ -1,7 +1,7 @@
 import { ReadResult, Watcher, WatchedEvent, isRetryable } from '@shepherd/zk-client';
 import { AddWatchMode, EventType, NoNodeError, WatcherType } from '@shepherd/zk-protocol';
 import { paths } from '../layout/paths';
-import { decodeRecord } from '../model/task-record';
+import { decodeRecord } from '../model/record-codec';
 import { dataOf, readMany } from '../store/read-many';
 import { retryingRead } from './read-back';
 import { RunSlots } from './run-slots';

@@ -1,6 +1,6 @@
 import { TimerHandle, ZooKeeperClient } from '@shepherd/zk-client';
 import { TaskRecord } from '../model/task-record';
-import { encodeRecord } from '../model/task-record';
+import { encodeRecord } from '../model/record-codec';
 import { progressedRecord, startedRecord } from '../transitions/run-updates';
 import { Transition, TransitionContext } from '../transitions/transition';
 import { CompletionBatcher, Verdict } from './completion-batcher';

@@ -175,13 +175,14 @@ describe('submission validation', () => {
 describe('records', () => {
   it('round-trip through JSON', () => {
     const r = newTaskRecord('task-000000000aaaaaaaa', 'echo', { a: [1, 2] }, {}, 5);
-    expect(decodeRecord(encodeRecord(r))).toEqual(r);
+    expect(decodeRecord(encodeRecord(r), `/tasks/00/${r.id}`)).toEqual(r);
   });
 
   it.each([
     ['not json', '{'],
     ['not a record', '[1]'],
-    ['wrong version', '{"v":2}'],
+    ['wrong version', '{"v":3}'],
+    ['version 2 without a state', '{"v":2,"t":"echo","c":1,"h":[]}'],
     ['null', 'null'],
   ])('reports %s as corrupt', (_name, text) => {
     expect(() => decodeRecord(Buffer.from(text), '/tasks/00/x')).toThrow(CorruptTaskRecordError);

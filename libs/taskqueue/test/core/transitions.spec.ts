@@ -28,9 +28,9 @@ function queued(options = {}): TaskRecord {
   return newTaskRecord(ID, 'echo', { n: 1 }, options, 1000);
 }
 
-function dataOf(op: { type: string; data?: Buffer }): TaskRecord {
+function dataOf(op: { type: string; path: string; data?: Buffer }): TaskRecord {
   if (!op.data) throw new Error(`${op.type} has no data`);
-  return decodeRecord(op.data);
+  return decodeRecord(op.data, op.path);
 }
 
 describe('transitions', () => {

@@ -128,7 +128,7 @@ describe('Master: election and failover', () => {
     const { data, stat } = await cluster.admin.getData(paths.task(id));
     const t = assignTransition(
       { acl: OPEN_ACL_UNSAFE, now: Date.now() },
-      decodeRecord(data),
+      decodeRecord(data, paths.task(id)),
       stat.version,
       {
         workerId: 'w',

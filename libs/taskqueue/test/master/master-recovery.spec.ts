@@ -139,6 +139,6 @@ describe('Master: recovery', () => {
     await delay(100);
     expect(await cluster.admin.exists(paths.assignment('gone', id))).toBeNull();
     const { data } = await cluster.admin.getData(paths.dead(id));
-    expect(decodeRecord(data).state).toBe('dead');
+    expect(decodeRecord(data, paths.dead(id)).state).toBe('dead');
   });
 });

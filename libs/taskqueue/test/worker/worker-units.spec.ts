@@ -224,7 +224,7 @@ describe('outcomeTransition', () => {
       reason: new TaskAbortError('shutdown', 'bye'),
     });
     expect(back?.path).toBe(paths.task(ID));
-    expect(decodeRecord((back?.ops[0] as { data: Buffer }).data)).toMatchObject({
+    expect(decodeRecord((back?.ops[0] as { data: Buffer }).data, paths.task(ID))).toMatchObject({
       state: 'queued',
       attempts: 0,
     });

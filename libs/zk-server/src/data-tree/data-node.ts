@@ -110,15 +110,9 @@ export class DataNode implements PersistedStat {
 
 /** Names of the children of node `id`, in insertion order. */
 export function childNames(store: NodeStore, id: number): string[] {
-  const children = store.children(id);
-  if (!children) return [];
-  const names = new Array<string>(children.size);
-  let i = 0;
-  for (const p of children) names[i++] = p.slice(p.lastIndexOf('/') + 1);
-  return names;
+  return store.paths.childNames(id);
 }
 
-/** The client Stat of node `id` (see DataNode.toStat). Equal zxids/times share one bigint. */
 export function statOf(store: NodeStore, id: number): Stat {
   const numChildren = store.numChildren(id);
   const cz = store.czxid(id);

@@ -13,7 +13,8 @@ import { DataNode, childNames, statOf } from './data-node';
 import { EphemeralIndex } from './ephemeral-index';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from './ephemeral-type';
 import { NodeStore, exactNumber } from './node-store';
-import { parentOf } from './paths';
+import { PathIndex } from './path-index';
+import { childPath, parentOf } from './paths';
 import { ProcessTxnResult } from './process-txn-result';
 import { NodeCursor, SnapshotNode, walkSnapshotNodes } from './snapshot-walk';
 import { WatchTrigger } from './watch-trigger';
@@ -27,15 +28,16 @@ export const CONFIG_PATH = '/zookeeper/config';
  * The in-memory znode tree (DataTree.java): pure state, no watches, no I/O. Every change goes
  * through processTxn so that applying the log again yields the same tree.
  *
- * Nodes live in a NodeStore (columns by node id, see node-store.ts); the tree maps each path to
- * its id. getNode hands out DataNode views of a node's row.
+ * Nodes live in a NodeStore (columns by node id, see node-store.ts), and its PathIndex
+ * (path-index.ts) finds a path's id and lists children. getNode hands out DataNode views of a
+ * node's row.
  *
  * Here are the reads and the txn apply; the index of ephemeral, container and TTL nodes is in
  * ephemeral-index.ts, and the walk a snapshot takes in snapshot-walk.ts.
  */
 export class DataTree {
-  private readonly nodes = new Map<string, number>();
   private readonly store = new NodeStore();
+  private readonly paths: PathIndex = this.store.paths;
   private readonly aclCache = new AclCache();
   /** Ephemeral, container and TTL nodes (see ephemeral-index.ts). */
   private readonly index = new EphemeralIndex();
@@ -57,7 +59,6 @@ export class DataTree {
    */
   static restore(nodes: Iterable<SnapshotNode>, lastProcessedZxid = 0n): DataTree {
     const tree = new DataTree();
-    tree.nodes.clear();
     tree.store.clear();
     tree.aclCache.clear();
     const store = tree.store;
@@ -74,12 +75,12 @@ export class DataTree {
         aclId = lastId = tree.aclCache.acquireId((lastIn = n.acl));
       }
       let parent = -1;
+      const slash = n.path.lastIndexOf('/');
       if (n.path !== '/') {
-        const p = tree.nodes.get(parentOf(n.path));
-        if (p === undefined) {
-          throw new Error(`Invalid snapshot: no parent for ${n.path}`);
-        }
-        parent = p;
+        parent = tree.paths.lookupRange(n.path, slash);
+        if (parent < 0) throw new Error(`Invalid snapshot: no parent for ${n.path}`);
+        if (tree.paths.find(parent, n.path, slash + 1, n.path.length) >= 0)
+          throw new Error(`Invalid snapshot: ${n.path} twice`);
       }
       const id = store.alloc();
       store.init(
@@ -96,11 +97,11 @@ export class DataTree {
       );
       store.setAclId(id, aclId);
       if (n.data.length > 0) store.setData(id, n.data);
-      if (parent >= 0) store.addChild(parent, n.path);
-      tree.nodes.set(n.path, id);
+      if (parent >= 0) tree.paths.add(parent, id, n.path, slash + 1);
+      else tree.paths.setRoot(id);
       if (n.path !== '/') tree.index.track(n.path, s.ephemeralOwner);
     }
-    if (!tree.nodes.has('/')) throw new Error('Invalid snapshot: no root node');
+    if (tree.paths.root < 0) throw new Error('Invalid snapshot: no root node');
     tree.lastZxid = lastProcessedZxid;
     return tree;
   }
@@ -109,36 +110,36 @@ export class DataTree {
 
   /** Whether a node exists at path. */
   has(path: string): boolean {
-    return this.nodes.has(path);
+    return this.paths.lookup(path) >= 0;
   }
 
   /** A view of the node at path (read it at once; see DataNode). */
   getNode(path: string): DataNode | undefined {
-    const id = this.nodes.get(path);
-    return id === undefined ? undefined : new DataNode(this.store, this.aclCache, id);
+    const id = this.paths.lookup(path);
+    return id < 0 ? undefined : new DataNode(this.store, this.aclCache, id);
   }
 
   /** The client Stat of a node, or undefined when there is none. */
   statOf(path: string): Stat | undefined {
-    const id = this.nodes.get(path);
-    return id === undefined ? undefined : statOf(this.store, id);
+    const id = this.paths.lookup(path);
+    return id < 0 ? undefined : statOf(this.store, id);
   }
 
   getData(path: string): { data: Buffer; stat: Stat } | undefined {
-    const id = this.nodes.get(path);
-    if (id === undefined) return undefined;
+    const id = this.paths.lookup(path);
+    if (id < 0) return undefined;
     return { data: this.store.data(id), stat: statOf(this.store, id) };
   }
 
   getChildren(path: string): { children: string[]; stat: Stat } | undefined {
-    const id = this.nodes.get(path);
-    if (id === undefined) return undefined;
+    const id = this.paths.lookup(path);
+    if (id < 0) return undefined;
     return { children: childNames(this.store, id), stat: statOf(this.store, id) };
   }
 
   getACL(path: string): { acl: ACL[]; stat: Stat } | undefined {
-    const id = this.nodes.get(path);
-    if (id === undefined) return undefined;
+    const id = this.paths.lookup(path);
+    if (id < 0) return undefined;
     const acl = this.aclCache.list(this.store.aclId(id));
     return {
       acl: acl.map((a) => ({ perms: a.perms, id: { ...a.id } })),
@@ -148,18 +149,17 @@ export class DataTree {
 
   /** Number of descendants of path (DataTree.getAllChildrenNumber); '/' counts every node but itself. */
   getAllChildrenNumber(path: string): number {
-    if (path === '/') return this.nodes.size - 1;
-    if (!this.nodes.has(path)) return 0;
+    const paths = this.paths;
+    if (path === '/') return paths.size - 1;
+    const id = paths.lookup(path);
+    if (id < 0) return 0;
     let count = 0;
-    const stack: string[] = [path];
+    const stack: number[] = [id];
     while (stack.length > 0) {
-      const p = stack.pop() as string;
-      const id = this.nodes.get(p);
-      const children = id === undefined ? undefined : this.store.children(id);
-      if (!children) continue;
-      for (const child of children) {
+      const n = stack.pop() as number;
+      for (let c = paths.firstChild(n); c >= 0; c = paths.nextSibling(c)) {
         count++;
-        stack.push(child);
+        if (paths.childCount(c) > 0) stack.push(c);
       }
     }
     return count;
@@ -167,13 +167,14 @@ export class DataTree {
 
   /** Number of znodes, root included (ZooKeeper's mntr znode_count is one more: "" aliases "/"). */
   get nodeCount(): number {
-    return this.nodes.size;
+    return this.paths.size;
   }
 
   /** Sum of path lengths and data lengths (DataTree.approximateDataSize). */
   approximateDataSize(): number {
+    const cursor = this.snapshotCursor();
     let size = 0;
-    for (const [path, id] of this.nodes) size += path.length + this.store.dataLength(id);
+    while (cursor.next()) size += cursor.path.length + cursor.dataLength;
     return size;
   }
 
@@ -216,10 +217,7 @@ export class DataTree {
   forEachNode(cb: (path: string, node: DataNode) => void): void {
     const cursor = this.snapshotCursor();
     while (cursor.next()) {
-      cb(
-        cursor.path,
-        new DataNode(this.store, this.aclCache, this.nodes.get(cursor.path) as number),
-      );
+      cb(cursor.path, new DataNode(this.store, this.aclCache, cursor.id));
     }
   }
 
@@ -231,7 +229,7 @@ export class DataTree {
    * re-applying txns a fuzzy snapshot already holds, as DataTree.processTxn does).
    */
   snapshotCursor(): NodeCursor {
-    return new NodeCursor(this.nodes, this.store, this.aclCache);
+    return new NodeCursor(this.store, this.aclCache);
   }
 
   /** The same walk as a generator of SnapshotNode (copies; see walkSnapshotNodes). */
@@ -296,8 +294,8 @@ export class DataTree {
         return { type: txn.type, err, path: txn.path, triggers };
       }
       case OpCode.setData: {
-        const id = this.nodes.get(txn.path);
-        if (id === undefined) {
+        const id = this.paths.lookup(txn.path);
+        if (id < 0) {
           return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
         }
         const store = this.store;
@@ -307,8 +305,8 @@ export class DataTree {
         return { type: txn.type, err: 0, path: txn.path, stat: statOf(store, id), triggers };
       }
       case OpCode.setACL: {
-        const id = this.nodes.get(txn.path);
-        if (id === undefined) {
+        const id = this.paths.lookup(txn.path);
+        if (id < 0) {
           return { type: txn.type, err: ErrorCode.NoNode, path: txn.path, triggers };
         }
         const acl = this.aclCache.acquireId(txn.acl);
@@ -324,12 +322,12 @@ export class DataTree {
         };
       }
       case OpCode.check: {
-        const id = this.nodes.get(txn.path);
+        const id = this.paths.lookup(txn.path);
         return {
           type: txn.type,
           err: 0,
           path: txn.path,
-          stat: id === undefined ? undefined : statOf(this.store, id),
+          stat: id < 0 ? undefined : statOf(this.store, id),
           triggers,
         };
       }
@@ -385,11 +383,13 @@ export class DataTree {
     time: number,
     triggers: WatchTrigger[],
   ): { err: number; path: string; stat?: Stat } {
-    const parentPath = parentOf(path);
-    const parent = this.nodes.get(parentPath);
-    if (parent === undefined) return { err: ErrorCode.NoNode, path };
+    const paths = this.paths;
+    const slash = path.lastIndexOf('/');
+    const parent = paths.lookupRange(path, slash);
+    if (parent < 0) return { err: ErrorCode.NoNode, path };
+    if (path === '/' || paths.find(parent, path, slash + 1, path.length) >= 0)
+      return { err: ErrorCode.NodeExists, path };
     const store = this.store;
-    if (store.hasChild(parent, path)) return { err: ErrorCode.NodeExists, path };
     const cversion = store.cversion(parent);
     if (parentCVersion === -1) parentCVersion = (cversion + 1) | 0;
     // Only move forward: a replay over a fuzzy snapshot must not revert cversion/pzxid.
@@ -397,41 +397,45 @@ export class DataTree {
       store.setCversion(parent, parentCVersion);
       store.setPzxid(parent, zxid);
     }
-    // Replaying over a fuzzy snapshot can leave a node its deleted parent no longer lists (the
-    // snapshot held it under the parent's later incarnation); its re-create replaces it.
-    const orphan = this.nodes.get(path);
-    if (orphan !== undefined) this.forget(path, orphan);
     const id = store.alloc();
     store.init(id, zxid, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner);
     store.setAclId(id, this.aclCache.acquireId(acl));
     if (data.length > 0) store.setData(id, data);
-    store.addChild(parent, path);
-    this.nodes.set(path, id);
+    paths.add(parent, id, path, slash + 1);
     if (ephemeralOwner !== 0n) this.index.track(path, ephemeralOwner);
     triggers.push({ path, type: EventType.NodeCreated });
-    triggers.push({ path: parentPath, type: EventType.NodeChildrenChanged });
+    triggers.push({ path: parentOf(path), type: EventType.NodeChildrenChanged });
     return { err: 0, path, stat: statOf(store, id) };
   }
 
   /** DataTree.deleteNode: the parent's pzxid moves (only forward); its raw cversion does not. */
   private deleteNode(path: string, zxid: number, triggers: WatchTrigger[]): number {
-    const parentPath = parentOf(path);
-    const parent = this.nodes.get(parentPath);
-    if (parent === undefined || path === '/') return ErrorCode.NoNode;
+    if (path === '/') return ErrorCode.NoNode;
+    const paths = this.paths;
+    const slash = path.lastIndexOf('/');
+    const parent = paths.lookupRange(path, slash);
+    if (parent < 0) return ErrorCode.NoNode;
     const store = this.store;
-    store.removeChild(parent, path);
     if (zxid > store.pzxid(parent)) store.setPzxid(parent, zxid);
-    const id = this.nodes.get(path);
-    if (id === undefined) return ErrorCode.NoNode;
+    const id = paths.find(parent, path, slash + 1, path.length);
+    if (id < 0) return ErrorCode.NoNode;
     this.forget(path, id);
     triggers.push({ path, type: EventType.NodeDeleted });
-    triggers.push({ path: parentPath, type: EventType.NodeChildrenChanged });
+    triggers.push({ path: parentOf(path), type: EventType.NodeChildrenChanged });
     return 0;
   }
 
   private forget(path: string, id: number): void {
+    // A node deleted with children happens only when the log is replayed over a fuzzy
+    // snapshot that holds a child created after the node's delete and re-create: ZooKeeper
+    // leaves that child in its path map until the replayed create replaces it; here it goes
+    // with its parent, and the replayed create makes it again. The end state is the same.
+    const paths = this.paths;
+    for (let c = paths.firstChild(id); c >= 0; c = paths.firstChild(id)) {
+      this.forget(childPath(path, paths.name(c)), c);
+    }
     const owner = this.store.ephemeralOwner(id);
-    this.nodes.delete(path);
+    paths.remove(id);
     this.aclCache.releaseId(this.store.aclId(id));
     this.store.free(id);
     if (owner !== 0n) this.index.untrack(path, owner);
@@ -457,8 +461,8 @@ export class DataTree {
 
   /** DataTree.setCversionPzxid: only ever moves cversion forward. */
   private setCversionPzxid(path: string, newCversion: number, zxid: number): void {
-    const id = this.nodes.get(path);
-    if (id === undefined) return;
+    const id = this.paths.lookup(path);
+    if (id < 0) return;
     const cversion = this.store.cversion(id);
     if (newCversion === -1) newCversion = (cversion + 1) | 0;
     if (newCversion > cversion) {
@@ -471,11 +475,12 @@ export class DataTree {
   private addSystemNode(path: string, acl: readonly ACL[]): number {
     const id = this.store.alloc();
     this.store.setAclId(id, this.aclCache.acquireId(acl));
-    if (path !== '/') {
-      const parent = this.nodes.get(parentOf(path));
-      if (parent !== undefined) this.store.addChild(parent, path);
+    if (path === '/') {
+      this.paths.setRoot(id);
+    } else {
+      const slash = path.lastIndexOf('/');
+      this.paths.add(this.paths.lookupRange(path, slash), id, path, slash + 1);
     }
-    this.nodes.set(path, id);
     return id;
   }
 }

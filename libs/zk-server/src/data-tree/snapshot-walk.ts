@@ -1,6 +1,7 @@
 import { ACL } from '@shepherd/zk-protocol';
 import { AclCache } from './acl-cache';
 import { NodeStore } from './node-store';
+import { childPath } from './paths';
 import { PersistedStat } from './persisted-stat';
 
 /**
@@ -35,23 +36,32 @@ export class NodeCursor {
   path = '';
 
   constructor(
-    private readonly nodes: ReadonlyMap<string, number>,
     private readonly store: NodeStore,
     private readonly acls: AclCache,
   ) {}
 
+  /** The current node's id in the store. */
+  get id(): number {
+    return this.current;
+  }
+
   next(): boolean {
     const stack = this.stack;
+    const paths = this.store.paths;
     while (stack.length > 0) {
       const path = stack.pop() as string;
-      const id = this.nodes.get(path);
-      if (id === undefined) continue; // deleted while the walk was paused
+      const id = paths.lookup(path);
+      if (id < 0) continue; // deleted while the walk was paused
       this.path = path;
       this.current = id;
-      const children = this.store.children(id);
-      if (children) {
-        const list = [...children];
-        for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
+      const n = paths.childCount(id);
+      if (n > 0) {
+        const at = stack.length;
+        stack.length = at + n;
+        let i = at + n - 1;
+        for (let c = paths.firstChild(id); c >= 0; c = paths.nextSibling(c)) {
+          stack[i--] = childPath(path, paths.name(c));
+        }
       }
       return true;
     }

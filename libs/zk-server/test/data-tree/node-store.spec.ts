@@ -1,4 +1,5 @@
-import { DataArena, NodeStore, exactNumber } from '../../src/data-tree/node-store';
+import { NodeStore, exactNumber } from '../../src/data-tree/node-store';
+import { DataArena } from '../../src/data-tree/data-arena';
 
 const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
 

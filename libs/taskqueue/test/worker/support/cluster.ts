@@ -114,7 +114,7 @@ export class Cluster {
     const owner = await this.admin.exists(paths.worker(workerId));
     if (owner === null) throw new Error(`worker ${workerId} is not registered`);
     const { data, stat } = await this.admin.getData(paths.task(id));
-    const t = assignTransition(ctx(), decodeRecord(data), stat.version, {
+    const t = assignTransition(ctx(), decodeRecord(data, paths.task(id)), stat.version, {
       workerId,
       session: owner.ephemeralOwner.toString(16),
     });
@@ -135,7 +135,7 @@ export class Cluster {
   async read(path: string): Promise<{ record: TaskRecord; version: number } | null> {
     try {
       const { data, stat } = await this.admin.getData(path);
-      return { record: decodeRecord(data), version: stat.version };
+      return { record: decodeRecord(data, path), version: stat.version };
     } catch (err) {
       if (err instanceof NoNodeError) return null;
       throw err;
