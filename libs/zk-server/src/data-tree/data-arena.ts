@@ -60,6 +60,13 @@ export class DataArena {
 
   /** Copies `data` (1..MAX_CLASS_SIZE bytes, of class `cls`) into a free slot; returns it. */
   store(cls: number, data: Buffer): number {
+    const slot = this.reserve(cls);
+    (this.slab(cls, slot) as Uint8Array).set(data, this.slotOffset(cls, slot));
+    return slot;
+  }
+
+  /** A free slot of class `cls`, for the caller to fill (at slab(cls, slot), slotOffset). */
+  reserve(cls: number): number {
     const c = this.classes[cls] ?? this.makeClass(cls);
     const per = c.slotsPerSlab;
     if (c.free.length === 0 && c.released.length > 0) {
@@ -74,7 +81,6 @@ export class DataArena {
       c.live.push(0);
     }
     c.live[k]++;
-    data.copy(c.slabs[k] as Buffer, (slot - k * per) * c.size);
     return slot;
   }
 

@@ -13,7 +13,8 @@ import { DataArena, dataClass } from './data-arena';
  *
  * Lookup walks the path from the root one component at a time in a hash table keyed by
  * (parent id, name), hashing and comparing the path's characters in place, so it allocates
- * nothing. Children are a doubly linked list in insertion order, like ZooKeeper's child set
+ * nothing. The table is open addressing with linear probing, each slot holding the hash beside
+ * the id, so a miss (every create asks first) usually touches one cache line and no node row. Children are a doubly linked list in insertion order, like ZooKeeper's child set
  * iterates in its HashSet order (clients may not rely on any order).
  *
  * Ids come from the NodeStore (node-store.ts); this index keeps its own columns for them.
@@ -23,30 +24,30 @@ const PAGE_BITS = 13;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
 
-const FIELDS = 10;
+const FIELDS = 9;
 const PARENT = 0;
 const FIRST = 1;
 const LAST = 2;
 const NEXT = 3;
 const PREV = 4;
 const COUNT = 5;
-/** Next node in the same hash bucket. */
-const CHAIN = 6;
-const HASH = 7;
+const HASH = 6;
 /** Byte length of the name; negative when the name is not ASCII (the bytes are UTF-8). */
-const NAME_LENGTH = 8;
-const NAME_SLOT = 9;
+const NAME_LENGTH = 7;
+const NAME_SLOT = 8;
 
 const NONE = -1;
-const MIN_BUCKETS = 1024;
+/** Slots of a new table; it doubles when more than 3/4 full. */
+const MIN_SLOTS = 1024;
 
 export class PathIndex {
   private readonly pages: Int32Array[] = [];
   private readonly names = new DataArena();
   /** Names longer than the arena's largest class (rare: a path may be up to jute.maxbuffer). */
   private readonly bigNames = new Map<number, string>();
-  private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
-  private mask = MIN_BUCKETS - 1;
+  /** Slot i is (hash, id) at [2i, 2i + 1]; id -1 is an empty slot. */
+  private table = emptyTable(MIN_SLOTS);
+  private mask = MIN_SLOTS - 1;
   private count = 0;
   private rootId = NONE;
 
@@ -83,15 +84,14 @@ export class PathIndex {
   /** The child of `parent` named `path.slice(start, end)`, or -1. */
   find(parent: number, path: string, start: number, end: number): number {
     const h = hashName(parent, path, start, end);
-    for (let c = this.heads[h & this.mask]; c !== NONE; c = this.get(c, CHAIN)) {
-      if (
-        this.get(c, HASH) === h &&
-        this.get(c, PARENT) === parent &&
-        this.nameIs(c, path, start, end)
-      )
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const c = table[2 * i + 1];
+      if (c === NONE) return NONE;
+      if (table[2 * i] === h && this.get(c, PARENT) === parent && this.nameIs(c, path, start, end))
         return c;
     }
-    return NONE;
   }
 
   /** Makes `id` the root ('/'). */
@@ -119,10 +119,8 @@ export class PathIndex {
     else this.set(last, NEXT, id);
     this.set(parent, LAST, id);
     this.set(parent, COUNT, this.get(parent, COUNT) + 1);
-    const b = h & this.mask;
-    this.set(id, CHAIN, this.heads[b]);
-    this.heads[b] = id;
-    if (++this.count > this.heads.length) this.grow();
+    place(this.table, this.mask, h, id);
+    if (++this.count * 4 > this.mask * 3) this.grow();
   }
 
   /** Removes a node that has no children (the caller removes children first). */
@@ -140,14 +138,7 @@ export class PathIndex {
     if (next === NONE) this.set(parent, LAST, prev);
     else this.set(next, PREV, prev);
     this.set(parent, COUNT, this.get(parent, COUNT) - 1);
-    const b = this.get(id, HASH) & this.mask;
-    if (this.heads[b] === id) {
-      this.heads[b] = this.get(id, CHAIN);
-    } else {
-      let c = this.heads[b];
-      while (this.get(c, CHAIN) !== id) c = this.get(c, CHAIN);
-      this.set(c, CHAIN, this.get(id, CHAIN));
-    }
+    this.unplace(id);
     this.releaseName(id);
     this.reset(id);
     this.count--;
@@ -211,8 +202,8 @@ export class PathIndex {
     this.pages.length = 0;
     this.names.clear();
     this.bigNames.clear();
-    this.heads = new Int32Array(MIN_BUCKETS).fill(NONE);
-    this.mask = MIN_BUCKETS - 1;
+    this.table = emptyTable(MIN_SLOTS);
+    this.mask = MIN_SLOTS - 1;
     this.count = 0;
     this.rootId = NONE;
   }
@@ -242,29 +233,48 @@ export class PathIndex {
     page[at + HASH] = 0;
   }
 
-  /** Doubles the bucket table and re-chains every node (load factor at most 1). */
+  /** Doubles the table and places every entry again. */
   private grow(): void {
-    const old = this.heads;
-    const heads = new Int32Array(old.length * 2).fill(NONE);
-    const mask = heads.length - 1;
-    for (let b = 0; b < old.length; b++) {
-      for (let c = old[b]; c !== NONE;) {
-        const next = this.get(c, CHAIN);
-        const nb = this.get(c, HASH) & mask;
-        this.set(c, CHAIN, heads[nb]);
-        heads[nb] = c;
-        c = next;
-      }
-    }
-    this.heads = heads;
+    const old = this.table;
+    const slots = old.length; // twice as many slots as the old table had
+    const table = emptyTable(slots);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 2)
+      if (old[i + 1] !== NONE) place(table, mask, old[i], old[i + 1]);
+    this.table = table;
     this.mask = mask;
+  }
+
+  /**
+   * Takes `id` out of the table by backward-shift deletion (Knuth 6.4, Algorithm R): later
+   * entries of the probe run move up into the hole unless their home slot lies after it, so
+   * no tombstones pile up and every search still stops at the first empty slot.
+   */
+  private unplace(id: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let i = this.get(id, HASH) & mask;
+    while (table[2 * i + 1] !== id) i = (i + 1) & mask;
+    for (let j = i; ;) {
+      table[2 * i + 1] = NONE;
+      for (;;) {
+        j = (j + 1) & mask;
+        if (table[2 * j + 1] === NONE) return;
+        const home = table[2 * j] & mask;
+        // Stays where it is when its home slot is cyclically in (i, j].
+        if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
+        break;
+      }
+      table[2 * i] = table[2 * j];
+      table[2 * i + 1] = table[2 * j + 1];
+      i = j;
+    }
   }
 
   // ---- names -----------------------------------------------------------------------------
 
   private storeName(id: number, path: string, start: number): void {
-    const n = path.length - start;
-    if (n === 0) return;
+    if (path.length === start) return;
     let ascii = true;
     for (let i = start; i < path.length; i++) {
       if (path.charCodeAt(i) > 0x7f) {
@@ -272,11 +282,19 @@ export class PathIndex {
         break;
       }
     }
-    const bytes = ascii ? Buffer.from(path.slice(start), 'latin1') : Buffer.from(path.slice(start));
-    const cls = dataClass(bytes.length);
-    this.set(id, NAME_LENGTH, ascii ? bytes.length : -bytes.length);
-    if (cls < 0) this.bigNames.set(id, path.slice(start));
-    else this.set(id, NAME_SLOT, this.names.store(cls, bytes));
+    const name = path.slice(start);
+    const bytes = ascii ? name.length : Buffer.byteLength(name);
+    this.set(id, NAME_LENGTH, ascii ? bytes : -bytes);
+    const cls = dataClass(bytes);
+    if (cls < 0) {
+      this.bigNames.set(id, name);
+      return;
+    }
+    // Written straight into the arena's slot: no Buffer per name.
+    const slot = this.names.reserve(cls);
+    this.set(id, NAME_SLOT, slot);
+    const at = this.names.slotOffset(cls, slot);
+    this.names.slab(cls, slot).write(name, at, bytes, ascii ? 'latin1' : 'utf8');
   }
 
   private releaseName(id: number): void {
@@ -310,4 +328,18 @@ function hashName(parent: number, path: string, start: number, end: number): num
     h = Math.imul(h, 0x01000193);
   }
   return h | 0;
+}
+
+function emptyTable(slots: number): Int32Array {
+  const t = new Int32Array(2 * slots);
+  for (let i = 1; i < t.length; i += 2) t[i] = NONE;
+  return t;
+}
+
+/** Puts (hash, id) in the first empty slot from the hash's home slot on. */
+function place(table: Int32Array, mask: number, hash: number, id: number): void {
+  let i = hash & mask;
+  while (table[2 * i + 1] !== NONE) i = (i + 1) & mask;
+  table[2 * i] = hash;
+  table[2 * i + 1] = id;
 }

@@ -5,7 +5,8 @@ import { InvalidSnapshot, isSnapshotTempFile, loadNewestValidSnapshot } from './
 import { LoadedSnapshot } from './snapshot-content';
 import { SyncFs, nodeSyncFs } from './sync-fs';
 import { decodeTxn } from './txn-codec';
-import { LOG_HEADER_SIZE, LogDamage, scanLog } from './txn-log-format';
+import { LOG_HEADER_SIZE, LogDamage } from './txn-log-format';
+import { scanLogFile } from './txn-log-scan';
 
 /**
  * Startup recovery (FileTxnSnapLog.restore + FileTxnLog's iterator): load the newest valid
@@ -33,7 +34,11 @@ export interface RecoveryOptions {
 export interface RecoveryHandler {
   /** Called once, before any txn, with the snapshot to start from (if there is one). */
   onSnapshot?(snapshot: LoadedSnapshot): void;
-  /** Called for every txn with zxid > the snapshot's, in order. May throw to abort recovery. */
+  /**
+   * Called for every txn with zxid > the snapshot's, in order. May throw to abort recovery.
+   * The txn's Buffers are views of the log reader's buffer, valid only during the call: copy
+   * what you keep (the data tree copies node data in).
+   */
   onTxn(header: TxnHeader, txn: Txn): void;
 }
 
@@ -105,8 +110,7 @@ export async function recover(
     const file = logs[i];
     report.logFilesRead.push(file.name);
     const full = path.join(options.logDir, file.name);
-    const buf = await sfs.readFile(full);
-    const scan = scanLog(buf, file.zxid, (rec) => {
+    const scan = await scanLogFile(sfs, full, file.zxid, (rec) => {
       let decoded: { header: TxnHeader; txn: Txn };
       try {
         decoded = decodeTxn(rec.payload);
@@ -138,7 +142,7 @@ export async function recover(
       offset: scan.damageOffset,
       reason: scan.damage,
       lastGoodZxid: lastLogZxid,
-      bytesCut: buf.length - scan.goodEnd,
+      bytesCut: scan.fileLength - scan.goodEnd,
       fileRemoved: removed,
     };
     report.discardedFiles = await discard(sfs, options.logDir, logs.slice(i + 1));

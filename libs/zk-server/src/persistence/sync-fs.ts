@@ -14,6 +14,16 @@ export interface SyncFs {
   fsync(fd: number): Promise<void>;
   ftruncate(fd: number, length: number): Promise<void>;
   close(fd: number): Promise<void>;
+  /** Positional read into `buffer` at `offset`; resolves the bytes read, 0 at the end. */
+  read(
+    fd: number,
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<number>;
+  /** The size of an open file. */
+  size(fd: number): Promise<number>;
   readFile(path: string): Promise<Buffer>;
   readdir(dir: string): Promise<string[]>;
   rename(from: string, to: string): Promise<void>;
@@ -44,6 +54,9 @@ export const nodeSyncFs: SyncFs = {
   fsync: (fd) => cb<void>((d) => fs.fsync(fd, d)),
   ftruncate: (fd, length) => cb<void>((d) => fs.ftruncate(fd, length, d)),
   close: (fd) => cb<void>((d) => fs.close(fd, d)),
+  read: (fd, buffer, offset, length, position) =>
+    cb<number>((d) => fs.read(fd, buffer, offset, length, position, d)),
+  size: (fd) => cb<fs.Stats>((d) => fs.fstat(fd, d)).then((st) => st.size),
   readFile: (path) => cb<Buffer>((d) => fs.readFile(path, d)),
   readdir: (dir) => cb<string[]>((d) => fs.readdir(dir, d)),
   rename: (from, to) => cb<void>((d) => fs.rename(from, to, d)),

@@ -19,7 +19,7 @@ import { crc32 } from './crc32';
  * so that an fdatasync after appending does not also have to commit a new file size. The end of
  * the log is therefore the first zero byte at a record boundary, and everything after it must be
  * zero too; a record that is cut short, fails its checksum or has an impossible length, and any
- * non-zero byte after the end, is corruption (see scanLog and recovery.ts).
+ * non-zero byte after the end, is corruption (see txn-log-scan.ts and recovery.ts).
  */
 
 export const LOG_MAGIC = 0x5a4b544c;
@@ -39,7 +39,7 @@ export function encodeLogHeader(firstZxid: bigint): Buffer {
 }
 
 /** A payload is checksummed together with its length: patch the crc after writing both. */
-function recordCrc(buf: Buffer, at: number, payloadLength: number): number {
+export function recordCrc(buf: Buffer, at: number, payloadLength: number): number {
   // length bytes at [at+1, at+5), payload at [at+9, at+9+len): two pieces, one running CRC.
   const c = crc32(buf, at + 1, at + 5);
   return crc32(buf, at + 9, at + 9 + payloadLength, c);
@@ -77,61 +77,4 @@ export interface LogScan {
   damage: LogDamage | null;
   /** Where the damage starts (= goodEnd) when damage is set. */
   damageOffset: number;
-}
-
-/**
- * Walks a whole log file, handing every record that is intact to `onRecord` (which may itself
- * reject the record by returning a LogDamage, e.g. a payload that does not decode), and stops at
- * the first damaged one: records after it are never handed out.
- */
-export function scanLog(
-  buf: Buffer,
-  expectedFirstZxid: bigint | null,
-  onRecord: (rec: LogRecordView) => LogDamage | null,
-): LogScan {
-  if (
-    buf.length < LOG_HEADER_SIZE ||
-    buf.readUInt32BE(0) !== LOG_MAGIC ||
-    buf.readUInt32BE(4) !== LOG_VERSION ||
-    (expectedFirstZxid !== null && buf.readBigInt64BE(8) !== expectedFirstZxid)
-  ) {
-    return { goodEnd: 0, damage: 'bad-header', damageOffset: 0 };
-  }
-  let pos = LOG_HEADER_SIZE;
-  const stop = (damage: LogDamage): LogScan => ({ goodEnd: pos, damage, damageOffset: pos });
-  while (pos < buf.length) {
-    const marker = buf[pos];
-    if (marker === 0) {
-      // End of the log; the rest must be untouched pre-allocation.
-      for (let i = pos + 1; i < buf.length; i++) {
-        if (buf[i] !== 0) {
-          return stop('garbage-after-end');
-        }
-      }
-      return { goodEnd: pos, damage: null, damageOffset: pos };
-    }
-    if (marker !== RECORD_MARKER) {
-      return stop('bad-marker');
-    }
-    if (buf.length - pos < RECORD_HEADER_SIZE) {
-      return stop('short-record');
-    }
-    const length = buf.readUInt32BE(pos + 1);
-    if (length === 0 || length > MAX_RECORD_SIZE) {
-      return stop('bad-length');
-    }
-    const end = pos + RECORD_HEADER_SIZE + length;
-    if (end > buf.length) {
-      return stop('short-record');
-    }
-    if (recordCrc(buf, pos, length) !== buf.readUInt32BE(pos + 5)) {
-      return stop('bad-checksum');
-    }
-    const rejected = onRecord({ offset: pos, end, payload: buf.subarray(pos + 9, end) });
-    if (rejected) {
-      return stop(rejected);
-    }
-    pos = end;
-  }
-  return { goodEnd: pos, damage: null, damageOffset: pos };
 }

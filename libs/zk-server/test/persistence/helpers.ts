@@ -177,6 +177,8 @@ export class CountingFs implements SyncFs {
   fsync = nodeSyncFs.fsync;
   ftruncate = nodeSyncFs.ftruncate;
   close = nodeSyncFs.close;
+  read = nodeSyncFs.read;
+  size = nodeSyncFs.size;
   readFile = nodeSyncFs.readFile;
   readdir = nodeSyncFs.readdir;
   rename = nodeSyncFs.rename;
@@ -212,4 +214,16 @@ export class BlockingCountingFs extends CountingFs {
     fs.fdatasyncSync(fd);
     this.events.push('sync');
   };
+}
+
+/** A deep copy of a txn (its Buffers too): what recovery hands out is valid only during the call. */
+export function copyTxn<T>(value: T): T {
+  if (Buffer.isBuffer(value)) return Buffer.from(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => copyTxn(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyTxn(v);
+    return out as T;
+  }
+  return value;
 }

@@ -4,13 +4,13 @@ import { RecoveryReport, recover } from '../../src/persistence/recovery';
 import { TxnLog } from '../../src/persistence/txn-log';
 import { LOG_HEADER_SIZE, RECORD_HEADER_SIZE } from '../../src/persistence/txn-log-format';
 import { encodeTxn } from '../../src/persistence/txn-codec';
-import { LoggedTxn, makeTempDir, removeDir, sampleTxns } from './helpers';
+import { LoggedTxn, copyTxn, makeTempDir, removeDir, sampleTxns } from './helpers';
 
 async function replay(dir: string): Promise<{ txns: LoggedTxn[]; report: RecoveryReport }> {
   const txns: LoggedTxn[] = [];
   const report = await recover(
     { snapDir: dir, logDir: dir },
-    { onTxn: (header, txn) => txns.push({ header, txn }) },
+    { onTxn: (header, txn) => txns.push({ header, txn: copyTxn(txn) }) },
   );
   return { txns, report };
 }

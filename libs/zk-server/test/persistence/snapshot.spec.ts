@@ -9,7 +9,7 @@ import { TxnSnapLog } from '../../src/persistence/txn-snap-log';
 import { OpCode } from '@shepherd/zk-protocol';
 import { DataTree } from '../../src/data-tree/data-tree';
 import { TreeHarness, dump, openAcl } from '../data-tree/tree-harness';
-import { FakeTree, LoggedTxn, makeTempDir, removeDir, sampleTxns } from './helpers';
+import { FakeTree, LoggedTxn, copyTxn, makeTempDir, removeDir, sampleTxns } from './helpers';
 
 function tree(): FakeTree {
   return new FakeTree().set('/', '').set('/a', 'A').set('/a/b', 'B', 5n).set('/z', 'Z'.repeat(300));
@@ -152,7 +152,7 @@ describe('TxnSnapLog', () => {
     const reopened = new TxnSnapLog({ snapDir: dir });
     const report: RecoveryReport = await reopened.recover({
       onSnapshot: (s) => (loaded = s),
-      onTxn: (header, txn) => tail.push({ header, txn }),
+      onTxn: (header, txn) => tail.push({ header, txn: copyTxn(txn) }),
     });
     const snap = loaded as LoadedSnapshot | null;
     expect(snap).not.toBeNull();

@@ -12,6 +12,7 @@ import {
   removeDir,
   sampleTxn,
   sampleTxns,
+  copyTxn,
   tick,
   until,
 } from './helpers';
@@ -20,7 +21,7 @@ async function replay(dir: string): Promise<LoggedTxn[]> {
   const out: LoggedTxn[] = [];
   await recover(
     { snapDir: dir, logDir: dir },
-    { onTxn: (header, txn) => out.push({ header, txn }) },
+    { onTxn: (header, txn) => out.push({ header, txn: copyTxn(txn) }) },
   );
   return out;
 }
