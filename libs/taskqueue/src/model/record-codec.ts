@@ -15,9 +15,10 @@ import {
  * - short keys (the table below); fields that are undefined, and options at their defaults,
  *   are left out; the id is the znode's name and is not repeated;
  * - createdAt is epoch ms; every later time of the record and of its history is ms after it;
- * - a history entry is an array `[ms after createdAt, event, worker?, detail?]`, where the
- *   worker is 0 when it is the record's `worker` (the usual case) and null when absent, and the
- *   assigned event's detail "attempt k of M" (M = maxAttempts) is the number k.
+ * - a history entry is an array `[ms after createdAt, event code, worker?, detail?]`: the event
+ *   as one letter (EVENT_CODES), the worker as 0 when it is the record's `worker` (the usual
+ *   case) and null when absent, and the assigned event's detail "attempt k of M" (M =
+ *   maxAttempts) as the number k.
  * Still JSON, so a person reading a znode with zkCli can follow it; docs/design.md has the
  * table. decodeRecord also reads version 1 (the whole TaskRecord as JSON, with its id), which
  * trees written before this encoding hold.
@@ -32,6 +33,26 @@ import {
  *   g    progress              d    dependencies        fd   failedDependencies
  */
 const ENCODING = 2;
+
+/** One letter per history event. Fixed for the encoding: add letters, never change one. */
+const EVENT_CODES: Readonly<Record<HistoryEvent, string>> = {
+  waiting: 'w',
+  queued: 'q',
+  assigned: 'a',
+  started: 's',
+  completed: 'c',
+  failed: 'f',
+  'timed-out': 't',
+  'retry-scheduled': 'r',
+  reassigned: 'g',
+  'handed-back': 'h',
+  dead: 'd',
+  cancelled: 'x',
+  redriven: 'v',
+};
+const EVENTS_BY_CODE = new Map(
+  Object.entries(EVENT_CODES).map(([event, code]) => [code, event as HistoryEvent]),
+);
 
 /** The option values a version-2 record leaves out. Fixed for the encoding: never change them. */
 const OPTION_DEFAULTS = { maxAttempts: 3, timeoutMs: null, backoffMs: 1000, priority: 0 } as const;
@@ -61,7 +82,7 @@ interface StoredRecord {
   fd?: TaskRecord['failedDependencies'];
 }
 
-type StoredEntry = [number, HistoryEvent, (string | 0 | null)?, (string | number)?];
+type StoredEntry = [number, string, (string | 0 | null)?, (string | number)?];
 
 export function encodeRecord(record: TaskRecord): Buffer {
   return Buffer.from(JSON.stringify(toStored(record)));
@@ -125,7 +146,7 @@ function storedOptions(options: TaskOptions): Partial<TaskOptions> | undefined {
 }
 
 function storedEntry(e: HistoryEntry, r: TaskRecord): StoredEntry {
-  const out: StoredEntry = [e.at - r.createdAt, e.event];
+  const out: StoredEntry = [e.at - r.createdAt, EVENT_CODES[e.event]];
   let detail: string | number | undefined = e.detail;
   if (e.event === 'assigned' && detail !== undefined) {
     const k = attemptOf(detail, r.options.maxAttempts);
@@ -190,9 +211,9 @@ function entryOf(
   maxAttempts: number,
   path: string,
 ): HistoryEntry {
-  if (!Array.isArray(e) || typeof e[0] !== 'number' || typeof e[1] !== 'string')
-    throw new CorruptTaskRecordError(path, 'bad history entry');
-  const entry: HistoryEntry = { at: createdAt + e[0], event: e[1] };
+  const event = Array.isArray(e) && typeof e[0] === 'number' && EVENTS_BY_CODE.get(e[1]);
+  if (!event) throw new CorruptTaskRecordError(path, 'bad history entry');
+  const entry: HistoryEntry = { at: createdAt + e[0], event };
   const w = e[2];
   if (w === 0) entry.worker = worker;
   else if (typeof w === 'string') entry.worker = w;

@@ -111,6 +111,7 @@ describe('record encoding', () => {
 
   it.each([
     ['a history entry that is not an array', '{"v":2,"t":"e","s":"queued","c":1,"h":[5]}'],
+    ['an unknown history event', '{"v":2,"t":"e","s":"queued","c":1,"h":[[0,"queued"]]}'],
     ['no history', '{"v":2,"t":"e","s":"queued","c":1}'],
     ['an unknown state', '{"v":2,"t":"e","s":"lost","c":1,"h":[]}'],
     ['no createdAt', '{"v":2,"t":"e","s":"queued","h":[]}'],
