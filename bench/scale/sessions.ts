@@ -16,6 +16,7 @@ import { readCpuUs } from '../coordinator/proc-stats';
 import { PartResult, ScaleArgs, ScaleRow, TimePoint } from './scale-types';
 import { auditTerminal } from './sessions-audit';
 import { CoordinatorApp } from '../common/coordinator-app';
+import { compileApps } from './compiled-master';
 import { killHostHoldingTasks } from './sessions-failover';
 import { Fleet } from './sessions-fleet';
 import { StageBar } from './sessions-stage-bar';
@@ -50,12 +51,14 @@ export async function runSessions(args: ScaleArgs, bar: ProgressBar): Promise<Pa
     holdMs: HOLD_MS,
   };
   const stages = new StageBar(bar);
-  const coordinator = new CoordinatorApp(TICK_MS);
+  // The build, as `npx shepherd coordinator` runs it: its RSS is measured (ts-node adds ~100 MB).
+  const coordinator = new CoordinatorApp(TICK_MS, { compiled: true });
   let master: RoleProcess | undefined;
   let fleet: Fleet | undefined;
   let connection: ZooKeeperConnection | undefined;
   try {
     stages.stage('sessions: coordinator and master', 5);
+    compileApps();
     await coordinator.start();
     master = await new RoleProcess({
       role: 'master',

@@ -42,6 +42,8 @@ export class DataTree {
   /** Ephemeral, container and TTL nodes (see ephemeral-index.ts). */
   private readonly index = new EphemeralIndex();
   private lastZxid = 0n;
+  /** Set by replayTxn: skip what only a live caller reads (triggers, Stats). */
+  private replaying = false;
 
   /** A fresh tree as ZooKeeper 3.8 standalone starts: /, /zookeeper, its quota and config. */
   constructor() {
@@ -257,6 +259,20 @@ export class DataTree {
     return result;
   }
 
+  /**
+   * processTxn for recovery: the same change to the tree, but nobody reads the result, so no
+   * watch triggers and no Stat are made (a million replayed creates made two million triggers
+   * and a million Stats with bigints, all garbage at once). `err` is still reported.
+   */
+  replayTxn(header: TxnHeader, txn: Txn): number {
+    this.replaying = true;
+    try {
+      return this.processTxn(header, txn).err;
+    } finally {
+      this.replaying = false;
+    }
+  }
+
   private apply(header: TxnHeader, zxid: number, time: number, txn: Txn): ProcessTxnResult {
     const triggers: WatchTrigger[] = [];
     switch (txn.type) {
@@ -301,6 +317,7 @@ export class DataTree {
         const store = this.store;
         store.setData(id, txn.data);
         store.setModified(id, zxid, time, txn.version);
+        if (this.replaying) return { type: txn.type, err: 0, path: txn.path, triggers };
         triggers.push({ path: txn.path, type: EventType.NodeDataChanged });
         return { type: txn.type, err: 0, path: txn.path, stat: statOf(store, id), triggers };
       }
@@ -403,6 +420,7 @@ export class DataTree {
     if (data.length > 0) store.setData(id, data);
     paths.add(parent, id, path, slash + 1);
     if (ephemeralOwner !== 0n) this.index.track(path, ephemeralOwner);
+    if (this.replaying) return { err: 0, path };
     triggers.push({ path, type: EventType.NodeCreated });
     triggers.push({ path: parentOf(path), type: EventType.NodeChildrenChanged });
     return { err: 0, path, stat: statOf(store, id) };
@@ -420,6 +438,7 @@ export class DataTree {
     const id = paths.find(parent, path, slash + 1, path.length);
     if (id < 0) return ErrorCode.NoNode;
     this.forget(path, id);
+    if (this.replaying) return 0;
     triggers.push({ path, type: EventType.NodeDeleted });
     triggers.push({ path: parentOf(path), type: EventType.NodeChildrenChanged });
     return 0;

@@ -27,7 +27,7 @@ export async function recoverServerState(
       core.sessions.restore(snapshot.sessions);
     },
     onTxn: (header, txn) => {
-      core.tree.processTxn(header, txn);
+      core.tree.replayTxn(header, txn);
       if (txn.type === OpCode.createSession) {
         core.sessions.trackSession(header.clientId, txn.timeOut);
       } else if (txn.type === OpCode.closeSession) {
