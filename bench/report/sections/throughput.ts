@@ -88,7 +88,7 @@ export function throughputSection(ctx: ReportContext): Section {
         `over its processes against BullMQ's ${num(cpuTotal(bull))}, and on this machine CPU ` +
         `is the limit. A Shepherd task is three or four durable transactions (created, moved ` +
         `to an assignment, started unless its start folds into its outcome, moved to its ` +
-        `terminal record), each carrying the whole JSON record (also read once by the master ` +
+        `terminal record), each carrying the whole record, as compact JSON (also read once by the master ` +
         `and once by the worker), and every move reaches the master and the worker as watch ` +
         `events; a BullMQ job ` +
         `is one Lua script per step inside Redis. What closed the gap so far, and what is ` +
