@@ -1,5 +1,6 @@
 import { DataArena, dataClass } from './data-arena';
 import { PathIndex } from './path-index';
+import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
 
 /**
  * The fields of every znode, stored by node id in columns rather than one object per node: a
@@ -20,10 +21,6 @@ import { PathIndex } from './path-index';
  * Columns are allocated in fixed pages, so growing never copies what exists and never leaves
  * more than one page unused; ids of deleted nodes are reused.
  */
-
-const PAGE_BITS = 13;
-const PAGE_SIZE = 1 << PAGE_BITS;
-const PAGE_MASK = PAGE_SIZE - 1;
 
 const F64_FIELDS = 5;
 const CZXID = 0;

@@ -1,4 +1,5 @@
 import { DataArena, dataClass } from './data-arena';
+import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
 
 /**
  * Which node is at a path, and each node's children, for millions of nodes without a JS object
@@ -19,10 +20,6 @@ import { DataArena, dataClass } from './data-arena';
  *
  * Ids come from the NodeStore (node-store.ts); this index keeps its own columns for them.
  */
-
-const PAGE_BITS = 13;
-const PAGE_SIZE = 1 << PAGE_BITS;
-const PAGE_MASK = PAGE_SIZE - 1;
 
 const FIELDS = 9;
 const PARENT = 0;
@@ -308,10 +305,10 @@ export class PathIndex {
   /** Whether node `id`'s name is `path.slice(start, end)`, compared in place when ASCII. */
   private nameIs(id: number, path: string, start: number, end: number): boolean {
     const length = this.get(id, NAME_LENGTH);
-    if (length < 0 || dataClass(length) < 0) return this.name(id) === path.slice(start, end);
+    const cls = length > 0 ? dataClass(length) : 0;
+    if (length < 0 || cls < 0) return this.name(id) === path.slice(start, end);
     if (length !== end - start) return false;
     if (length === 0) return true;
-    const cls = dataClass(length);
     const slot = this.get(id, NAME_SLOT);
     const slab = this.names.slab(cls, slot);
     const at = this.names.slotOffset(cls, slot) - start;

@@ -61,20 +61,3 @@ export type LogDamage =
   | 'garbage-after-end'
   | 'bad-payload'
   | 'zxid-out-of-order';
-
-export interface LogRecordView {
-  /** Offset of the record's marker byte. */
-  offset: number;
-  /** Offset just past the record. */
-  end: number;
-  payload: Buffer;
-}
-
-export interface LogScan {
-  /** Offset just past the last good record (or the header): where a damaged file is cut. */
-  goodEnd: number;
-  /** Why the scan stopped early, or null when the file ended cleanly. */
-  damage: LogDamage | null;
-  /** Where the damage starts (= goodEnd) when damage is set. */
-  damageOffset: number;
-}
