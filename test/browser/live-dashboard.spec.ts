@@ -135,6 +135,14 @@ describe('the live dashboard', () => {
       await page.locator(`[data-worker="${id}"][data-liveness="live"]`).waitFor();
     await page.locator('#masters li.leader', { hasText: 'master-1' }).waitFor();
 
+    // The submit's reply is held back until the task has surely been assigned and started:
+    // the row must still end up running (a reply older than the events does not win).
+    await page.route('**/tasks', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const reply = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fulfill({ response: reply });
+    });
     // Submit from the page's form: a task long enough to still be running at the kill.
     await page.fill('#submit-form [name="type"]', 'sleep');
     await page.fill('#submit-form [name="payload"]', '{ "ms": 60000 }');
@@ -143,6 +151,7 @@ describe('the live dashboard', () => {
     await message.waitFor();
     const taskId = /submitted (task-[0-9a-z]{20})/.exec(await message.innerText())?.[1];
     if (!taskId) throw new Error('the form did not say which task it submitted');
+    await page.unroute('**/tasks');
 
     const row = page.locator(`li.task[data-task="${taskId}"]`);
     await page.locator(`li.task[data-task="${taskId}"][data-state="running"]`).waitFor();

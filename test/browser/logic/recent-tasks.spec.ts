@@ -129,6 +129,24 @@ describe('RecentTasks', () => {
     expect(tasks.list().map((r) => r.id)).toEqual([idAt(T0 + 5), idAt(T0 + 4), idAt(T0 + 3), old]);
   });
 
+  it('keeps the state events gave a row over a view whose request left before them', () => {
+    const tasks = new RecentTasks(10);
+    const id = idAt(T0);
+    // The submit leaves; the task is assigned and started before its reply comes back.
+    const submitLeft = tasks.cursor();
+    tasks.applyEvent({ type: 'task.assigned', at: T0 + 1, taskId: id, workerId: 'w1' });
+    tasks.applyEvent({ type: 'task.started', at: T0 + 2, taskId: id, workerId: 'w1' });
+    const row = tasks.upsertView(view(id, { priority: 4, group: 'g' }), submitLeft);
+    expect(row).toMatchObject({ state: 'running', worker: 'w1', priority: 4, group: 'g' });
+    // A view asked for after the last event is the newer one, whatever it says.
+    const detailLeft = tasks.cursor();
+    tasks.upsertView(view(id, { state: 'done', worker: 'w1', attempts: 1 }), detailLeft);
+    expect(tasks.get(id)).toMatchObject({ state: 'done', attempts: 1 });
+    // With no cursor (nothing to compare with) the view is taken whole, as before.
+    tasks.upsertView(view(id));
+    expect(tasks.get(id)).toMatchObject({ state: 'queued', worker: undefined });
+  });
+
   it('bumps a row version only when it changed', () => {
     const tasks = new RecentTasks(10);
     const id = idAt(T0);

@@ -54,6 +54,19 @@ const tasks = new RecentTasks(RECENT_ROWS);
 const workers = new WorkerBoard();
 const stats = new StatsHistory();
 const inbox = new EventInbox();
+
+/**
+ * The tasks' event cursor when the request for each reply left: a reply is no newer than an
+ * event applied after that (see RecentTasks.upsertView).
+ */
+const askedAt = new WeakMap<object, number>();
+async function asked<T extends object>(request: () => Promise<T>): Promise<T> {
+  const since = tasks.cursor();
+  const reply = await request();
+  askedAt.set(reply, since);
+  return reply;
+}
+
 let masters: Masters | undefined;
 let schedules: ScheduleView[] | undefined;
 let flows: FlowView[] | undefined;
@@ -87,9 +100,9 @@ const queueView = new QueueView(
   byId<HTMLCanvasElement>('chart'),
 );
 const details = new TaskDetails(
-  (id) => api.get<TaskView>(`/tasks/${encodeURIComponent(id)}`),
+  (id) => asked(() => api.get<TaskView>(`/tasks/${encodeURIComponent(id)}`)),
   (_id, detail) => {
-    if (detail.view) tasks.upsertView(detail.view);
+    if (detail.view) tasks.upsertView(detail.view, askedAt.get(detail.view));
     frame.mark('tasks');
   },
 );
@@ -107,9 +120,9 @@ const tasksView = new TasksView(byId('tasks'), byId('tasks-count'), {
 });
 const form = new SubmitForm(byId<HTMLFormElement>('submit-form'), {
   submit: (type, payload) =>
-    api.post<TaskView>('/tasks', payload === undefined ? { type } : { type, payload }),
+    asked(() => api.post<TaskView>('/tasks', payload === undefined ? { type } : { type, payload })),
   submitted(task) {
-    tasks.upsertView(task);
+    tasks.upsertView(task, askedAt.get(task));
     frame.mark('tasks');
   },
 });
@@ -190,8 +203,9 @@ function report(err: unknown): void {
 
 async function loadRecent(): Promise<void> {
   try {
-    const page = await api.get<TaskPage>(`/tasks?limit=${INITIAL_PAGE}`);
-    for (const view of page.items) tasks.upsertView(view);
+    const page = await asked(() => api.get<TaskPage>(`/tasks?limit=${INITIAL_PAGE}`));
+    const since = askedAt.get(page);
+    for (const view of page.items) tasks.upsertView(view, since);
     frame.mark('tasks');
   } catch (err) {
     report(err);

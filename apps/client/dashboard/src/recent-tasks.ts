@@ -22,6 +22,8 @@ export interface TaskRow {
   updatedAt: number;
   /** Bumped on every change, so the view rewrites only the rows that moved. */
   version: number;
+  /** The cursor (see RecentTasks.cursor) of the last event applied to this row; 0 for none. */
+  eventAt: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export class RecentTasks {
   private readonly pinned = new Set<string>();
   /** The oldest id still shown once the list is full; undefined until it is. */
   private floor: string | undefined;
+  /** Events applied so far (see cursor). */
+  private applied = 0;
 
   constructor(readonly cap = 100) {}
 
@@ -85,25 +89,41 @@ export class RecentTasks {
     return this.pinned.has(id);
   }
 
-  /** A full view (the initial page, a submit reply, a detail fetch) replaces what we knew. */
-  upsertView(view: TaskView): TaskRow | undefined {
+  /**
+   * How many events have been applied: take it when a request for a view leaves and give it to
+   * upsertView with the reply.
+   */
+  cursor(): number {
+    return this.applied;
+  }
+
+  /**
+   * A full view (the initial page, a submit reply, a detail fetch) replaces what we knew, unless
+   * an event reached the row after the view's request left (`askedAt`, a cursor): the view may
+   * then be older than that event (a task assigned and started before the submit's reply came
+   * back), so its state stays the events' and only what never changes is taken from the view.
+   * The events arrive in order, so whatever the view knew and they did not yet comes after.
+   */
+  upsertView(view: TaskView, askedAt?: number): TaskRow | undefined {
     const row = this.rowFor(view.id, view.type, toMs(view.createdAt));
     if (!row) return undefined;
     row.type = view.type;
-    row.state = view.state;
-    row.worker = view.worker ?? undefined;
-    row.attempts = view.attempts;
     row.maxAttempts = view.maxAttempts;
     if (typeof view.priority === 'number') row.priority = view.priority;
     if (typeof view.group === 'string') row.group = view.group;
     if (view.flow !== undefined) row.flow = view.flow;
-    row.progress = view.progress;
-    row.error = view.error?.message;
-    const lost = view.history
-      .filter((h) => h.event === 'reassigned' && h.worker !== undefined)
-      .map((h) => h.worker as string);
-    if (lost.length > 0) row.lostFrom = lost;
-    row.updatedAt = toMs(view.updatedAt);
+    if (askedAt === undefined || row.eventAt <= askedAt) {
+      row.state = view.state;
+      row.worker = view.worker ?? undefined;
+      row.attempts = view.attempts;
+      row.progress = view.progress;
+      row.error = view.error?.message;
+      const lost = view.history
+        .filter((h) => h.event === 'reassigned' && h.worker !== undefined)
+        .map((h) => h.worker as string);
+      if (lost.length > 0) row.lostFrom = lost;
+      row.updatedAt = toMs(view.updatedAt);
+    }
     row.version++;
     return row;
   }
@@ -164,6 +184,7 @@ export class RecentTasks {
     const at = toMs(e.at);
     row.updatedAt = Number.isFinite(at) ? at : Date.now();
     row.version++;
+    row.eventAt = ++this.applied;
     return row;
   }
 
@@ -207,6 +228,7 @@ export class RecentTasks {
         submittedAt !== undefined && Number.isFinite(submittedAt) ? submittedAt : submittedAtOf(id),
       updatedAt: Date.now(),
       version: 0,
+      eventAt: 0,
     };
     this.rows.set(id, row);
     // A burst of new tasks trims now and then, not on every insert.
