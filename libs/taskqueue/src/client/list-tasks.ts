@@ -9,6 +9,7 @@ import { TaskArea } from '../store/task-location';
 import { ClientContext } from './client-options';
 import {
   ListQuery,
+  ListedFolder,
   ListedTask,
   TaskPage,
   areasFor,
@@ -41,13 +42,17 @@ export async function listTasks(
     ),
   );
   const candidates = newestFirst(listed.flat(), q.cursor);
+  let pending = candidates.next();
   const items: TaskView[] = [];
-  let last = -1;
-  for (let i = 0; i < candidates.length && items.length < q.limit;) {
+  /** Whether a candidate was left after the last item taken: then there may be a next page. */
+  let left = false;
+  while (!pending.done && items.length < q.limit) {
     const size = Math.min(MAX_READ_CHUNK, Math.max(MIN_READ_CHUNK, q.limit - items.length));
-    const chunk = candidates.slice(i, i + size);
+    const chunk: ListedTask[] = [];
+    for (; !pending.done && chunk.length < size; pending = candidates.next())
+      chunk.push(pending.value);
     const records = await retrying(ctx.connection, ctx.clock, (client) =>
-      Promise.all(chunk.map((t) => readRecord(ctx, client, t.path))),
+      Promise.all(chunk.map((t) => readRecord(ctx, client, `${t.folder}/${t.id}`))),
     );
     for (let j = 0; j < chunk.length && items.length < q.limit; j++) {
       const record = records[j];
@@ -56,25 +61,23 @@ export async function listTasks(
       if (q.state !== undefined && view.state !== q.state) continue;
       if (q.type !== undefined && view.type !== q.type) continue;
       items.push(view);
-      last = i + j;
+      left = j < chunk.length - 1 || !pending.done;
     }
-    i += chunk.length;
   }
   const page: TaskPage<TaskView> = { items };
-  if (items.length === q.limit && last < candidates.length - 1)
-    page.nextCursor = items[items.length - 1].id;
+  if (items.length === q.limit && left) page.nextCursor = items[items.length - 1].id;
   return page;
 }
 
 /** Every task name in one area (an absent layout is an empty one). */
-export async function listArea(client: ZooKeeperClient, area: TaskArea): Promise<ListedTask[]> {
+export async function listArea(client: ZooKeeperClient, area: TaskArea): Promise<ListedFolder[]> {
   return area === 'assign' ? listAssignments(client) : listBuckets(client, area);
 }
 
 async function listBuckets(
   client: ZooKeeperClient,
   area: 'waiting' | 'tasks' | 'status' | 'dead',
-): Promise<ListedTask[]> {
+): Promise<ListedFolder[]> {
   const root = ROOTS[area];
   let total: number;
   try {
@@ -84,23 +87,21 @@ async function listBuckets(
     throw err;
   }
   const per = bucketsPerRead(total - BUCKET_COUNT, BUCKET_COUNT);
-  const reads: Promise<ListedTask[]>[] = [];
+  const reads: Promise<ListedFolder[]>[] = [];
   for (let i = 0; i < BUCKETS.length; i += per) {
     const buckets = BUCKETS.slice(i, i + per);
     reads.push(
       client
         .multiRead(buckets.map((b) => ({ type: 'getChildren', path: `${root}/${b}` })))
         .then((results) =>
-          results.flatMap((r, j) =>
-            namesOf(r).map((id) => ({ id, area, path: `${root}/${buckets[j]}/${id}` })),
-          ),
+          results.map((r, j) => ({ area, folder: `${root}/${buckets[j]}`, ids: namesOf(r) })),
         ),
     );
   }
   return (await Promise.all(reads)).flat();
 }
 
-async function listAssignments(client: ZooKeeperClient): Promise<ListedTask[]> {
+async function listAssignments(client: ZooKeeperClient): Promise<ListedFolder[]> {
   let workers: string[];
   try {
     workers = await client.getChildren(ROOTS.assign);
@@ -108,21 +109,19 @@ async function listAssignments(client: ZooKeeperClient): Promise<ListedTask[]> {
     if (err instanceof NoNodeError) return [];
     throw err;
   }
-  const reads: Promise<ListedTask[]>[] = [];
+  const reads: Promise<ListedFolder[]>[] = [];
   for (let i = 0; i < workers.length; i += ASSIGN_FOLDERS_PER_READ) {
     const folder = workers.slice(i, i + ASSIGN_FOLDERS_PER_READ);
     reads.push(
       client
         .multiRead(folder.map((w) => ({ type: 'getChildren', path: paths.assignRoot(w) })))
         .then((results) =>
-          results.flatMap((r, j) =>
-            namesOf(r).map((id) => ({
-              id,
-              area: 'assign' as const,
-              path: paths.assignment(folder[j], id),
-              workerId: folder[j],
-            })),
-          ),
+          results.map((r, j) => ({
+            area: 'assign' as const,
+            folder: paths.assignRoot(folder[j]),
+            workerId: folder[j],
+            ids: namesOf(r),
+          })),
         ),
     );
   }

@@ -98,6 +98,21 @@ export function compareSubmitOrder(a: string, b: string): number {
 }
 
 /**
+ * The submit time in an id's order key, read without making a string or checking the id (for
+ * sorting many listed names; submittedAt checks). A name too short to carry one reads as 0.
+ */
+export function submitTimeOf(id: string): number {
+  const key = id.length - SUBMIT_KEY_CHARS;
+  if (key < 0) return 0;
+  let t = 0;
+  for (let i = key; i < key + TIME_CHARS; i++) {
+    const c = id.charCodeAt(i);
+    t = t * 36 + (c <= 57 ? c - 48 : c - 87);
+  }
+  return t;
+}
+
+/**
  * The part of an id that orders it by submit time (its last 17 characters: time, then random),
  * for sorting many ids with precomputed keys; compareSubmitOrder breaks its ties by the id.
  */

@@ -1,6 +1,7 @@
 import { EventType } from '@shepherd/zk-protocol';
 import {
   InvalidTaskError,
+  compareSubmitOrder,
   TaskRecord,
   isTaskId,
   newTaskId,
@@ -15,6 +16,8 @@ import {
   areasFor,
   bucketsPerRead,
   checkListQuery,
+  ListedFolder,
+  ListedTask,
   newestFirst,
 } from '../../src/client/list-query';
 import { RecordReaction, eventsFromRecord, reactionTo } from '../../src/client/event-classifier';
@@ -29,6 +32,11 @@ const NOW = 1_700_000_000_000;
 
 function record(patch: Partial<TaskRecord> = {}): TaskRecord {
   return { ...newTaskRecord('task-00000000000000000', 'echo', { n: 1 }, {}, NOW), ...patch };
+}
+
+/** Each listed task as a folder of its own, in the same order. */
+function foldersOf(listed: readonly ListedTask[]): ListedFolder[] {
+  return listed.map(({ id, area, folder }) => ({ area, folder, ids: [id] }));
 }
 
 describe('task views', () => {
@@ -129,14 +137,45 @@ describe('list queries', () => {
   });
 
   it('sorts newest first, after the cursor, once per id', () => {
-    const t = (id: string, area: 'tasks' | 'assign' = 'tasks') => ({ id, area, path: id });
+    const t = (id: string, area: 'tasks' | 'assign' = 'tasks') => ({ id, area, folder: area });
     const listed = [t('task-a'), t('task-c'), t('task-b'), t('task-c', 'assign'), t('task-d')];
-    expect(newestFirst(listed).map((x) => x.id)).toEqual(['task-d', 'task-c', 'task-b', 'task-a']);
-    expect(newestFirst(listed, 'task-c').map((x) => x.id)).toEqual(['task-b', 'task-a']);
+    const sorted = [...newestFirst(foldersOf(listed))];
+    expect(sorted.map((x) => x.id)).toEqual(['task-d', 'task-c', 'task-b', 'task-a']);
+    expect(sorted[1].area).toBe('tasks'); // the first entry of a task listed twice
+    expect([...newestFirst(foldersOf(listed), 'task-c')].map((x) => x.id)).toEqual([
+      'task-b',
+      'task-a',
+    ]);
+  });
+
+  it('gives the order of a full sort, lazily, whatever the input order and duplicates', () => {
+    const t = (id: string, folder: string) => ({ id, area: 'tasks' as const, folder });
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 20; round++) {
+      const ids = Array.from({ length: 1 + Math.floor(random() * 300) }, () =>
+        newTaskId(NOW + Math.floor(random() * 50), undefined, Math.floor(random() * 3) - 1),
+      );
+      // Some tasks listed twice (caught moving between areas), in a shuffled order.
+      const listed = ids.map((id, i) => t(id, `first-${i}`));
+      for (const id of ids.filter(() => random() < 0.2)) listed.push(t(id, 'second'));
+      listed.sort(() => random() - 0.5);
+      const expected = [...new Set(ids)].sort((a, b) => compareSubmitOrder(b, a));
+      const got = [...newestFirst(foldersOf(listed))];
+      expect(got.map((x) => x.id)).toEqual(expected);
+      for (const x of got) expect(x.folder).toBe(listed.find((y) => y.id === x.id)?.folder);
+      const cursor = expected[Math.floor(expected.length / 2)];
+      expect([...newestFirst(foldersOf(listed), cursor)].map((x) => x.id)).toEqual(
+        expected.slice(expected.indexOf(cursor) + 1),
+      );
+    }
   });
 
   it('sorts newest first by submit time, not by priority, and pages by it', () => {
-    const t = (id: string) => ({ id, area: 'tasks' as const, path: id });
+    const t = (id: string) => ({ id, area: 'tasks' as const, folder: 'tasks' });
     const old = `task-${(NOW - 5).toString(36).padStart(9, '0')}00000000`; // before priorities
     const ids = [
       newTaskId(NOW, undefined, -1000),
@@ -146,8 +185,8 @@ describe('list queries', () => {
     ];
     const listed = [ids[1], old, ids[3], ids[0], ids[2]].map(t);
     const newest = [ids[3], ids[2], ids[1], ids[0], old];
-    expect(newestFirst(listed).map((x) => x.id)).toEqual(newest);
-    expect(newestFirst(listed, ids[2]).map((x) => x.id)).toEqual(newest.slice(2));
+    expect([...newestFirst(foldersOf(listed))].map((x) => x.id)).toEqual(newest);
+    expect([...newestFirst(foldersOf(listed), ids[2])].map((x) => x.id)).toEqual(newest.slice(2));
   });
 
   it('lists fewer buckets per read as an area grows', () => {
