@@ -7,16 +7,8 @@ import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
 import { decodeRecord } from '../model/record-codec';
 import { TaskArea } from '../store/task-location';
 import { ClientContext } from './client-options';
-import {
-  ListQuery,
-  ListedFolder,
-  ListedTask,
-  TaskPage,
-  areasFor,
-  bucketsPerRead,
-  checkListQuery,
-  newestFirst,
-} from './list-query';
+import { ListQuery, TaskPage, areasFor, bucketsPerRead, checkListQuery } from './list-query';
+import { ListedFolder, ListedTask, newestFirst } from './newest-first';
 import { retrying } from './session-retry';
 import { TaskView, toTaskView } from './task-view';
 
@@ -27,7 +19,8 @@ const MAX_READ_CHUNK = 100;
 
 /**
  * One page of tasks, newest first. The names of every area the query needs are listed (cheap:
- * ids only), sorted, and then records are read in pipelined chunks until the page is full, so
+ * ids only), taken newest first (newestFirst), and records are read in pipelined chunks until
+ * the page is full, so
  * a page costs its own records plus the child lists, never the whole backlog's data. Records
  * are read with getData each, not multiRead: one record may be most of jute.maxbuffer.
  */

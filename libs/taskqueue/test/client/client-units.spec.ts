@@ -16,10 +16,8 @@ import {
   areasFor,
   bucketsPerRead,
   checkListQuery,
-  ListedFolder,
-  ListedTask,
-  newestFirst,
 } from '../../src/client/list-query';
+import { ListedFolder, ListedTask, newestFirst } from '../../src/client/newest-first';
 import { RecordReaction, eventsFromRecord, reactionTo } from '../../src/client/event-classifier';
 import {
   electionOrder,
