@@ -12,6 +12,7 @@ import {
   errorFromCode,
   isContainer,
   isTTL,
+  stringsOf,
 } from '@shepherd/zk-protocol';
 import { Chroot } from './chroot';
 import { CreateOptions, OpResult, TransactionError, TransactionOp } from './transaction';
@@ -118,7 +119,7 @@ export function toReadResults(
   return results.map((r, i) => {
     switch (r.op) {
       case OpCode.getChildren:
-        return { children: r.children };
+        return { children: stringsOf(r.children) };
       case OpCode.getData:
         return { data: r.data ?? Buffer.alloc(0), stat: r.stat };
       case OpCode.error:

@@ -14,6 +14,7 @@ import {
   Stat,
   WatcherType,
   isSequential,
+  stringsOf,
 } from '@shepherd/zk-protocol';
 import { Call, WatchSpec } from './call';
 import { Chroot, invalidPathReason } from './chroot';
@@ -193,7 +194,7 @@ export class ZooKeeperClient extends EventEmitter {
       path: this.server(path),
       watch: w !== undefined,
     };
-    return ((await this.send(req, path, w)) as Resp<OpCode.getChildren>).children;
+    return stringsOf(((await this.send(req, path, w)) as Resp<OpCode.getChildren>).children);
   }
 
   async getChildrenWithStat(path: string, watch?: WatchArg) {
@@ -204,7 +205,7 @@ export class ZooKeeperClient extends EventEmitter {
       watch: w !== undefined,
     };
     const r = (await this.send(req, path, w)) as Resp<OpCode.getChildren2>;
-    return { children: r.children, stat: r.stat };
+    return { children: stringsOf(r.children), stat: r.stat };
   }
 
   async sync(path: string): Promise<string> {

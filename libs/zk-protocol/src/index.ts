@@ -4,6 +4,7 @@
 // Primitives and framing
 export { JuteWriter } from './jute-writer';
 export { JuteReader } from './jute-reader';
+export { EncodedStringList, type StringList, stringsOf } from './records/encoded-string-list';
 export { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, encodeFrame } from './framing';
 export { FrameDecoder, type FrameDecoderOptions } from './frame-decoder';
 

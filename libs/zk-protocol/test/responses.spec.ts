@@ -1,15 +1,18 @@
 import {
+  EncodedStringList,
   ErrorCode,
   EventType,
   JuteDecodeError,
   KeeperState,
   OpCode,
   type Response,
+  type StringList,
   UnknownOpCodeError,
   Xid,
   decodeReply,
   encodeNotification,
   encodeReply,
+  stringsOf,
 } from '../src';
 import { buf, cat, frame, i32, i64, str, vec } from './bytes';
 import {
@@ -156,6 +159,27 @@ describe('replies', () => {
         expect(() => decodeReply(wire.subarray(0, n), () => res.op)).toThrow(JuteDecodeError);
       }
     }
+  });
+
+  it('writes a child list given in its encoded form as the same bytes as the strings', () => {
+    const names = ['x', 'ü', '', 'task-0rs0mxawaweef4fj56wu'];
+    const strings = vec(names.map((n) => str(n)));
+    const encoded = new EncodedStringList(names.length, strings.subarray(4));
+    expect(encoded.toArray()).toEqual(names);
+    expect(stringsOf(encoded)).toEqual(names);
+    expect(stringsOf(names)).toBe(names);
+    const header = { xid: 42, zxid: ZXID, err: 0 };
+    for (const op of [OpCode.getChildren, OpCode.getChildren2] as const) {
+      const res = (children: StringList): Response =>
+        op === OpCode.getChildren ? { op, children } : { op, children, stat: STAT };
+      const wire = encodeReply(header, res(encoded));
+      expect(wire).toEqual(encodeReply(header, res(names)));
+      expect(decodeReply(wire.subarray(4), () => op).response).toEqual(res(names));
+    }
+    const empty = new EncodedStringList(0, Buffer.alloc(0));
+    expect(encodeReply(header, { op: OpCode.getChildren, children: empty })).toEqual(
+      encodeReply(header, { op: OpCode.getChildren, children: [] }),
+    );
   });
 
   it('decodes an addWatch reply without the ErrorResponse too', () => {

@@ -5,6 +5,7 @@ import { ROOTS, paths } from '../layout/paths';
 import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
 import { decodeRecord } from '../model/record-codec';
+import { pipelined } from '../master/zk-reads';
 import { TaskArea } from '../store/task-location';
 import { ClientContext } from './client-options';
 import { ListQuery, TaskPage, areasFor, bucketsPerRead, checkListQuery } from './list-query';
@@ -15,6 +16,8 @@ import { TaskView, toTaskView } from './task-view';
 /** Worker folders under /assign listed per multiRead (each holds a handful of tasks). */
 const ASSIGN_FOLDERS_PER_READ = 32;
 const MIN_READ_CHUNK = 16;
+/** multiReads of bucket lists in flight at once. */
+const LIST_READS_IN_FLIGHT = 4;
 const MAX_READ_CHUNK = 100;
 
 /**
@@ -80,18 +83,18 @@ async function listBuckets(
     throw err;
   }
   const per = bucketsPerRead(total - BUCKET_COUNT, BUCKET_COUNT);
-  const reads: Promise<ListedFolder[]>[] = [];
-  for (let i = 0; i < BUCKETS.length; i += per) {
-    const buckets = BUCKETS.slice(i, i + per);
-    reads.push(
-      client
-        .multiRead(buckets.map((b) => ({ type: 'getChildren', path: `${root}/${b}` })))
-        .then((results) =>
-          results.map((r, j) => ({ area, folder: `${root}/${buckets[j]}`, ids: namesOf(r) })),
-        ),
-    );
-  }
-  return (await Promise.all(reads)).flat();
+  const groups: string[][] = [];
+  for (let i = 0; i < BUCKETS.length; i += per) groups.push(BUCKETS.slice(i, i + per));
+  // A few reads in flight keep the connection busy; all of them at once (64 replies of up to
+  // half a MiB for a million names) would only pile up in the server's output.
+  const read = await pipelined(groups, LIST_READS_IN_FLIGHT, (buckets) =>
+    client
+      .multiRead(buckets.map((b) => ({ type: 'getChildren', path: `${root}/${b}` })))
+      .then((results) =>
+        results.map((r, j) => ({ area, folder: `${root}/${buckets[j]}`, ids: namesOf(r) })),
+      ),
+  );
+  return read.flat();
 }
 
 async function listAssignments(client: ZooKeeperClient): Promise<ListedFolder[]> {

@@ -1,6 +1,7 @@
 import { JuteDecodeError } from '../errors/protocol-errors';
 import { JuteReader } from '../jute-reader';
 import { JuteWriter } from '../jute-writer';
+import type { EncodedStringList } from './encoded-string-list';
 
 // Jute ustrings, buffers and vectors are all nullable on the wire, but most fields are never
 // null in practice. These helpers decide, in one place, what a null means for a field that is
@@ -21,8 +22,9 @@ export function readStringList(r: JuteReader): string[] {
   return r.readVector((rr) => readRequiredString(rr, 'vector<ustring> element')) ?? [];
 }
 
-export function writeStringList(w: JuteWriter, items: readonly string[]): void {
-  w.writeVector(items, (ww, s) => ww.writeString(s));
+export function writeStringList(w: JuteWriter, items: readonly string[] | EncodedStringList): void {
+  if ('bytes' in items) w.writeInt(items.count).writeBytes(items.bytes);
+  else w.writeVector(items, (ww, s) => ww.writeString(s));
 }
 
 /** A buffer field typed as Buffer (passwords, auth tokens): null decodes as empty. */

@@ -3,6 +3,7 @@ import { JuteWriter } from '../jute-writer';
 import { OpCode } from '../op-codes';
 import { ACL, readACLList, writeACLList } from '../records/acl';
 import { ClientInfo, readClientInfo, writeClientInfo } from '../records/client-info';
+import type { StringList } from '../records/encoded-string-list';
 import { readRequiredString, readStringList, writeStringList } from '../records/required';
 import { readStat, Stat, STAT_SIZE, writeStat } from '../records/stat';
 
@@ -46,13 +47,14 @@ export interface GetACLResponse {
 /** GetChildrenResponse { vector<ustring> children }. */
 export interface GetChildrenResponse {
   op: OpCode.getChildren;
-  children: string[];
+  /** Decoded replies hold strings; a server may answer with the encoded form. */
+  children: StringList;
 }
 
 /** GetChildren2Response { children; stat }. */
 export interface GetChildren2Response {
   op: OpCode.getChildren2;
-  children: string[];
+  children: StringList;
   stat: Stat;
 }
 

@@ -29,7 +29,7 @@ import {
   writeSyncResponse,
   writeWhoAmIResponse,
 } from './node-responses';
-import { Response } from './response';
+import { MultiResult, Response } from './response';
 
 /** What one reply frame decodes to. */
 export interface DecodedReply {
@@ -174,12 +174,36 @@ export function decodeReply(
 
 /** One framed reply: length prefix + ReplyHeader + body (if any). The server side. */
 export function encodeReply(header: ReplyHeader, response?: Response): Buffer {
-  const w = new JuteWriter();
+  const w = new JuteWriter(SMALL_REPLY + (response === undefined ? 0 : bulkOf(response)));
   writeReplyHeader(w, header);
   if (response !== undefined) {
     writeResponseBody(w, response);
   }
   return w.toFrame();
+}
+
+/** What a reply's fixed parts take at most (header, stats, paths), before its bulk. */
+const SMALL_REPLY = 256;
+/** Room per result of a multi or multiRead besides its bulk (MultiHeader, a Stat). */
+const PER_RESULT = 96;
+
+/**
+ * The bytes of a reply's data and child lists, known before it is written: the writer starts
+ * that big, so a child list of a few hundred KB is not copied again at every doubling.
+ */
+function bulkOf(res: Response | MultiResult): number {
+  switch (res.op) {
+    case OpCode.getChildren:
+    case OpCode.getChildren2:
+      return 'bytes' in res.children ? res.children.bytes.length : 0;
+    case OpCode.getData:
+      return res.data?.length ?? 0;
+    case OpCode.multi:
+    case OpCode.multiRead:
+      return res.results.reduce((n, r) => n + PER_RESULT + bulkOf(r), 0);
+    default:
+      return 0;
+  }
 }
 
 /**

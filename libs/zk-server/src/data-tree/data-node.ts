@@ -1,4 +1,4 @@
-import { ACL, Stat } from '@shepherd/zk-protocol';
+import { ACL, EncodedStringList, Stat } from '@shepherd/zk-protocol';
 import { AclCache } from './acl-cache';
 import { clientEphemeralOwner } from './ephemeral-type';
 import { NodeStore } from './node-store';
@@ -74,6 +74,11 @@ export class DataNode implements PersistedStat {
   /** Names of the children, in insertion order. */
   childNames(): string[] {
     return childNames(this.store, this.id);
+  }
+
+  /** The same names encoded for a reply (see PathIndex.encodeChildNames). */
+  encodedChildNames(): EncodedStringList {
+    return this.store.paths.encodeChildNames(this.id);
   }
 
   /**

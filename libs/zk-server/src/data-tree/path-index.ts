@@ -1,3 +1,4 @@
+import { EncodedStringList } from '@shepherd/zk-protocol';
 import { DataArena, dataClass } from './data-arena';
 import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
 
@@ -20,6 +21,9 @@ import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
  *
  * Ids come from the NodeStore (node-store.ts); this index keeps its own columns for them.
  */
+
+/** Bytes a child list reserves per name before it learns their lengths (a task id is 25). */
+const TYPICAL_NAME_BYTES = 28;
 
 const FIELDS = 9;
 const PARENT = 0;
@@ -179,6 +183,41 @@ export class PathIndex {
     let i = 0;
     for (let c = this.get(id, FIRST); c !== NONE; c = this.get(c, NEXT)) out[i++] = this.name(c);
     return out;
+  }
+
+  /**
+   * Names of the children in their wire form (a vector<ustring> without its count), in the
+   * order childNames gives: copied from the arena, no string per name (a bucket of a task queue
+   * holds thousands, and a listing asks for every bucket).
+   */
+  encodeChildNames(id: number): EncodedStringList {
+    const count = this.get(id, COUNT);
+    // One walk (each child's row is a cache miss away in a big tree): room for names of a
+    // typical length, grown if they are longer.
+    let out = Buffer.allocUnsafe(count * (4 + TYPICAL_NAME_BYTES));
+    let at = 0;
+    for (let c = this.get(id, FIRST); c !== NONE; c = this.get(c, NEXT)) {
+      const bytes = this.nameBytes(c);
+      if (at + 4 + bytes > out.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * out.length, at + 4 + bytes));
+        out.copy(grown, 0, 0, at);
+        out = grown;
+      }
+      out.writeInt32BE(bytes, at);
+      at += 4;
+      if (bytes === 0) continue;
+      const cls = dataClass(bytes);
+      if (cls < 0) {
+        at += out.write(this.bigNames.get(c) as string, at, bytes, 'utf8');
+        continue;
+      }
+      const slot = this.get(c, NAME_SLOT);
+      const slab = this.names.slab(cls, slot);
+      const from = this.names.slotOffset(cls, slot);
+      slab.copy(out, at, from, from + bytes);
+      at += bytes;
+    }
+    return new EncodedStringList(count, out.subarray(0, at));
   }
 
   /** The absolute path of a node (built from its ancestors' names). */

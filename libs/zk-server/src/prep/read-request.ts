@@ -89,7 +89,7 @@ export function answerRead(ctx: ReadContext, request: ReadRequest): Response {
     case OpCode.getChildren2: {
       const node = nodeOf(request.path);
       check(node.acl, Perms.READ, request.path);
-      return { op: OpCode.getChildren2, children: node.childNames(), stat: node.toStat() };
+      return { op: OpCode.getChildren2, children: node.encodedChildNames(), stat: node.toStat() };
     }
     case OpCode.getACL: {
       const path = request.path;
@@ -156,5 +156,5 @@ function readOne(
   if (op.op === OpCode.getData) {
     return { op: OpCode.getData, data: node.data, stat: node.toStat() };
   }
-  return { op: OpCode.getChildren, children: node.childNames() };
+  return { op: OpCode.getChildren, children: node.encodedChildNames() };
 }

@@ -42,6 +42,7 @@ class Pair {
         .filter((p) => p.startsWith(prefix) && p !== '/' && !p.slice(prefix.length).includes('/'))
         .map((p) => p.slice(prefix.length));
       expect(this.index.childNames(id)).toEqual(children); // insertion order, like the Map
+      expect(this.index.encodeChildNames(id).toArray()).toEqual(children); // the wire form too
       expect(this.index.childCount(id)).toBe(children.length);
     }
   }

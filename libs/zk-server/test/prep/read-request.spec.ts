@@ -5,9 +5,19 @@ import {
   NoNodeError,
   OpCode,
   Perms,
+  type StringList,
+  stringsOf,
 } from '@shepherd/zk-protocol';
 import { ReadContext, answerRead, generateDigest, isReadRequest } from '@shepherd/zk-server';
 import { TreeHarness } from '../data-tree/tree-harness';
+
+/** A reply with its child lists read back as strings (the server answers them encoded). */
+function decoded(reply: object): object {
+  const r = reply as { children?: StringList; results?: object[] };
+  if (r.children !== undefined) return { ...r, children: stringsOf(r.children) };
+  if (r.results !== undefined) return { ...r, results: r.results.map(decoded) };
+  return r;
+}
 
 describe('answerRead (FinalRequestProcessor read cases)', () => {
   const bob = { scheme: 'digest', id: generateDigest('bob:secret') };
@@ -60,14 +70,18 @@ describe('answerRead (FinalRequestProcessor read cases)', () => {
       data: Buffer.from('hello'),
       stat: { numChildren: 2, cversion: 2 },
     });
-    expect(answerRead(anon, { op: OpCode.getChildren2, path: '/a', watch: true })).toMatchObject({
+    expect(
+      decoded(answerRead(anon, { op: OpCode.getChildren2, path: '/a', watch: true })),
+    ).toMatchObject({
       children: ['k1', 'k2'],
       stat: { numChildren: 2 },
     });
-    expect(answerRead(anon, { op: OpCode.getChildren, path: '/a', watch: false })).toEqual({
-      op: OpCode.getChildren,
-      children: ['k1', 'k2'],
-    });
+    expect(decoded(answerRead(anon, { op: OpCode.getChildren, path: '/a', watch: false }))).toEqual(
+      {
+        op: OpCode.getChildren,
+        children: ['k1', 'k2'],
+      },
+    );
   });
 
   it('exists needs no permission; a missing node is NoNode; NUL is BadArguments', () => {
@@ -128,7 +142,7 @@ describe('answerRead (FinalRequestProcessor read cases)', () => {
         { op: OpCode.getChildren, path: '/a', watch: false },
       ],
     });
-    expect(r).toMatchObject({
+    expect(decoded(r)).toMatchObject({
       op: OpCode.multiRead,
       results: [
         { op: OpCode.getData },
