@@ -10,6 +10,10 @@ import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
  *
  * - zxids and times are doubles in Float64Arrays: exact integers up to 2^53 (zxids are a
  *   counter, times are ms since the epoch); they become bigints only at the Stat/wire edge.
+ * - mzxid, mtime and pzxid equal czxid, ctime and czxid until the node's data or children
+ *   change, which most nodes of a task queue never do (a record is created where it belongs
+ *   and deleted when it moves): they live in a second set of columns ("ext"), given to a node
+ *   at its first change, so an unchanged node costs 44 bytes of columns instead of 64.
  * - version, cversion, aversion, the id of the node's interned ACL list and where its data is
  *   are Int32Arrays.
  * - data bytes live outside the JS heap in a DataArena (slabs of size classes); only data
@@ -22,14 +26,11 @@ import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
  * more than one page unused; ids of deleted nodes are reused.
  */
 
-const F64_FIELDS = 5;
+const F64_FIELDS = 2;
 const CZXID = 0;
-const MZXID = 1;
-const PZXID = 2;
-const CTIME = 3;
-const MTIME = 4;
+const CTIME = 1;
 
-const I32_FIELDS = 6;
+const I32_FIELDS = 7;
 const VERSION = 0;
 const CVERSION = 1;
 const AVERSION = 2;
@@ -37,6 +38,13 @@ const ACL_ID = 3;
 /** The data's length, which gives its size class in the arena (see dataClass), and slot. */
 const DATA_LENGTH = 4;
 const DATA_SLOT = 5;
+/** 1 + the node's row in the ext columns; 0 for none (mzxid = pzxid = czxid, mtime = ctime). */
+const EXT = 6;
+
+const EXT_FIELDS = 3;
+const MZXID = 0;
+const PZXID = 1;
+const MTIME = 2;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -50,6 +58,10 @@ export function exactNumber(value: bigint, what: string): number {
 export class NodeStore {
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
+  /** mzxid, pzxid, mtime of the nodes that changed since their create (see EXT). */
+  private readonly ext: Float64Array[] = [];
+  private readonly freeExt: number[] = [];
+  private nextExt = 0;
   private readonly arena = new DataArena();
   /** Data too big for the arena's classes. */
   private readonly bigData = new Map<number, Buffer>();
@@ -77,6 +89,8 @@ export class NodeStore {
   /** Forgets a node (already out of the path index); its id may be handed out again. */
   free(id: number): void {
     this.releaseData(id);
+    const ext = this.extOf(id);
+    if (ext >= 0) this.freeExt.push(ext);
     const page = id >>> PAGE_BITS;
     const slot = id & PAGE_MASK;
     this.f64[page].fill(0, slot * F64_FIELDS, slot * F64_FIELDS + F64_FIELDS);
@@ -101,15 +115,18 @@ export class NodeStore {
     const f = this.f64[id >>> PAGE_BITS];
     const fi = (id & PAGE_MASK) * F64_FIELDS;
     f[fi + CZXID] = czxid;
-    f[fi + MZXID] = mzxid;
-    f[fi + PZXID] = pzxid;
     f[fi + CTIME] = ctime;
-    f[fi + MTIME] = mtime;
     const n = this.i32[id >>> PAGE_BITS];
     const ni = (id & PAGE_MASK) * I32_FIELDS;
     n[ni + VERSION] = version;
     n[ni + CVERSION] = cversion;
     n[ni + AVERSION] = aversion;
+    if (mzxid !== czxid || pzxid !== czxid || mtime !== ctime) {
+      const e = this.extFor(id);
+      e.page[e.at + MZXID] = mzxid;
+      e.page[e.at + PZXID] = pzxid;
+      e.page[e.at + MTIME] = mtime;
+    }
     if (ephemeralOwner !== 0n) this.owners.set(id, ephemeralOwner);
   }
 
@@ -118,11 +135,17 @@ export class NodeStore {
   }
 
   mzxid(id: number): number {
-    return this.f64[id >>> PAGE_BITS][(id & PAGE_MASK) * F64_FIELDS + MZXID];
+    const ext = this.extOf(id);
+    return ext < 0
+      ? this.czxid(id)
+      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + MZXID];
   }
 
   pzxid(id: number): number {
-    return this.f64[id >>> PAGE_BITS][(id & PAGE_MASK) * F64_FIELDS + PZXID];
+    const ext = this.extOf(id);
+    return ext < 0
+      ? this.czxid(id)
+      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + PZXID];
   }
 
   ctime(id: number): number {
@@ -130,7 +153,10 @@ export class NodeStore {
   }
 
   mtime(id: number): number {
-    return this.f64[id >>> PAGE_BITS][(id & PAGE_MASK) * F64_FIELDS + MTIME];
+    const ext = this.extOf(id);
+    return ext < 0
+      ? this.ctime(id)
+      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + MTIME];
   }
 
   version(id: number): number {
@@ -210,15 +236,43 @@ export class NodeStore {
 
   /** A setData: new mtime, mzxid and version. */
   setModified(id: number, mzxid: number, mtime: number, version: number): void {
-    const f = this.f64[id >>> PAGE_BITS];
-    const fi = (id & PAGE_MASK) * F64_FIELDS;
-    f[fi + MZXID] = mzxid;
-    f[fi + MTIME] = mtime;
+    const e = this.extFor(id);
+    e.page[e.at + MZXID] = mzxid;
+    e.page[e.at + MTIME] = mtime;
     this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + VERSION] = version;
   }
 
   setPzxid(id: number, pzxid: number): void {
-    this.f64[id >>> PAGE_BITS][(id & PAGE_MASK) * F64_FIELDS + PZXID] = pzxid;
+    if (this.extOf(id) < 0 && pzxid === this.czxid(id)) return;
+    const e = this.extFor(id);
+    e.page[e.at + PZXID] = pzxid;
+  }
+
+  /** The node's row in the ext columns, or -1. */
+  private extOf(id: number): number {
+    return this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + EXT] - 1;
+  }
+
+  /** The node's ext row (made at its first change, holding the values it implied until then). */
+  private extFor(id: number): { page: Float64Array; at: number } {
+    let ext = this.extOf(id);
+    if (ext < 0) {
+      if (this.freeExt.length > 0) {
+        ext = this.freeExt.pop() as number;
+      } else {
+        ext = this.nextExt++;
+        if (ext >>> PAGE_BITS === this.ext.length)
+          this.ext.push(new Float64Array(PAGE_SIZE * EXT_FIELDS));
+      }
+      this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + EXT] = ext + 1;
+      const page = this.ext[ext >>> PAGE_BITS];
+      const at = (ext & PAGE_MASK) * EXT_FIELDS;
+      page[at + MZXID] = this.czxid(id);
+      page[at + PZXID] = this.czxid(id);
+      page[at + MTIME] = this.ctime(id);
+      return { page, at };
+    }
+    return { page: this.ext[ext >>> PAGE_BITS], at: (ext & PAGE_MASK) * EXT_FIELDS };
   }
 
   setCversion(id: number, cversion: number): void {
@@ -233,6 +287,9 @@ export class NodeStore {
   clear(): void {
     this.f64.length = 0;
     this.i32.length = 0;
+    this.ext.length = 0;
+    this.freeExt.length = 0;
+    this.nextExt = 0;
     this.arena.clear();
     this.bigData.clear();
     this.owners.clear();

@@ -36,6 +36,38 @@ describe('NodeStore', () => {
     expect(store.czxid(again)).toBe(0);
   });
 
+  it('keeps mzxid, mtime and pzxid apart only for nodes that changed since their create', () => {
+    const store = new NodeStore();
+    const fresh = store.alloc();
+    store.init(fresh, 10, 10, 10, 1e12, 1e12, 0, 0, 0, 0n);
+    expect([store.mzxid(fresh), store.pzxid(fresh), store.mtime(fresh)]).toEqual([10, 10, 1e12]);
+    store.setPzxid(fresh, 10); // a no-op: nothing to keep
+    // A setData moves mzxid and mtime; pzxid stays what it was.
+    store.setModified(fresh, 12, 1e12 + 5, 1);
+    expect([store.mzxid(fresh), store.pzxid(fresh), store.mtime(fresh)]).toEqual([
+      12,
+      10,
+      1e12 + 5,
+    ]);
+    // A child created moves pzxid only.
+    const parent = store.alloc();
+    store.init(parent, 20, 20, 20, 2e12, 2e12, 0, 0, 0, 0n);
+    store.setPzxid(parent, 25);
+    expect([store.czxid(parent), store.mzxid(parent), store.pzxid(parent)]).toEqual([20, 20, 25]);
+    expect(store.mtime(parent)).toBe(2e12);
+    // Freed, its id and its ext row are reused; a new node there implies its values again.
+    store.free(fresh);
+    store.free(parent);
+    const a = store.alloc();
+    store.init(a, 30, 30, 30, 3e12, 3e12, 0, 0, 0, 0n);
+    expect([store.mzxid(a), store.pzxid(a), store.mtime(a)]).toEqual([30, 30, 3e12]);
+    const b = store.alloc();
+    store.init(b, 40, 41, 42, 4e12, 4e12 + 1, 1, 0, 0, 0n); // restored from a snapshot
+    expect([store.mzxid(b), store.pzxid(b), store.mtime(b)]).toEqual([41, 42, 4e12 + 1]);
+    store.setModified(a, 50, 5e12, 1);
+    expect([store.mzxid(a), store.mzxid(b)]).toEqual([50, 41]); // rows of their own
+  });
+
   it('stores data of every size, a copy, and replaces it', () => {
     const store = new NodeStore();
     const id = store.alloc();
