@@ -1,5 +1,5 @@
+import { JuteDecodeError } from '../errors/protocol-errors';
 import { JuteReader } from '../jute-reader';
-import { readStringList } from './required';
 
 /**
  * A vector<ustring> already in its wire form (BinaryOutputArchive: each string as a 4-byte
@@ -15,10 +15,15 @@ export class EncodedStringList {
   ) {}
 
   toArray(): string[] {
-    const whole = Buffer.allocUnsafe(4 + this.bytes.length);
-    whole.writeInt32BE(this.count, 0);
-    this.bytes.copy(whole, 4);
-    return readStringList(new JuteReader(whole));
+    const r = new JuteReader(this.bytes);
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const offset = r.offset;
+      const s = r.readString();
+      if (s === null) throw new JuteDecodeError('unexpected null ustring in a list', offset);
+      out[i] = s;
+    }
+    return out;
   }
 }
 
