@@ -10,14 +10,16 @@ import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
  * garbage-collected heap per node (the path string, a map entry, a set entry), were most of the
  * coordinator's heap with a million task records, and made a restart spend most of its time
  * growing those tables. Here a node is a row of Int32 columns (parent, its place in the parent's
- * child list, its hash chain) and its name, the last path component, lives in a DataArena as
- * UTF-8 bytes: about 70 bytes per node, none of it scanned by the collector.
+ * child list, its hash, its name's place; first child, last child and count in a second row
+ * while it has children) and its name, the last path component, lives in a DataArena as UTF-8
+ * bytes: about 60 bytes per leaf, none of it scanned by the collector.
  *
  * Lookup walks the path from the root one component at a time in a hash table keyed by
  * (parent id, name), hashing and comparing the path's characters in place, so it allocates
  * nothing. The table is open addressing with linear probing, each slot holding the hash beside
- * the id, so a miss (every create asks first) usually touches one cache line and no node row. Children are a doubly linked list in insertion order, like ZooKeeper's child set
- * iterates in its HashSet order (clients may not rely on any order).
+ * the id, so a miss (every create asks first) usually touches one cache line and no node row.
+ * Children are a doubly linked list in insertion order, like ZooKeeper's child set iterates in
+ * its HashSet order (clients may not rely on any order).
  *
  * Ids come from the NodeStore (node-store.ts); this index keeps its own columns for them.
  */
@@ -25,17 +27,25 @@ import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
 /** Bytes a child list reserves per name before it learns their lengths (a task id is 25). */
 const TYPICAL_NAME_BYTES = 28;
 
-const FIELDS = 9;
+const FIELDS = 7;
 const PARENT = 0;
-const FIRST = 1;
-const LAST = 2;
-const NEXT = 3;
-const PREV = 4;
-const COUNT = 5;
-const HASH = 6;
+const NEXT = 1;
+const PREV = 2;
+const HASH = 3;
 /** Byte length of the name; negative when the name is not ASCII (the bytes are UTF-8). */
-const NAME_LENGTH = 7;
-const NAME_SLOT = 8;
+const NAME_LENGTH = 4;
+const NAME_SLOT = 5;
+/** The node's row in the dir columns while it has children, else NONE. */
+const DIR = 6;
+
+/**
+ * First child, last child and count, only for nodes that have children: most nodes are leaves
+ * (a task queue's records), and these 12 bytes would be NONE, NONE, 0 for every one of them.
+ */
+const DIR_FIELDS = 3;
+const FIRST = 0;
+const LAST = 1;
+const COUNT = 2;
 
 const NONE = -1;
 /** Slots of a new table; it doubles when more than 3/4 full. */
@@ -43,6 +53,9 @@ const MIN_SLOTS = 1024;
 
 export class PathIndex {
   private readonly pages: Int32Array[] = [];
+  private readonly dirPages: Int32Array[] = [];
+  private readonly freeDirs: number[] = [];
+  private nextDir = 0;
   private readonly names = new DataArena();
   /** Names longer than the arena's largest class (rare: a path may be up to jute.maxbuffer). */
   private readonly bigNames = new Map<number, string>();
@@ -114,12 +127,13 @@ export class PathIndex {
     this.set(id, PARENT, parent);
     this.set(id, HASH, h);
     this.storeName(id, path, nameStart);
-    const last = this.get(parent, LAST);
+    const d = this.dirFor(parent);
+    const last = this.dirGet(d, LAST);
     this.set(id, PREV, last);
-    if (last === NONE) this.set(parent, FIRST, id);
+    if (last === NONE) this.dirSet(d, FIRST, id);
     else this.set(last, NEXT, id);
-    this.set(parent, LAST, id);
-    this.set(parent, COUNT, this.get(parent, COUNT) + 1);
+    this.dirSet(d, LAST, id);
+    this.dirSet(d, COUNT, this.dirGet(d, COUNT) + 1);
     place(this.table, this.mask, h, id);
     if (++this.count * 4 > this.mask * 3) this.grow();
   }
@@ -134,11 +148,16 @@ export class PathIndex {
     }
     const prev = this.get(id, PREV);
     const next = this.get(id, NEXT);
-    if (prev === NONE) this.set(parent, FIRST, next);
+    const d = this.get(parent, DIR);
+    if (prev === NONE) this.dirSet(d, FIRST, next);
     else this.set(prev, NEXT, next);
-    if (next === NONE) this.set(parent, LAST, prev);
+    if (next === NONE) this.dirSet(d, LAST, prev);
     else this.set(next, PREV, prev);
-    this.set(parent, COUNT, this.get(parent, COUNT) - 1);
+    const left = this.dirGet(d, COUNT) - 1;
+    if (left === 0) {
+      this.set(parent, DIR, NONE);
+      this.freeDirs.push(d);
+    } else this.dirSet(d, COUNT, left);
     this.unplace(id);
     this.releaseName(id);
     this.reset(id);
@@ -150,11 +169,13 @@ export class PathIndex {
   }
 
   childCount(id: number): number {
-    return this.get(id, COUNT);
+    const d = this.get(id, DIR);
+    return d === NONE ? 0 : this.dirGet(d, COUNT);
   }
 
   firstChild(id: number): number {
-    return this.get(id, FIRST);
+    const d = this.get(id, DIR);
+    return d === NONE ? NONE : this.dirGet(d, FIRST);
   }
 
   /** The next sibling in the parent's child list, or -1. */
@@ -179,9 +200,9 @@ export class PathIndex {
 
   /** Names of the children, in insertion order. */
   childNames(id: number): string[] {
-    const out = new Array<string>(this.get(id, COUNT));
+    const out = new Array<string>(this.childCount(id));
     let i = 0;
-    for (let c = this.get(id, FIRST); c !== NONE; c = this.get(c, NEXT)) out[i++] = this.name(c);
+    for (let c = this.firstChild(id); c !== NONE; c = this.get(c, NEXT)) out[i++] = this.name(c);
     return out;
   }
 
@@ -191,12 +212,12 @@ export class PathIndex {
    * holds thousands, and a listing asks for every bucket).
    */
   encodeChildNames(id: number): EncodedStringList {
-    const count = this.get(id, COUNT);
+    const count = this.childCount(id);
     // One walk (each child's row is a cache miss away in a big tree): room for names of a
     // typical length, grown if they are longer.
     let out = Buffer.allocUnsafe(count * (4 + TYPICAL_NAME_BYTES));
     let at = 0;
-    for (let c = this.get(id, FIRST); c !== NONE; c = this.get(c, NEXT)) {
+    for (let c = this.firstChild(id); c !== NONE; c = this.get(c, NEXT)) {
       const bytes = this.nameBytes(c);
       if (at + 4 + bytes > out.length) {
         const grown = Buffer.allocUnsafe(Math.max(2 * out.length, at + 4 + bytes));
@@ -236,6 +257,9 @@ export class PathIndex {
 
   clear(): void {
     this.pages.length = 0;
+    this.dirPages.length = 0;
+    this.freeDirs.length = 0;
+    this.nextDir = 0;
     this.names.clear();
     this.bigNames.clear();
     this.table = emptyTable(MIN_SLOTS);
@@ -264,9 +288,33 @@ export class PathIndex {
     const page = this.pages[id >>> PAGE_BITS];
     const at = (id & PAGE_MASK) * FIELDS;
     page.fill(NONE, at, at + FIELDS);
-    page[at + COUNT] = 0;
     page[at + NAME_LENGTH] = 0;
     page[at + HASH] = 0;
+  }
+
+  private dirGet(d: number, field: number): number {
+    return this.dirPages[d >>> PAGE_BITS][(d & PAGE_MASK) * DIR_FIELDS + field];
+  }
+
+  private dirSet(d: number, field: number, value: number): void {
+    this.dirPages[d >>> PAGE_BITS][(d & PAGE_MASK) * DIR_FIELDS + field] = value;
+  }
+
+  /** The node's dir row, made (no children yet) if it has none. */
+  private dirFor(id: number): number {
+    let d = this.get(id, DIR);
+    if (d !== NONE) return d;
+    if (this.freeDirs.length > 0) d = this.freeDirs.pop() as number;
+    else {
+      d = this.nextDir++;
+      if (d >>> PAGE_BITS === this.dirPages.length)
+        this.dirPages.push(new Int32Array(PAGE_SIZE * DIR_FIELDS));
+    }
+    this.dirSet(d, FIRST, NONE);
+    this.dirSet(d, LAST, NONE);
+    this.dirSet(d, COUNT, 0);
+    this.set(id, DIR, d);
+    return d;
   }
 
   /** Doubles the table and places every entry again. */
