@@ -1,6 +1,7 @@
 import { DataArena, dataClass } from './data-arena';
 import { PathIndex } from './path-index';
 import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
+import { SpareRows } from './spare-rows';
 
 /**
  * The fields of every znode, stored by node id in columns rather than one object per node: a
@@ -59,9 +60,7 @@ export class NodeStore {
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
   /** mzxid, pzxid, mtime of the nodes that changed since their create (see EXT). */
-  private readonly ext: Float64Array[] = [];
-  private readonly freeExt: number[] = [];
-  private nextExt = 0;
+  private readonly ext = new SpareRows(EXT_FIELDS, (n) => new Float64Array(n));
   private readonly arena = new DataArena();
   /** Data too big for the arena's classes. */
   private readonly bigData = new Map<number, Buffer>();
@@ -90,7 +89,7 @@ export class NodeStore {
   free(id: number): void {
     this.releaseData(id);
     const ext = this.extOf(id);
-    if (ext >= 0) this.freeExt.push(ext);
+    if (ext >= 0) this.ext.give(ext);
     const page = id >>> PAGE_BITS;
     const slot = id & PAGE_MASK;
     this.f64[page].fill(0, slot * F64_FIELDS, slot * F64_FIELDS + F64_FIELDS);
@@ -123,9 +122,9 @@ export class NodeStore {
     n[ni + AVERSION] = aversion;
     if (mzxid !== czxid || pzxid !== czxid || mtime !== ctime) {
       const e = this.extFor(id);
-      e.page[e.at + MZXID] = mzxid;
-      e.page[e.at + PZXID] = pzxid;
-      e.page[e.at + MTIME] = mtime;
+      this.ext.set(e, MZXID, mzxid);
+      this.ext.set(e, PZXID, pzxid);
+      this.ext.set(e, MTIME, mtime);
     }
     if (ephemeralOwner !== 0n) this.owners.set(id, ephemeralOwner);
   }
@@ -136,16 +135,12 @@ export class NodeStore {
 
   mzxid(id: number): number {
     const ext = this.extOf(id);
-    return ext < 0
-      ? this.czxid(id)
-      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + MZXID];
+    return ext < 0 ? this.czxid(id) : this.ext.get(ext, MZXID);
   }
 
   pzxid(id: number): number {
     const ext = this.extOf(id);
-    return ext < 0
-      ? this.czxid(id)
-      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + PZXID];
+    return ext < 0 ? this.czxid(id) : this.ext.get(ext, PZXID);
   }
 
   ctime(id: number): number {
@@ -154,9 +149,7 @@ export class NodeStore {
 
   mtime(id: number): number {
     const ext = this.extOf(id);
-    return ext < 0
-      ? this.ctime(id)
-      : this.ext[ext >>> PAGE_BITS][(ext & PAGE_MASK) * EXT_FIELDS + MTIME];
+    return ext < 0 ? this.ctime(id) : this.ext.get(ext, MTIME);
   }
 
   version(id: number): number {
@@ -237,15 +230,14 @@ export class NodeStore {
   /** A setData: new mtime, mzxid and version. */
   setModified(id: number, mzxid: number, mtime: number, version: number): void {
     const e = this.extFor(id);
-    e.page[e.at + MZXID] = mzxid;
-    e.page[e.at + MTIME] = mtime;
+    this.ext.set(e, MZXID, mzxid);
+    this.ext.set(e, MTIME, mtime);
     this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + VERSION] = version;
   }
 
   setPzxid(id: number, pzxid: number): void {
     if (this.extOf(id) < 0 && pzxid === this.czxid(id)) return;
-    const e = this.extFor(id);
-    e.page[e.at + PZXID] = pzxid;
+    this.ext.set(this.extFor(id), PZXID, pzxid);
   }
 
   /** The node's row in the ext columns, or -1. */
@@ -254,25 +246,15 @@ export class NodeStore {
   }
 
   /** The node's ext row (made at its first change, holding the values it implied until then). */
-  private extFor(id: number): { page: Float64Array; at: number } {
+  private extFor(id: number): number {
     let ext = this.extOf(id);
-    if (ext < 0) {
-      if (this.freeExt.length > 0) {
-        ext = this.freeExt.pop() as number;
-      } else {
-        ext = this.nextExt++;
-        if (ext >>> PAGE_BITS === this.ext.length)
-          this.ext.push(new Float64Array(PAGE_SIZE * EXT_FIELDS));
-      }
-      this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + EXT] = ext + 1;
-      const page = this.ext[ext >>> PAGE_BITS];
-      const at = (ext & PAGE_MASK) * EXT_FIELDS;
-      page[at + MZXID] = this.czxid(id);
-      page[at + PZXID] = this.czxid(id);
-      page[at + MTIME] = this.ctime(id);
-      return { page, at };
-    }
-    return { page: this.ext[ext >>> PAGE_BITS], at: (ext & PAGE_MASK) * EXT_FIELDS };
+    if (ext >= 0) return ext;
+    ext = this.ext.take();
+    this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + EXT] = ext + 1;
+    this.ext.set(ext, MZXID, this.czxid(id));
+    this.ext.set(ext, PZXID, this.czxid(id));
+    this.ext.set(ext, MTIME, this.ctime(id));
+    return ext;
   }
 
   setCversion(id: number, cversion: number): void {
@@ -287,9 +269,7 @@ export class NodeStore {
   clear(): void {
     this.f64.length = 0;
     this.i32.length = 0;
-    this.ext.length = 0;
-    this.freeExt.length = 0;
-    this.nextExt = 0;
+    this.ext.clear();
     this.arena.clear();
     this.bigData.clear();
     this.owners.clear();

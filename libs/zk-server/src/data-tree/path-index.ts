@@ -1,6 +1,7 @@
 import { EncodedStringList } from '@shepherd/zk-protocol';
 import { DataArena, dataClass } from './data-arena';
 import { PAGE_BITS, PAGE_MASK, PAGE_SIZE } from './pages';
+import { SpareRows } from './spare-rows';
 
 /**
  * Which node is at a path, and each node's children, for millions of nodes without a JS object
@@ -53,9 +54,8 @@ const MIN_SLOTS = 1024;
 
 export class PathIndex {
   private readonly pages: Int32Array[] = [];
-  private readonly dirPages: Int32Array[] = [];
-  private readonly freeDirs: number[] = [];
-  private nextDir = 0;
+  /** First child, last child and count of the nodes that have children (see DIR). */
+  private readonly dirs = new SpareRows(DIR_FIELDS, (n) => new Int32Array(n));
   private readonly names = new DataArena();
   /** Names longer than the arena's largest class (rare: a path may be up to jute.maxbuffer). */
   private readonly bigNames = new Map<number, string>();
@@ -128,12 +128,12 @@ export class PathIndex {
     this.set(id, HASH, h);
     this.storeName(id, path, nameStart);
     const d = this.dirFor(parent);
-    const last = this.dirGet(d, LAST);
+    const last = this.dirs.get(d, LAST);
     this.set(id, PREV, last);
-    if (last === NONE) this.dirSet(d, FIRST, id);
+    if (last === NONE) this.dirs.set(d, FIRST, id);
     else this.set(last, NEXT, id);
-    this.dirSet(d, LAST, id);
-    this.dirSet(d, COUNT, this.dirGet(d, COUNT) + 1);
+    this.dirs.set(d, LAST, id);
+    this.dirs.set(d, COUNT, this.dirs.get(d, COUNT) + 1);
     place(this.table, this.mask, h, id);
     if (++this.count * 4 > this.mask * 3) this.grow();
   }
@@ -149,15 +149,15 @@ export class PathIndex {
     const prev = this.get(id, PREV);
     const next = this.get(id, NEXT);
     const d = this.get(parent, DIR);
-    if (prev === NONE) this.dirSet(d, FIRST, next);
+    if (prev === NONE) this.dirs.set(d, FIRST, next);
     else this.set(prev, NEXT, next);
-    if (next === NONE) this.dirSet(d, LAST, prev);
+    if (next === NONE) this.dirs.set(d, LAST, prev);
     else this.set(next, PREV, prev);
-    const left = this.dirGet(d, COUNT) - 1;
+    const left = this.dirs.get(d, COUNT) - 1;
     if (left === 0) {
       this.set(parent, DIR, NONE);
-      this.freeDirs.push(d);
-    } else this.dirSet(d, COUNT, left);
+      this.dirs.give(d);
+    } else this.dirs.set(d, COUNT, left);
     this.unplace(id);
     this.releaseName(id);
     this.reset(id);
@@ -170,12 +170,12 @@ export class PathIndex {
 
   childCount(id: number): number {
     const d = this.get(id, DIR);
-    return d === NONE ? 0 : this.dirGet(d, COUNT);
+    return d === NONE ? 0 : this.dirs.get(d, COUNT);
   }
 
   firstChild(id: number): number {
     const d = this.get(id, DIR);
-    return d === NONE ? NONE : this.dirGet(d, FIRST);
+    return d === NONE ? NONE : this.dirs.get(d, FIRST);
   }
 
   /** The next sibling in the parent's child list, or -1. */
@@ -257,9 +257,7 @@ export class PathIndex {
 
   clear(): void {
     this.pages.length = 0;
-    this.dirPages.length = 0;
-    this.freeDirs.length = 0;
-    this.nextDir = 0;
+    this.dirs.clear();
     this.names.clear();
     this.bigNames.clear();
     this.table = emptyTable(MIN_SLOTS);
@@ -292,27 +290,14 @@ export class PathIndex {
     page[at + HASH] = 0;
   }
 
-  private dirGet(d: number, field: number): number {
-    return this.dirPages[d >>> PAGE_BITS][(d & PAGE_MASK) * DIR_FIELDS + field];
-  }
-
-  private dirSet(d: number, field: number, value: number): void {
-    this.dirPages[d >>> PAGE_BITS][(d & PAGE_MASK) * DIR_FIELDS + field] = value;
-  }
-
   /** The node's dir row, made (no children yet) if it has none. */
   private dirFor(id: number): number {
     let d = this.get(id, DIR);
     if (d !== NONE) return d;
-    if (this.freeDirs.length > 0) d = this.freeDirs.pop() as number;
-    else {
-      d = this.nextDir++;
-      if (d >>> PAGE_BITS === this.dirPages.length)
-        this.dirPages.push(new Int32Array(PAGE_SIZE * DIR_FIELDS));
-    }
-    this.dirSet(d, FIRST, NONE);
-    this.dirSet(d, LAST, NONE);
-    this.dirSet(d, COUNT, 0);
+    d = this.dirs.take();
+    this.dirs.set(d, FIRST, NONE);
+    this.dirs.set(d, LAST, NONE);
+    this.dirs.set(d, COUNT, 0);
     this.set(id, DIR, d);
     return d;
   }
