@@ -10,6 +10,13 @@ export interface ClientLogger {
   error(obj: object, msg?: string): void;
 }
 
+export interface ListCacheOptions {
+  /** Newest terminal records whose names are kept (default 10,000; up to twice that between trims). */
+  size?: number;
+  /** The watch is removed and the names dropped after this long without a listing (default 60 s). */
+  idleMs?: number;
+}
+
 export interface TaskQueueClientOptions {
   /** The connection to use; it survives session expiry, so the client does too. */
   connection: ZooKeeperConnection;
@@ -18,6 +25,12 @@ export interface TaskQueueClientOptions {
   /** Timers (wait timeouts, retry delays) and the time stamped on records. */
   clock?: Clock;
   logger?: ClientLogger;
+  /**
+   * Lists keep the names of the newest finished tasks, watched, while lists keep coming (see
+   * StatusWindow): a first page of done tasks then reads only its own records. On by default;
+   * false lists /status from the server every time.
+   */
+  listCache?: ListCacheOptions | false;
 }
 
 const noop = (): void => undefined;

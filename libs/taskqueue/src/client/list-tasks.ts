@@ -2,7 +2,7 @@ import { KeeperError, NoNodeError } from '@shepherd/zk-protocol';
 import { ReadResult, ZooKeeperClient } from '@shepherd/zk-client';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { ROOTS, paths } from '../layout/paths';
-import { isTaskId } from '../model/task-id';
+import { compareSubmitOrder, isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
 import { decodeRecord } from '../model/record-codec';
 import { pipelined } from '../master/zk-reads';
@@ -11,6 +11,7 @@ import { ClientContext } from './client-options';
 import { ListQuery, TaskPage, areasFor, bucketsPerRead, checkListQuery } from './list-query';
 import { ListedFolder, ListedTask, newestFirst } from './newest-first';
 import { retrying } from './session-retry';
+import { StatusListing, StatusWindow } from './status-window';
 import { TaskView, toTaskView } from './task-view';
 
 /** Worker folders under /assign listed per multiRead (each holds a handful of tasks). */
@@ -23,29 +24,51 @@ const MAX_READ_CHUNK = 100;
 /**
  * One page of tasks, newest first. The names of every area the query needs are listed (cheap:
  * ids only), taken newest first (newestFirst), and records are read in pipelined chunks until
- * the page is full, so
- * a page costs its own records plus the child lists, never the whole backlog's data. Records
- * are read with getData each, not multiRead: one record may be most of jute.maxbuffer.
+ * the page is full, so a page costs its own records plus the child lists, never the whole
+ * backlog's data. Records are read with getData each, not multiRead: one record may be most of
+ * jute.maxbuffer.
+ *
+ * /status, where a million records can sit, comes from the client's StatusWindow when one is
+ * given and warm: then only names at or after the window's floor come from it, and a page that
+ * goes past the floor lists the server for the older ones (phase two below).
  */
 export async function listTasks(
   ctx: ClientContext,
   query?: ListQuery,
+  window?: StatusWindow,
 ): Promise<TaskPage<TaskView>> {
   const q = checkListQuery(query);
+  const areas = areasFor(q.state);
+  const listStatus = (client: ZooKeeperClient): Promise<StatusListing> =>
+    window
+      ? window.list(client, () => listArea(client, 'status'))
+      : listArea(client, 'status').then((folders) => ({ folders }));
   const listed = await Promise.all(
-    areasFor(q.state).map((area) =>
-      retrying(ctx.connection, ctx.clock, (client) => listArea(client, area)),
+    areas.map((area) =>
+      retrying(ctx.connection, ctx.clock, (client): Promise<StatusListing> =>
+        area === 'status'
+          ? listStatus(client)
+          : listArea(client, area).then((folders) => ({ folders })),
+      ),
     ),
   );
-  const candidates = newestFirst(listed.flat(), q.cursor);
-  let pending = candidates.next();
+  const floor = listed.find((l) => l.floor !== undefined)?.floor;
+  const others = listed.filter((l) => l.floor === undefined).flatMap((l) => l.folders);
+  const candidates = pageCandidates(
+    ctx,
+    q.cursor,
+    listed.flatMap((l) => l.folders),
+    floor,
+    others,
+  );
+  let pending = await candidates.next();
   const items: TaskView[] = [];
   /** Whether a candidate was left after the last item taken: then there may be a next page. */
   let left = false;
   while (!pending.done && items.length < q.limit) {
     const size = Math.min(MAX_READ_CHUNK, Math.max(MIN_READ_CHUNK, q.limit - items.length));
     const chunk: ListedTask[] = [];
-    for (; !pending.done && chunk.length < size; pending = candidates.next())
+    for (; !pending.done && chunk.length < size; pending = await candidates.next())
       chunk.push(pending.value);
     const records = await retrying(ctx.connection, ctx.clock, (client) =>
       Promise.all(chunk.map((t) => readRecord(ctx, client, `${t.folder}/${t.id}`))),
@@ -63,6 +86,34 @@ export async function listTasks(
   const page: TaskPage<TaskView> = { items };
   if (items.length === q.limit && left) page.nextCursor = items[items.length - 1].id;
   return page;
+}
+
+/**
+ * The candidates of a page, newest first after the cursor. Without a floor: every listed name.
+ * With one (the /status names are the window's, complete only at or after the floor): the
+ * names at or after the floor first; then, only if the page goes on past it, /status is listed
+ * from the server and the names before the floor follow, from it and the other areas.
+ */
+async function* pageCandidates(
+  ctx: ClientContext,
+  cursor: string | undefined,
+  listed: ListedFolder[],
+  floor: string | undefined,
+  others: ListedFolder[],
+): AsyncGenerator<ListedTask, void, undefined> {
+  if (floor === undefined) {
+    yield* newestFirst(listed, cursor);
+    return;
+  }
+  if (cursor === undefined || compareSubmitOrder(cursor, floor) > 0) {
+    for (const t of newestFirst(listed, cursor)) {
+      if (compareSubmitOrder(t.id, floor) < 0) break;
+      yield t;
+    }
+    cursor = floor;
+  }
+  const status = await retrying(ctx.connection, ctx.clock, (client) => listArea(client, 'status'));
+  yield* newestFirst([...others, ...status], cursor);
 }
 
 /** Every task name in one area (an absent layout is an empty one). */

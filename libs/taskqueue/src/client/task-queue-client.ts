@@ -16,6 +16,7 @@ import {
 import { ClusterEventStream } from './cluster-events';
 import { ListQuery, TaskPage } from './list-query';
 import { listTasks } from './list-tasks';
+import { StatusWindow } from './status-window';
 import { cancelTask, redriveTask } from './operator-actions';
 import { retrying } from './session-retry';
 import { SubmitItem, TaskSubmitter } from './submit-tasks';
@@ -62,10 +63,13 @@ export class TaskQueueClient {
   private readonly ctx: ClientContext;
   private readonly submitter: TaskSubmitter;
   private readonly waits: TaskWaits;
+  private readonly statusWindow: StatusWindow | undefined;
   private closed = false;
 
   constructor(options: TaskQueueClientOptions) {
     this.ctx = resolveClientOptions(options);
+    if (options.listCache !== false)
+      this.statusWindow = new StatusWindow(this.ctx, options.listCache ?? {});
     this.submitter = new TaskSubmitter(this.ctx);
     this.waits = new TaskWaits(this.ctx);
     this.events$ = new ClusterEventStream(this.ctx).events$;
@@ -110,7 +114,7 @@ export class TaskQueueClient {
   /** A page of tasks, newest first; pass `nextCursor` back as `cursor` for the next page. */
   list(query?: ListQuery): Promise<TaskPage<TaskView>> {
     if (this.closed) return Promise.reject(closedError());
-    return listTasks(this.ctx, query);
+    return listTasks(this.ctx, query, this.statusWindow);
   }
 
   /**
@@ -256,6 +260,7 @@ export class TaskQueueClient {
     if (this.closed) return;
     this.closed = true;
     this.waits.failAll(closedError());
+    this.statusWindow?.close();
   }
 
   private checkOpen(): void {

@@ -7,6 +7,7 @@ import {
   newTaskId,
   newTaskRecord,
   priorityOf,
+  submittedAt,
 } from '@shepherd/taskqueue';
 // The units below are internals of the client role, not part of @shepherd/taskqueue.
 import { stateIn, toTaskView } from '../../src/client/task-view';
@@ -18,6 +19,7 @@ import {
   checkListQuery,
 } from '../../src/client/list-query';
 import { ListedFolder, ListedTask, newestFirst } from '../../src/client/newest-first';
+import { selectNewest } from '../../src/client/select-newest';
 import { RecordReaction, eventsFromRecord, reactionTo } from '../../src/client/event-classifier';
 import {
   electionOrder,
@@ -169,6 +171,38 @@ describe('list queries', () => {
       expect([...newestFirst(foldersOf(listed), cursor)].map((x) => x.id)).toEqual(
         expected.slice(expected.indexOf(cursor) + 1),
       );
+    }
+  });
+
+  it('selects the newest k by submit time, whole milliseconds, as a full sort would', () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 30; round++) {
+      const ids = [
+        ...new Set(
+          Array.from({ length: Math.floor(random() * 400) }, () =>
+            newTaskId(NOW + Math.floor(random() * 60), undefined, Math.floor(random() * 3) - 1),
+          ),
+        ),
+      ];
+      const folders: ListedFolder[] = [];
+      for (let i = 0; i < ids.length; i += 37)
+        folders.push({ area: 'status', folder: `/status/${i}`, ids: ids.slice(i, i + 37) });
+      const k = 1 + Math.floor(random() * 120);
+      const sorted = [...ids].sort(compareSubmitOrder);
+      const got = selectNewest(folders, k);
+      if (ids.length <= k) {
+        expect(got).toEqual({ ids: sorted, complete: true });
+        continue;
+      }
+      // Every id from the k-th newest's millisecond on, oldest first, and nothing older.
+      const kth = submittedAt(sorted[sorted.length - k]);
+      const expected = sorted.filter((id) => submittedAt(id) >= kth);
+      expect(got.ids).toEqual(expected);
+      expect(got.complete).toBe(expected.length === ids.length);
     }
   });
 
