@@ -1,5 +1,5 @@
 import { NodeStore, exactNumber } from '../../src/data-tree/node-store';
-import { DataArena } from '../../src/data-tree/data-arena';
+import { DataArena, classSize, dataClass } from '../../src/data-tree/data-arena';
 
 const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
 
@@ -91,9 +91,30 @@ describe('NodeStore', () => {
 });
 
 describe('DataArena', () => {
+  it('gives each length the smallest class that holds it, 4 bytes apart up to 64', () => {
+    for (let length = 1; length <= 80 * 1024; length++) {
+      const cls = dataClass(length);
+      if (cls < 0) {
+        expect(length).toBeGreaterThan(64 * 1024);
+        continue;
+      }
+      expect(classSize(cls)).toBeGreaterThanOrEqual(length);
+      expect(classSize(cls - 1)).toBeLessThan(length);
+      // At most 3 bytes of slack for names and small data, 7 up to 256, about 1/8 beyond.
+      const slack = classSize(cls) - length;
+      if (length <= 64) expect(slack).toBeLessThanOrEqual(3);
+      else if (length <= 256) expect(slack).toBeLessThanOrEqual(7);
+      else expect(slack).toBeLessThanOrEqual(length / 8 + 8);
+    }
+    expect(dataClass(0)).toBe(0);
+    expect(classSize(dataClass(25))).toBe(28); // a task id
+    expect(dataClass(1024 * 1024)).toBe(-1);
+  });
+
   it('reuses freed slots of a class and gives back slabs that are all free', () => {
     const arena = new DataArena();
-    const cls = 13; // 104-byte slots
+    const cls = dataClass(100);
+    expect(classSize(cls)).toBe(104);
     const slots: number[] = [];
     for (let i = 0; i < 20000; i++) slots.push(arena.store(cls, bytes(100, i & 0xff)));
     const full = arena.bytes;
