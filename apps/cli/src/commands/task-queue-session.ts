@@ -143,7 +143,8 @@ export async function withTaskQueueClient<T>(
     connectTimeoutMs,
   });
   const unreachable = `cannot reach the coordination service at ${env.ZK_CONNECT} within ${connectTimeoutMs} ms`;
-  const client = new TaskQueueClient({ connection });
+  // One command, one list at most: a list cache would be built only to be thrown away.
+  const client = new TaskQueueClient({ connection, listCache: false });
   try {
     await deadline(ensureChroot(env), connectTimeoutMs, unreachable);
     await deadline(connection.connect(), connectTimeoutMs, unreachable);
