@@ -88,6 +88,20 @@ export class JuteReader {
     return out;
   }
 
+  /**
+   * A buffer without copying: a view of the input, for bytes that are decoded at once and not
+   * kept (a multi txn's sub-records), so the frame is neither pinned nor aliased afterwards.
+   */
+  readBufferView(): Buffer | null {
+    const length = this.readLength('buffer');
+    if (length === null) {
+      return null;
+    }
+    const out = this.buf.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+
   readString(): string | null {
     const length = this.readLength('string');
     if (length === null) {

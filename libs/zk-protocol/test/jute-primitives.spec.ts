@@ -111,6 +111,17 @@ describe('JuteReader', () => {
     expect(out).toEqual(hex('0102'));
   });
 
+  it('gives views of the input where asked, checked the same way', () => {
+    const bytes = cat(buf(hex('0102')), i32(-1), i32(5));
+    const r = new JuteReader(bytes);
+    const view = r.readBufferView();
+    expect(view).toEqual(hex('0102'));
+    bytes[4] = 0xff;
+    expect(view?.[0]).toBe(0xff); // the same memory
+    expect(r.readBufferView()).toBeNull();
+    expect(() => r.readBufferView()).toThrow(JuteDecodeError);
+  });
+
   it.each([
     ['int', hex('000000'), (r: JuteReader) => r.readInt()],
     ['long', hex('00000000000000'), (r: JuteReader) => r.readLong()],

@@ -216,7 +216,8 @@ function readTxnBody(r: JuteReader, type: OpCode): Txn {
         r.readVector((rr) => {
           const subType = rr.readInt() as OpCode;
           const at = rr.offset;
-          const data = rr.readBuffer();
+          // Decoded here and dropped: a view, not a copy (the sub-txn's own data is copied).
+          const data = rr.readBufferView();
           if (data === null) {
             throw new JuteDecodeError('null Txn.data in multi', at);
           }
