@@ -34,6 +34,7 @@ interface Cluster {
   chroot: string;
   connectString: string;
   client: TaskQueueClient;
+  connection: ZooKeeperConnection;
   raw: ZooKeeperClient;
   execLog: string;
   roles: RoleProcess[];
@@ -58,6 +59,7 @@ async function openCluster(target: ScenarioTarget, name: string): Promise<Cluste
     chroot,
     connectString,
     client,
+    connection,
     raw,
     execLog,
     roles,
@@ -579,6 +581,14 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
         );
       }
       expect((await c.counts()).queued).toBe(t.backlog);
+      // A small list cache, listed all through the drain (kept by its watch's notifications,
+      // one per finished task), must then page as a listing of the server does.
+      const warm = new TaskQueueClient({
+        connection: cluster.connection,
+        listCache: { size: 500 },
+      });
+      const cold = new TaskQueueClient({ connection: cluster.connection, listCache: false });
+      await warm.list({ state: 'done', limit: 1 });
       await Promise.all([
         cluster.spawn('master', 'm1').ready(),
         cluster.spawn('worker', 'w1', 64).ready(),
@@ -587,6 +597,7 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       await waitFor(
         `${t.backlog} tasks to finish`,
         async () => {
+          await warm.list({ state: 'done', limit: 50 });
           const n = await c.counts();
           return n.queued === 0 && n.inFlight === 0 && n.finished === t.backlog ? n : undefined;
         },
@@ -595,6 +606,21 @@ export function describeTaskQueueScenarios(name: string, target: () => ScenarioT
       const audit = await auditTree(cluster.raw);
       expect(duplicates(audit)).toEqual([]);
       expect(audit.finished).toBe(t.backlog);
+      const pages = async (client: TaskQueueClient) => {
+        const out: string[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 4; i++) {
+          const page = await client.list({ state: 'done', limit: 300, cursor });
+          out.push(...page.items.map((v) => v.id), `next=${page.nextCursor}`);
+          cursor = page.nextCursor;
+        }
+        return out;
+      };
+      const fromServer = await pages(cold);
+      expect(fromServer).toHaveLength(4 * 301);
+      expect(await pages(warm)).toEqual(fromServer);
+      warm.close();
+      cold.close();
     });
   });
 }
