@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ProgressBar } from '../common/progress';
 import { markdownTable } from '../common/table';
 import { CoordinatorProcess } from './coordinator-process';
-import { readRssBytes } from './proc-stats';
+import { jvmHeapUsedAfterGcBytes, readRssBytes } from './proc-stats';
 import { BigHeapZooKeeper } from './zookeeper';
 
 /** What the memory and restart check found for one server. */
@@ -16,6 +16,11 @@ export interface MemoryServerResult {
   rssMB: number;
   /** After SETTLE_MS more of idling (V8's memory reducer compacts an idle heap). */
   rssSettledMB: number;
+  /**
+   * ZooKeeper only: JVM heap in use after a full GC (jcmd GC.run, jstat), at the idle moment;
+   * undefined without the JDK's tools.
+   */
+  jvmHeapUsedAfterGcMB?: number;
   /** Coordinator only: its V8 heap in use at those two moments and after the restart. */
   heapUsedMB?: number;
   heapUsedSettledMB?: number;
@@ -158,6 +163,7 @@ async function zookeeperCheck(count: number, payload: Buffer, dir: string) {
     const rssMB = readRssBytes(zk.pid) / MB;
     await delay(SETTLE_MS);
     const rssSettledMB = readRssBytes(zk.pid) / MB;
+    const heapBytes = jvmHeapUsedAfterGcBytes(zk.pid);
     await zk.kill();
     process.stderr.write('zookeeper: SIGKILLed, restarting on the same dataDir\n');
     const t0 = performance.now();
@@ -170,6 +176,7 @@ async function zookeeperCheck(count: number, payload: Buffer, dir: string) {
       ...loaded,
       rssMB,
       rssSettledMB,
+      jvmHeapUsedAfterGcMB: heapBytes === undefined ? undefined : heapBytes / MB,
       restartToServingMs,
       rssAfterRestartMB,
     };
@@ -202,6 +209,11 @@ export async function runMemoryCheck(
   return result;
 }
 
+/** MB, and the bytes per znode they make. */
+function live(mb: number, znodes: number): string {
+  return `${mb.toFixed(0)} (${((mb * MB) / znodes).toFixed(0)})`;
+}
+
 /** The memory table, with the issue's targets checked for the coordinator. */
 export function memoryReport(m: MemoryResult): string {
   const c = m.coordinator;
@@ -224,6 +236,11 @@ export function memoryReport(m: MemoryResult): string {
       'V8 heap total / external Buffers (idle), MB',
       `${c.heapTotalSettledMB?.toFixed(0)} / ${c.externalSettledMB?.toFixed(0)}`,
       'n/a',
+    ],
+    [
+      'live data: coordinator V8 heap used + Buffers outside it (idle); ZooKeeper JVM heap used after a full GC, MB (bytes per znode)',
+      `${live(c.heapUsedSettledMB! + c.externalSettledMB!, c.znodes)}`,
+      z?.jvmHeapUsedAfterGcMB === undefined ? 'n/a' : live(z.jvmHeapUsedAfterGcMB, z.znodes),
     ],
     [
       'SIGKILL + restart until getData succeeds, s',
