@@ -102,6 +102,25 @@ export class JuteReader {
     return out;
   }
 
+  /** Whether the bytes at the current position are `bytes` (nothing is consumed). */
+  peekEquals(bytes: Buffer): boolean {
+    return (
+      this.remaining >= bytes.length &&
+      this.buf.compare(bytes, 0, bytes.length, this.pos, this.pos + bytes.length) === 0
+    );
+  }
+
+  /** Moves past `length` bytes (checked like any read). */
+  skip(length: number): void {
+    this.need(length, 'skipped bytes');
+    this.pos += length;
+  }
+
+  /** A copy of the bytes from `start` to the current position (what was just read). */
+  copyFrom(start: number): Buffer {
+    return Buffer.from(this.buf.subarray(start, this.pos));
+  }
+
   readString(): string | null {
     const length = this.readLength('string');
     if (length === null) {

@@ -35,6 +35,9 @@ export const CONFIG_PATH = '/zookeeper/config';
  * Here are the reads and the txn apply; the index of ephemeral, container and TTL nodes is in
  * ephemeral-index.ts, and the walk a snapshot takes in snapshot-walk.ts.
  */
+/** Parents remembered while replaying (a task queue has a few hundred buckets). */
+const REPLAY_PARENTS = 4096;
+
 export class DataTree {
   private readonly store = new NodeStore();
   private readonly paths: PathIndex = this.store.paths;
@@ -44,6 +47,12 @@ export class DataTree {
   private lastZxid = 0n;
   /** Set by replayTxn: skip what only a live caller reads (triggers, Stats). */
   private replaying = false;
+  /**
+   * Replay only: parent paths of recent creates and their ids. A log replays long runs of
+   * creates under the same few parents (a task queue's buckets); a hit saves walking the path
+   * from the root. Emptied by every delete, the only change that can make an entry wrong.
+   */
+  private readonly replayParents = new Map<string, number>();
 
   /** A fresh tree as ZooKeeper 3.8 standalone starts: /, /zookeeper, its quota and config. */
   constructor() {
@@ -402,7 +411,7 @@ export class DataTree {
   ): { err: number; path: string; stat?: Stat } {
     const paths = this.paths;
     const slash = path.lastIndexOf('/');
-    const parent = paths.lookupRange(path, slash);
+    const parent = this.replaying ? this.replayParent(path, slash) : paths.lookupRange(path, slash);
     if (parent < 0) return { err: ErrorCode.NoNode, path };
     if (path === '/' || paths.find(parent, path, slash + 1, path.length) >= 0)
       return { err: ErrorCode.NodeExists, path };
@@ -444,7 +453,21 @@ export class DataTree {
     return 0;
   }
 
+  /** lookupRange(path, slash) through replayParents. */
+  private replayParent(path: string, slash: number): number {
+    const key = path.slice(0, slash);
+    const known = this.replayParents.get(key);
+    if (known !== undefined) return known;
+    const id = this.paths.lookupRange(path, slash);
+    if (id >= 0) {
+      if (this.replayParents.size >= REPLAY_PARENTS) this.replayParents.clear();
+      this.replayParents.set(key, id);
+    }
+    return id;
+  }
+
   private forget(path: string, id: number): void {
+    this.replayParents.clear();
     // A node deleted with children happens only when the log is replayed over a fuzzy
     // snapshot that holds a child created after the node's delete and re-create: ZooKeeper
     // leaves that child in its path map until the replayed create replaces it; here it goes

@@ -4,7 +4,7 @@ import { LOG_PREFIX, ZxidFile, listZxidFiles, readdirOrEmpty } from './file-name
 import { InvalidSnapshot, isSnapshotTempFile, loadNewestValidSnapshot } from './snapshot';
 import { LoadedSnapshot } from './snapshot-content';
 import { SyncFs, nodeSyncFs } from './sync-fs';
-import { decodeTxn } from './txn-codec';
+import { TxnDecoder } from './txn-codec';
 import { LOG_HEADER_SIZE, LogDamage } from './txn-log-format';
 import { scanLogFile } from './txn-log-scan';
 
@@ -106,6 +106,8 @@ export async function recover(
   }
 
   let lastLogZxid: bigint | null = null;
+  // Views: each txn is applied before the scan reads on, and the tree copies the data it keeps.
+  const decoder = new TxnDecoder({ views: true });
   for (let i = first; i < logs.length; i++) {
     const file = logs[i];
     report.logFilesRead.push(file.name);
@@ -113,7 +115,7 @@ export async function recover(
     const scan = await scanLogFile(sfs, full, file.zxid, (rec) => {
       let decoded: { header: TxnHeader; txn: Txn };
       try {
-        decoded = decodeTxn(rec.payload);
+        decoded = decoder.decode(rec.payload);
       } catch {
         return 'bad-payload';
       }

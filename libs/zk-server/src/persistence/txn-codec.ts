@@ -76,19 +76,58 @@ export function encodeTxn(header: TxnHeader, txn: Txn): Buffer {
 
 /** Decodes exactly one header + txn; trailing bytes are an error. */
 export function decodeTxn(buf: Buffer): { header: TxnHeader; txn: Txn } {
-  const r = new JuteReader(buf);
-  const header: TxnHeader = {
-    clientId: r.readLong(),
-    cxid: r.readInt(),
-    zxid: r.readLong(),
-    time: r.readLong(),
-    type: r.readInt() as OpCode,
-  };
-  const txn = readTxnBody(r, header.type);
-  if (r.remaining !== 0) {
-    throw new JuteDecodeError(`${r.remaining} unexpected bytes after the txn`, r.offset);
+  return new TxnDecoder().decode(buf);
+}
+
+/**
+ * Decodes many txns, as recovery replays a log: with `views`, each txn's data is a view of the
+ * record's bytes, not a copy (for a consumer that copies what it keeps, as the DataTree does;
+ * the bytes must not be reused before the txn is applied); and an ACL list encoded as the last
+ * one was is returned as the same frozen array without decoding it again (a log holds a
+ * million creates with the same ACL).
+ */
+export class TxnDecoder {
+  private lastAcl: { bytes: Buffer; acl: ACL[] } | null = null;
+
+  constructor(private readonly options: { views?: boolean } = {}) {}
+
+  decode(buf: Buffer): { header: TxnHeader; txn: Txn } {
+    const r = new JuteReader(buf);
+    const header: TxnHeader = {
+      clientId: r.readLong(),
+      cxid: r.readInt(),
+      zxid: r.readLong(),
+      time: r.readLong(),
+      type: r.readInt() as OpCode,
+    };
+    const txn = readTxnBody(r, header.type, this);
+    if (r.remaining !== 0) {
+      throw new JuteDecodeError(`${r.remaining} unexpected bytes after the txn`, r.offset);
+    }
+    return { header, txn };
   }
-  return { header, txn };
+
+  /** @internal */
+  readData(r: JuteReader): Buffer {
+    return (this.options.views ? r.readBufferView() : r.readBuffer()) ?? Buffer.alloc(0);
+  }
+
+  /** @internal */
+  readAcl(r: JuteReader): ACL[] {
+    const last = this.lastAcl;
+    if (last !== null && r.peekEquals(last.bytes)) {
+      r.skip(last.bytes.length);
+      return last.acl;
+    }
+    const at = r.offset;
+    const acl = readACLList(r);
+    for (const entry of acl) {
+      Object.freeze(entry.id);
+      Object.freeze(entry);
+    }
+    this.lastAcl = { bytes: r.copyFrom(at), acl: Object.freeze(acl) as ACL[] };
+    return acl;
+  }
 }
 
 function writeTxnBody(w: JuteWriter, txn: Txn): void {
@@ -159,23 +198,15 @@ function readPath(r: JuteReader): string {
   return s;
 }
 
-function readData(r: JuteReader): Buffer {
-  return r.readBuffer() ?? Buffer.alloc(0);
-}
-
-function readAcl(r: JuteReader): ACL[] {
-  return readACLList(r);
-}
-
-function readTxnBody(r: JuteReader, type: OpCode): Txn {
+function readTxnBody(r: JuteReader, type: OpCode, d: TxnDecoder): Txn {
   switch (type) {
     case OpCode.create:
     case OpCode.create2:
       return {
         type: OpCode.create,
         path: readPath(r),
-        data: readData(r),
-        acl: readAcl(r),
+        data: d.readData(r),
+        acl: d.readAcl(r),
         ephemeral: r.readBool(),
         parentCVersion: r.readInt(),
       };
@@ -183,16 +214,16 @@ function readTxnBody(r: JuteReader, type: OpCode): Txn {
       return {
         type,
         path: readPath(r),
-        data: readData(r),
-        acl: readAcl(r),
+        data: d.readData(r),
+        acl: d.readAcl(r),
         parentCVersion: r.readInt(),
       };
     case OpCode.createTTL:
       return {
         type,
         path: readPath(r),
-        data: readData(r),
-        acl: readAcl(r),
+        data: d.readData(r),
+        acl: d.readAcl(r),
         parentCVersion: r.readInt(),
         ttl: r.readLong(),
       };
@@ -200,9 +231,9 @@ function readTxnBody(r: JuteReader, type: OpCode): Txn {
     case OpCode.deleteContainer:
       return { type, path: readPath(r) };
     case OpCode.setData:
-      return { type, path: readPath(r), data: readData(r), version: r.readInt() };
+      return { type, path: readPath(r), data: d.readData(r), version: r.readInt() };
     case OpCode.setACL:
-      return { type, path: readPath(r), acl: readAcl(r), version: r.readInt() };
+      return { type, path: readPath(r), acl: d.readAcl(r), version: r.readInt() };
     case OpCode.check:
       return { type, path: readPath(r), version: r.readInt() };
     case OpCode.createSession:
@@ -222,7 +253,7 @@ function readTxnBody(r: JuteReader, type: OpCode): Txn {
             throw new JuteDecodeError('null Txn.data in multi', at);
           }
           const sub = new JuteReader(data);
-          const txn = readTxnBody(sub, subType);
+          const txn = readTxnBody(sub, subType, d);
           if (sub.remaining !== 0) {
             throw new JuteDecodeError(`${sub.remaining} unexpected bytes in a multi's Txn`, at);
           }

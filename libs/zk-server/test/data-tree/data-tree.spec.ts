@@ -515,6 +515,32 @@ describe('DataTree: replay', () => {
     );
   });
 
+  it('a replayed create finds its parent again after the parent was deleted and made anew', () => {
+    // Replay remembers parents: a parent deleted (its row reused by another node) and created
+    // again must not be found under its old row.
+    const live = new DataTree();
+    const replayed = new DataTree();
+    const txns: Txn[] = [
+      create('/a'),
+      create('/a/x'),
+      { type: OpCode.delete, path: '/a/x' },
+      { type: OpCode.delete, path: '/a' },
+      create('/b'),
+      create('/c'),
+      create('/a'),
+      create('/a/y'),
+      create('/b/z'),
+    ];
+    txns.forEach((t, i) => {
+      live.processTxn(hdr(BigInt(i + 1)), t);
+      expect(replayed.replayTxn(hdr(BigInt(i + 1)), t)).toBe(0);
+    });
+    expect(replayed.getChildren('/a')?.children).toEqual(['y']);
+    expect(replayed.getChildren('/b')?.children).toEqual(['z']);
+    expect(replayed.getChildren('/c')?.children).toEqual([]);
+    expect(dump(replayed)).toEqual(dump(live));
+  });
+
   it('a delete replayed over a fuzzy snapshot that still holds a child takes the subtree', () => {
     // The snapshot caught /p/c created after /p was deleted and made again; the log replays
     // the delete of /p, then its re-create and the child's.

@@ -6,7 +6,7 @@ import {
   Perms,
 } from '@shepherd/zk-protocol';
 import { crc32, crc32Js } from '../../src/persistence/crc32';
-import { decodeTxn, encodeTxn } from '../../src/persistence/txn-codec';
+import { TxnDecoder, decodeTxn, encodeTxn } from '../../src/persistence/txn-codec';
 import { Txn, TxnHeader } from '../../src/txn/txn';
 
 // Expected bytes are assembled by hand from big-endian primitives, independently of JuteWriter.
@@ -31,6 +31,55 @@ const headerBytes = (type: number, zxid = 0x100000002n) =>
   Buffer.concat([i64(0x1234n), i32(7), i64(zxid), i64(1_700_000_000_123n), i32(type)]);
 
 describe('txn codec', () => {
+  it('decodes many txns as one would, sharing a repeated ACL list and viewing the data', () => {
+    const creator = [{ perms: Perms.ALL, id: { scheme: 'digest', id: 'u:hash' } }];
+    const txns: Txn[] = [
+      {
+        type: OpCode.create,
+        path: '/a',
+        data: Buffer.from('one'),
+        acl: OPEN_ACL_UNSAFE,
+        ephemeral: false,
+        parentCVersion: 1,
+      },
+      {
+        type: OpCode.create,
+        path: '/b',
+        data: Buffer.from('two'),
+        acl: OPEN_ACL_UNSAFE,
+        ephemeral: false,
+        parentCVersion: 2,
+      },
+      {
+        type: OpCode.create,
+        path: '/c',
+        data: Buffer.from('three'),
+        acl: creator,
+        ephemeral: false,
+        parentCVersion: 3,
+      },
+      { type: OpCode.setACL, path: '/a', acl: OPEN_ACL_UNSAFE, version: 0 },
+    ];
+    const records = txns.map((t, i) => encodeTxn(header(t.type, BigInt(i + 1)), t));
+    const decoder = new TxnDecoder({ views: true });
+    const decoded = records.map((r) => decoder.decode(r).txn);
+    expect(decoded).toEqual(txns);
+    const aclOf = (t: Txn) => ('acl' in t ? t.acl : undefined);
+    expect(aclOf(decoded[1])).toBe(aclOf(decoded[0])); // decoded once
+    expect(aclOf(decoded[2])).toEqual(creator);
+    expect(aclOf(decoded[3])).not.toBe(aclOf(decoded[0])); // another list came between
+    expect(Object.isFrozen(aclOf(decoded[0]))).toBe(true);
+    // Views: the data is the record's bytes; a plain decode copies.
+    const data = (t: Txn) => ('data' in t ? t.data : Buffer.alloc(0));
+    const at0 = records[0].indexOf('one');
+    records[0].fill(0x21, at0, at0 + 3);
+    expect(data(decoded[0]).toString()).toBe('!!!');
+    const copied = decodeTxn(records[1]).txn;
+    const at1 = records[1].indexOf('two');
+    records[1].fill(0x21, at1, at1 + 3);
+    expect(data(copied).toString()).toBe('two');
+  });
+
   it('encodes a CreateTxn as TxnHeader + CreateTxn', () => {
     const txn: Txn = {
       type: OpCode.create,
