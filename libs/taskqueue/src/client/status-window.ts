@@ -67,6 +67,8 @@ export class StatusWindow {
   /** Bumped whenever the window stops being right, so a seeding started before is dropped. */
   private epoch = 0;
   private idleTimer: TimerHandle | undefined;
+  /** The addWatch in flight, if any. */
+  private watching: Promise<void> | undefined;
   private readonly connectionEvents: Subscription;
   private closed = false;
 
@@ -106,8 +108,13 @@ export class StatusWindow {
         return { folders: this.folders(), floor: this.floor };
       return { folders: await listServer() };
     }
-    if (this.phase === 'seeding') return { folders: await listServer() };
-    if (this.phase === 'off') await this.watch(client);
+    if (this.phase === 'off') {
+      // Lists that start together share one addWatch (a second watcher would never be removed).
+      this.watching ??= this.watch(client).finally(() => (this.watching = undefined));
+      await this.watching;
+    }
+    // Another list may be building the window already: this one reads the server meanwhile.
+    if (this.phase !== 'stale' || this.client !== client) return { folders: await listServer() };
     return { folders: await this.seed(client, listServer) };
   }
 
