@@ -38,18 +38,15 @@ export async function listTasks(
   window?: StatusWindow,
 ): Promise<TaskPage<TaskView>> {
   const q = checkListQuery(query);
-  const areas = areasFor(q.state);
-  const listStatus = (client: ZooKeeperClient): Promise<StatusListing> =>
-    window
+  // /status from the window when there is one; everything else (and /status without one)
+  // from the server.
+  const listOne = (client: ZooKeeperClient, area: TaskArea): Promise<StatusListing> =>
+    area === 'status' && window
       ? window.list(client, () => listArea(client, 'status'))
-      : listArea(client, 'status').then((folders) => ({ folders }));
+      : listArea(client, area).then((folders) => ({ folders }));
   const listed = await Promise.all(
-    areas.map((area) =>
-      retrying(ctx.connection, ctx.clock, (client): Promise<StatusListing> =>
-        area === 'status'
-          ? listStatus(client)
-          : listArea(client, area).then((folders) => ({ folders })),
-      ),
+    areasFor(q.state).map((area) =>
+      retrying(ctx.connection, ctx.clock, (client) => listOne(client, area)),
     ),
   );
   const floor = listed.find((l) => l.floor !== undefined)?.floor;

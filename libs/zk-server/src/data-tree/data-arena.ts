@@ -16,7 +16,7 @@ const SMALL_MAX = 64;
 const SMALL_CLASSES = SMALL_MAX / 4;
 for (let size = 72; size <= 256; size += 8) CLASS_SIZES.push(size);
 /** The class of 256 bytes: the last one of the 8-byte steps. */
-const LAST_EVEN_CLASS = CLASS_SIZES.length - 1;
+const CLASS_256 = CLASS_SIZES.length - 1;
 for (let size = 256; size < 64 * 1024;) {
   size = Math.ceil((size * 1.125) / 8) * 8;
   CLASS_SIZES.push(size);
@@ -28,7 +28,7 @@ export function dataClass(length: number): number {
   if (length <= SMALL_MAX) return (length + 3) >>> 2;
   if (length <= 256) return SMALL_CLASSES + ((length - SMALL_MAX + 7) >>> 3);
   if (length > MAX_CLASS_SIZE) return -1;
-  let lo = LAST_EVEN_CLASS + 1;
+  let lo = CLASS_256 + 1;
   let hi = CLASS_SIZES.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
