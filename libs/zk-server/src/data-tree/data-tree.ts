@@ -12,6 +12,7 @@ import { AclCache } from './acl-cache';
 import { DataNode, childNames, statOf } from './data-node';
 import { EphemeralIndex } from './ephemeral-index';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from './ephemeral-type';
+import { NodeRows, SnapshotNodeRows } from './node-rows';
 import { NodeStore, exactNumber } from './node-store';
 import { PathIndex } from './path-index';
 import { childPath, parentOf } from './paths';
@@ -69,50 +70,85 @@ export class DataTree {
    * children, '/' first. The system nodes come from the walk like any other node.
    */
   static restore(nodes: Iterable<SnapshotNode>, lastProcessedZxid = 0n): DataTree {
+    return DataTree.restoreRows(new SnapshotNodeRows(nodes), lastProcessedZxid);
+  }
+
+  /**
+   * restore() from NodeRows (a snapshot file read in place). A walk is depth first, so a
+   * node's parent is nearly always the node before it or one of that node's ancestors: a stack
+   * of the current branch finds it by comparing the path's prefix, without hashing the path's
+   * components from the root again; a node whose parent is not on the stack (an order other
+   * than depth first) is looked up from the root.
+   */
+  static restoreRows(rows: NodeRows, lastProcessedZxid = 0n): DataTree {
     const tree = new DataTree();
     tree.store.clear();
     tree.aclCache.clear();
-    const store = tree.store;
+    const { store, paths } = tree;
+    if (rows.count !== undefined) paths.reserve(rows.count);
     // Consecutive nodes usually carry the same list object (a decoded snapshot shares it):
     // acquiring it again by id skips looking the list up for every node.
     let lastIn: readonly ACL[] | undefined;
     let lastId = -1;
-    for (const n of nodes) {
-      const s = n.stat;
+    // The current branch, root first: entries at and past `depth` are stale, overwritten as
+    // the walk goes (truncating the arrays instead was a measurable share of a restore).
+    const branchPaths: string[] = [];
+    const branchIds: number[] = [];
+    let depth = 0;
+    while (rows.next()) {
+      const path = rows.path;
+      const acl = rows.acl;
       let aclId: number;
-      if (n.acl === lastIn) {
+      if (acl === lastIn) {
         aclId = tree.aclCache.acquireId(tree.aclCache.list(lastId));
       } else {
-        aclId = lastId = tree.aclCache.acquireId((lastIn = n.acl));
+        aclId = lastId = tree.aclCache.acquireId((lastIn = acl));
       }
+      const slash = path.lastIndexOf('/');
       let parent = -1;
-      const slash = n.path.lastIndexOf('/');
-      if (n.path !== '/') {
-        parent = tree.paths.lookupRange(n.path, slash);
-        if (parent < 0) throw new Error(`Invalid snapshot: no parent for ${n.path}`);
-        if (tree.paths.find(parent, n.path, slash + 1, n.path.length) >= 0)
-          throw new Error(`Invalid snapshot: ${n.path} twice`);
+      if (path !== '/') {
+        const parentLength = slash === 0 ? 1 : slash;
+        while (
+          depth > 0 &&
+          !(
+            branchPaths[depth - 1].length === parentLength &&
+            path.startsWith(branchPaths[depth - 1])
+          )
+        )
+          depth--;
+        if (depth > 0) {
+          parent = branchIds[depth - 1];
+        } else {
+          parent = paths.lookupRange(path, slash);
+          if (parent < 0) throw new Error(`Invalid snapshot: no parent for ${path}`);
+        }
       }
       const id = store.alloc();
+      const ephemeralOwner = rows.ephemeralOwner;
       store.init(
         id,
-        exactNumber(s.czxid, 'czxid'),
-        exactNumber(s.mzxid, 'mzxid'),
-        exactNumber(s.pzxid, 'pzxid'),
-        exactNumber(s.ctime, 'ctime'),
-        exactNumber(s.mtime, 'mtime'),
-        s.version,
-        s.cversion,
-        s.aversion,
-        s.ephemeralOwner,
+        rows.czxid,
+        rows.mzxid,
+        rows.pzxid,
+        rows.ctime,
+        rows.mtime,
+        rows.version,
+        rows.cversion,
+        rows.aversion,
+        ephemeralOwner,
       );
       store.setAclId(id, aclId);
-      if (n.data.length > 0) store.setData(id, n.data);
-      if (parent >= 0) tree.paths.add(parent, id, n.path, slash + 1);
-      else tree.paths.setRoot(id);
-      if (n.path !== '/') tree.index.track(n.path, s.ephemeralOwner);
+      const data = rows.data;
+      if (data.length > 0) store.setData(id, data);
+      if (parent < 0) paths.setRoot(id);
+      else if (!paths.addNew(parent, id, path, slash + 1)) {
+        throw new Error(`Invalid snapshot: ${path} twice`);
+      }
+      if (parent >= 0) tree.index.track(path, ephemeralOwner);
+      branchPaths[depth] = path;
+      branchIds[depth++] = id;
     }
-    if (tree.paths.root < 0) throw new Error('Invalid snapshot: no root node');
+    if (paths.root < 0) throw new Error('Invalid snapshot: no root node');
     tree.lastZxid = lastProcessedZxid;
     return tree;
   }

@@ -97,7 +97,11 @@ export class PathIndex {
 
   /** The child of `parent` named `path.slice(start, end)`, or -1. */
   find(parent: number, path: string, start: number, end: number): number {
-    const h = hashName(parent, path, start, end);
+    return this.findHashed(hashName(parent, path, start, end), parent, path, start, end);
+  }
+
+  /** find() with the name's hash already computed. */
+  private findHashed(h: number, parent: number, path: string, start: number, end: number) {
     const table = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -121,9 +125,39 @@ export class PathIndex {
    * has checked that no such child exists.
    */
   add(parent: number, id: number, path: string, nameStart: number): void {
+    this.link(parent, id, path, nameStart, hashName(parent, path, nameStart, path.length));
+  }
+
+  /**
+   * add() for input that may name a node twice (a snapshot being restored): false, and nothing
+   * changed, when `parent` already has a child of that name. The name is hashed once for both.
+   */
+  addNew(parent: number, id: number, path: string, nameStart: number): boolean {
+    const h = hashName(parent, path, nameStart, path.length);
+    if (this.findHashed(h, parent, path, nameStart, path.length) !== NONE) return false;
+    this.link(parent, id, path, nameStart, h);
+    return true;
+  }
+
+  /**
+   * Makes the table big enough for `nodes` nodes, so a restore that knows its node count does
+   * not double and re-place every entry about twenty times on the way to a million.
+   */
+  reserve(nodes: number): void {
+    if (this.count > 0) {
+      while (nodes * 4 > this.mask * 3) this.grow();
+      return;
+    }
+    let slots = MIN_SLOTS;
+    while (nodes * 4 > (slots - 1) * 3) slots *= 2;
+    if (slots - 1 <= this.mask) return;
+    this.table = emptyTable(slots);
+    this.mask = slots - 1;
+  }
+
+  private link(parent: number, id: number, path: string, nameStart: number, h: number): void {
     this.ensure(id);
     this.reset(id);
-    const h = hashName(parent, path, nameStart, path.length);
     this.set(id, PARENT, parent);
     this.set(id, HASH, h);
     this.storeName(id, path, nameStart);

@@ -1,4 +1,5 @@
 import { ACL } from '@shepherd/zk-protocol';
+import type { NodeRows } from '../data-tree/node-rows';
 import { PersistedStat } from '../data-tree/persisted-stat';
 
 /**
@@ -55,6 +56,8 @@ export interface LoadedSnapshot {
    * Node data are views into the file buffer, to be copied by the consumer.
    */
   readNodes(): Iterable<PersistedNode>;
+  /** The same nodes read in place through one object (DataTree.restoreRows: recovery). */
+  rows(): NodeRows;
 }
 
 /**

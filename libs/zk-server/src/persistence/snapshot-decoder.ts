@@ -1,5 +1,6 @@
-import { ACL, JuteDecodeError, JuteReader, readACLList } from '@shepherd/zk-protocol';
+import { JuteDecodeError, JuteReader } from '@shepherd/zk-protocol';
 import { crc32 } from './crc32';
+import { SnapshotRows } from './snapshot-rows';
 import { LoadedSnapshot, PersistedNode, PersistedNodeStat, SessionEntry } from './snapshot-content';
 import {
   HEADER_SIZE,
@@ -58,7 +59,7 @@ export function decodeSnapshot<T extends object>(
     const nodesStart = r.offset;
     // A structural pass that allocates nothing, so a damaged file is still rejected here (and
     // recovery falls back to an older snapshot) rather than halfway through a restore.
-    checkNodeRecords(body, nodesStart);
+    const count = checkNodeRecords(body, nodesStart);
     let decoded: PersistedNode[] | undefined;
     const snapshot = Object.assign(into, { zxid, sessions }) as T & Omit<LoadedSnapshot, 'file'>;
     Object.defineProperty(snapshot, 'nodes', {
@@ -69,6 +70,10 @@ export function decodeSnapshot<T extends object>(
       enumerable: false,
       value: () => ({ [Symbol.iterator]: () => decodeNodes(body, nodesStart, false) }),
     });
+    Object.defineProperty(snapshot, 'rows', {
+      enumerable: false,
+      value: () => new SnapshotRows(body, nodesStart, count),
+    });
     return snapshot;
   } catch (err) {
     if (err instanceof JuteDecodeError || err instanceof RangeError) {
@@ -78,8 +83,11 @@ export function decodeSnapshot<T extends object>(
   }
 }
 
-/** Walks the node records by their lengths only; throws unless they end exactly as declared. */
-function checkNodeRecords(body: Buffer, start: number): void {
+/**
+ * Walks the node records by their lengths only; throws unless they end exactly as declared.
+ * Returns the node count.
+ */
+function checkNodeRecords(body: Buffer, start: number): number {
   let pos = start;
   let count = 0;
   const int = () => {
@@ -116,43 +124,18 @@ function checkNodeRecords(body: Buffer, start: number): void {
   if (declared !== count || pos !== body.length) {
     throw new SnapshotFormatError(`node count ${declared} != ${count} or trailing bytes`);
   }
+  return count;
 }
 
 /**
- * Decodes the node records checked by checkNodeRecords (so by offsets, without re-checking
- * bounds). Consecutive nodes with byte-identical ACL lists (nearly all of them, in practice)
- * share one decoded list. `copyData` false hands out views into `body` instead of copies.
+ * Decodes the node records checked by checkNodeRecords into objects (SnapshotRows reads the
+ * offsets; the stat is read here as bigints, so values past 2^53 decode too). `copyData` false
+ * hands out views into `body` instead of copies.
  */
 function* decodeNodes(body: Buffer, start: number, copyData: boolean): Generator<PersistedNode> {
-  let pos = start;
-  let lastAcl: readonly ACL[] = [];
-  let lastAclStart = -1;
-  let lastAclLength = 0;
-  for (;;) {
-    const pathLength = body.readInt32BE(pos);
-    if (pathLength === -1) return;
-    const p = body.toString('utf8', pos + 4, pos + 4 + pathLength);
-    pos += 4 + pathLength;
-    const dataLength = body.readInt32BE(pos);
-    pos += 4;
-    let data: Buffer = EMPTY_DATA;
-    if (dataLength > 0) {
-      const view = body.subarray(pos, pos + dataLength);
-      data = copyData ? Buffer.from(view) : view;
-      pos += dataLength;
-    }
-    let acl = lastAcl;
-    if (
-      lastAclStart < 0 ||
-      body.compare(body, lastAclStart, lastAclStart + lastAclLength, pos, pos + lastAclLength) !== 0
-    ) {
-      const r = new JuteReader(body, pos);
-      acl = readACLList(r);
-      lastAcl = acl;
-      lastAclStart = pos;
-      lastAclLength = r.offset - pos;
-    }
-    pos += lastAclLength;
+  const rows = new SnapshotRows(body, start);
+  while (rows.next()) {
+    const pos = rows.statOffset;
     const stat: PersistedNodeStat = {
       czxid: body.readBigInt64BE(pos),
       mzxid: body.readBigInt64BE(pos + 8),
@@ -164,9 +147,12 @@ function* decodeNodes(body: Buffer, start: number, copyData: boolean): Generator
       ephemeralOwner: body.readBigInt64BE(pos + 44),
       pzxid: body.readBigInt64BE(pos + 52),
     };
-    pos += STAT_SIZE;
-    yield { path: p, data, acl, stat };
+    const data = rows.data;
+    yield {
+      path: rows.path,
+      data: copyData && data.length > 0 ? Buffer.from(data) : data,
+      acl: rows.acl,
+      stat,
+    };
   }
 }
-
-const EMPTY_DATA = Buffer.alloc(0);

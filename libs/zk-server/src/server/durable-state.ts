@@ -23,7 +23,7 @@ export async function recoverServerState(
 ): Promise<RecoveryReport> {
   const report = await snapLog.recover({
     onSnapshot: (snapshot) => {
-      core.replaceTree(DataTree.restore(snapshot.readNodes(), snapshot.zxid));
+      core.replaceTree(DataTree.restoreRows(snapshot.rows(), snapshot.zxid));
       core.sessions.restore(snapshot.sessions);
     },
     onTxn: (header, txn) => {

@@ -412,6 +412,28 @@ describe('DataTree: replay, snapshots and determinism', () => {
     ).toThrow(/no parent/);
   });
 
+  it('restores a walk in any parents-first order, not only depth first', () => {
+    const h = busyHarness();
+    const walk = [...h.tree.walk()];
+    // Breadth first (a stable sort by depth keeps siblings in their order): a node's parent is
+    // rarely the node before it.
+    const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
+    const bfs = [...walk].sort((a, b) => depth(a.path) - depth(b.path));
+    expect(bfs.map((n) => n.path)).not.toEqual(walk.map((n) => n.path));
+    const restored = DataTree.restore(bfs, h.tree.lastProcessedZxid);
+    expect(dump(restored)).toEqual(dump(h.tree));
+    for (const n of walk) expect(restored.statOf(n.path)).toEqual(h.tree.statOf(n.path));
+  });
+
+  it('restore rejects a walk that names a node twice', () => {
+    const stat = zeroStat();
+    const node = (path: string) => ({ path, data: Buffer.alloc(0), acl: openAcl(), stat });
+    expect(() =>
+      DataTree.restore([node('/'), node('/a'), node('/a/b'), node('/c'), node('/a')]),
+    ).toThrow(/\/a twice/);
+    expect(() => DataTree.restore([node('/'), node('/a'), node('/a')])).toThrow(/\/a twice/);
+  });
+
   it('tolerates txns a fuzzy snapshot already holds (NodeExists moves cversion forward, NoNode ignored)', () => {
     const t = new DataTree();
     const c: Txn = {

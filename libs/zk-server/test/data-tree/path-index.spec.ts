@@ -116,3 +116,32 @@ describe('PathIndex', () => {
     );
   });
 });
+
+describe('PathIndex: restoring', () => {
+  it('addNew adds like add, and refuses a name its parent already has without changing anything', () => {
+    const index = new PathIndex();
+    index.setRoot(0);
+    expect(index.addNew(0, 1, '/a', 1)).toBe(true);
+    expect(index.addNew(1, 2, '/a/b', 3)).toBe(true);
+    expect(index.addNew(0, 3, '/a', 1)).toBe(false);
+    expect(index.size).toBe(3);
+    expect(index.lookup('/a')).toBe(1);
+    expect(index.childNames(0)).toEqual(['a']);
+    expect(index.addNew(1, 3, '/a/c', 3)).toBe(true);
+    expect(index.childNames(1)).toEqual(['b', 'c']);
+  });
+
+  it('reserve on an empty index, or a filled one, keeps every lookup right past the size', () => {
+    for (const before of [0, 100]) {
+      const index = new PathIndex();
+      index.setRoot(0);
+      let id = 1;
+      for (; id <= before; id++) index.add(0, id, `/n${id}`, 1);
+      index.reserve(5000);
+      for (; id <= 6000; id++) expect(index.addNew(0, id, `/n${id}`, 1)).toBe(true);
+      for (let i = 1; i <= 6000; i++) expect(index.lookup(`/n${i}`)).toBe(i);
+      expect(index.lookup('/n6001')).toBe(-1);
+      expect(index.size).toBe(6001);
+    }
+  });
+});
