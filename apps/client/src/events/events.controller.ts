@@ -23,7 +23,7 @@ export class EventsController {
   @AcceptsQueryToken()
   @ApiOperation({
     summary: 'Cluster events as server-sent events',
-    description: `One event per change seen, named by its type (${EVENT_NAMES}); its data is the event as JSON. A comment line every 15 s keeps the connection open. Events are not replayed: task histories are the durable account.`,
+    description: `One event per change seen, named by its type (${EVENT_NAMES}); its data is the event as JSON. The response starts once the watch behind it is set, so a change made after it started is in it. A comment line every 15 s keeps the connection open. Events are not replayed: task histories are the durable account.`,
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({
@@ -33,9 +33,12 @@ export class EventsController {
     description: 'The API token, for clients that cannot send headers (EventSource)',
   })
   @ApiOkResponse({ description: 'text/event-stream' })
-  events(): Observable<MessageEvent> {
+  async events(): Promise<Observable<MessageEvent>> {
+    // The stream answers once its watch is set: what happens after the client sees the answer
+    // is in it.
+    const events$ = await this.feed.open();
     return merge(
-      this.feed.events$.pipe(map(toSseMessage)),
+      events$.pipe(map(toSseMessage)),
       interval(this.options.sseHeartbeatMs).pipe(
         map(() => HEARTBEAT),
         takeUntil(this.feed.closed$),

@@ -36,7 +36,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscriptions.add(this.feed.events$.subscribe((e) => this.metrics.observe(e)));
+    this.subscriptions.add(this.feed.tallies$.subscribe((e) => this.metrics.observe(e)));
     this.subscriptions.add(this.connection.sessions$.subscribe(() => this.metrics.sessionOpened()));
   }
 

@@ -6,8 +6,10 @@ export const MAX_TRACKED_QUEUED = 100_000;
 /**
  * The task types that have queued tasks, as far as this app knows, without reading the queue:
  * the tasks its event stream saw arrive in the queue (submitted, retried, reassigned), until an
- * event says they left it (assigned, cancelled...). Framework-free; fed one ClusterEvent at a
- * time, in the order seen.
+ * event says they left it. The app's tallies stream has the arrivals only (no task.assigned),
+ * so a task stays here while it runs, until it ends or comes back: a type is only listed when
+ * no live worker serves it, and a running task's worker serves its type, so the list is the
+ * same. Framework-free; fed one ClusterEvent at a time, in the order seen.
  *
  * What it does not cover: tasks queued before the app started, or while its watch was down
  * (events are not replayed), and, past MAX_TRACKED_QUEUED queued tasks, the oldest ones. A

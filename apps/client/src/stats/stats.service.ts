@@ -27,7 +27,7 @@ export class StatsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.feed.events$.subscribe((event) => {
+    this.subscription = this.feed.tallies$.subscribe((event) => {
       this.tracker.observe(event);
       this.queued.observe(event);
     });

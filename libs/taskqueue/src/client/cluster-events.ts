@@ -2,6 +2,7 @@ import { Observable, Subscriber, Subscription, share } from 'rxjs';
 import { AddWatchMode, SessionExpiredError, WatcherType } from '@shepherd/zk-protocol';
 import { WatchedEvent, ZooKeeperClient, isRetryable } from '@shepherd/zk-client';
 import { ClusterEvent } from '../cluster-event';
+import { ROOTS } from '../layout/paths';
 import { ClientContext } from './client-options';
 import { readLeader } from './cluster-info';
 import { RecordReaction, eventsFromRecord, reactionTo } from './event-classifier';
@@ -15,7 +16,23 @@ const PAUSE_MS = 100;
 const noop = (): void => undefined;
 
 /**
- * `events$`: one PERSISTENT_RECURSIVE watch on the layout's root, shared by every subscriber,
+ * What a ClusterEventStream watches:
+ * - 'cluster': the layout's root, so every event (tasks, assignments, starts, progress,
+ *   workers, the election);
+ * - 'tasks': the three places a task arrives in, /tasks, /status and /dead, so only the events
+ *   of arrivals (task.queued, task.reassigned, task.failed, task.completed, task.cancelled,
+ *   task.dead). A task's assignment, start and progress, about half the notifications a task
+ *   causes, never reach this client: what counts outcomes needs no more.
+ */
+export type EventScope = 'cluster' | 'tasks';
+
+const SCOPE_ROOTS: Record<EventScope, readonly string[]> = {
+  cluster: ['/'],
+  tasks: [ROOTS.tasks, ROOTS.status, ROOTS.dead],
+};
+
+/**
+ * `events$`: one PERSISTENT_RECURSIVE watch per root of its scope, shared by every subscriber,
  * set on the first subscription and removed on the last unsubscribe (rxjs share()).
  *
  * Notifications are classified by path (reactionTo). Those that need the record (where did the
@@ -24,16 +41,33 @@ const noop = (): void => undefined;
  *
  * - ConnectionLoss: the client re-registers the watch when it reconnects. A persistent watch
  *   does not replay what happened meanwhile; those changes are missed (the records' histories
- *   are the durable account). The leader is looked at again, so a failover is reported.
+ *   are the durable account). In the 'cluster' scope the leader is looked at again, so a
+ *   failover is reported.
  * - Session expiry: the watch died with the session; it is set again on the next session.
  */
 export class ClusterEventStream {
   readonly events$: Observable<ClusterEvent>;
+  /** Settles when the watches of the current subscription were first set (see watching()). */
+  private watchesSet: Promise<void> | undefined;
+  private readonly roots: readonly string[];
 
-  constructor(private readonly ctx: ClientContext) {
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly scope: EventScope = 'cluster',
+  ) {
+    this.roots = SCOPE_ROOTS[scope];
     this.events$ = new Observable<ClusterEvent>((subscriber) => this.observe(subscriber)).pipe(
       share(),
     );
+  }
+
+  /**
+   * Resolves once the watches behind the current subscription are set, so every change after
+   * that is seen (an SSE client told "connected" must not miss the task it submits next).
+   * Rejects when nothing is subscribed.
+   */
+  watching(): Promise<void> {
+    return this.watchesSet ?? Promise.reject(new Error('events$ has no subscriber'));
   }
 
   private observe(subscriber: Subscriber<ClusterEvent>): () => void {
@@ -45,6 +79,15 @@ export class ClusterEventStream {
     let tail: Promise<unknown> = Promise.resolve();
     /** The leader's election node as last seen (undefined: not looked at yet). */
     let leaderNode: string | null | undefined;
+    const withElection = this.scope === 'cluster';
+    let watchesSet!: () => void;
+    let watchesFailed!: (err: unknown) => void;
+    const set = new Promise<void>((resolve, reject) => {
+      watchesSet = resolve;
+      watchesFailed = reject;
+    });
+    set.catch(noop);
+    this.watchesSet = set;
 
     const emitInOrder = (events: Promise<ClusterEvent[]>) => {
       const settled = events.catch((err: unknown) => {
@@ -92,17 +135,29 @@ export class ClusterEventStream {
         if (!reaction) return;
         if (reaction.kind === 'emit') emitInOrder(Promise.resolve(reaction.events));
         else if (reaction.kind === 'record') emitInOrder(readRecordEvents(client, reaction));
-        else emitInOrder(lookAtElection(client, true));
+        else if (withElection) emitInOrder(lookAtElection(client, true));
       };
       watcher = onChange;
       // The leader at subscription time is the baseline, not news.
       const first = leaderNode === undefined;
       emitInOrder(
-        withRetry(client, () => client.addWatch('/', onChange, AddWatchMode.PERSISTENT_RECURSIVE))
-          .then(() => lookAtElection(client, !first))
+        Promise.all(
+          this.roots.map((root) =>
+            withRetry(client, () =>
+              client.addWatch(root, onChange, AddWatchMode.PERSISTENT_RECURSIVE),
+            ),
+          ),
+        )
+          .then(() => {
+            watchesSet();
+            return withElection ? lookAtElection(client, !first) : [];
+          })
           .catch((err: unknown) => {
             // Expired: the next session sets the watch again (sessions$ below).
-            if (!(err instanceof SessionExpiredError)) subscriber.error(err);
+            if (!(err instanceof SessionExpiredError)) {
+              watchesFailed(err);
+              subscriber.error(err);
+            }
             return [];
           }),
       );
@@ -117,7 +172,7 @@ export class ClusterEventStream {
       complete: () => subscriber.complete(),
     });
     const reconnects = connection.events$.subscribe((e) => {
-      if (e.type === 'reconnected' && current && !stopped) {
+      if (withElection && e.type === 'reconnected' && current && !stopped) {
         const client = current;
         emitInOrder(lookAtElection(client, true));
       }
@@ -125,16 +180,18 @@ export class ClusterEventStream {
 
     return () => {
       stopped = true;
+      if (this.watchesSet === set) this.watchesSet = undefined;
       sessions.unsubscribe();
       reconnects.unsubscribe();
       const client = current;
       const onChange = watcher;
       if (client && onChange)
-        client
-          .removeWatches('/', onChange, WatcherType.Any)
-          // Not connected: drop it locally; the server forgets it with the session.
-          .catch(() => client.removeWatches('/', onChange, WatcherType.Any, true))
-          .catch(noop);
+        for (const root of this.roots)
+          client
+            .removeWatches(root, onChange, WatcherType.Any)
+            // Not connected: drop it locally; the server forgets it with the session.
+            .catch(() => client.removeWatches(root, onChange, WatcherType.Any, true))
+            .catch(noop);
     };
   }
 }

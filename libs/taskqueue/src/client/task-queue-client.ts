@@ -13,7 +13,7 @@ import {
   readMasters,
   readWorkers,
 } from './cluster-info';
-import { ClusterEventStream } from './cluster-events';
+import { ClusterEventStream, EventScope } from './cluster-events';
 import { ListQuery, TaskPage } from './list-query';
 import { listTasks } from './list-tasks';
 import { StatusWindow } from './status-window';
@@ -60,6 +60,14 @@ export const DEFAULT_WAIT_MS = 30_000;
 export class TaskQueueClient {
   /** Cluster events as this client sees them (hot, shared; see ClusterEventStream). */
   readonly events$: Observable<ClusterEvent>;
+  /**
+   * Only the events of tasks arriving in the queue or at an end (task.queued,
+   * task.reassigned, task.failed, task.completed, task.cancelled, task.dead): about half the
+   * notifications of events$ per task, for what counts outcomes (EventScope 'tasks').
+   */
+  readonly taskEvents$: Observable<ClusterEvent>;
+  private readonly clusterStream: ClusterEventStream;
+  private readonly taskStream: ClusterEventStream;
   private readonly ctx: ClientContext;
   private readonly submitter: TaskSubmitter;
   private readonly waits: TaskWaits;
@@ -72,7 +80,19 @@ export class TaskQueueClient {
       this.statusWindow = new StatusWindow(this.ctx, options.listCache ?? {});
     this.submitter = new TaskSubmitter(this.ctx);
     this.waits = new TaskWaits(this.ctx);
-    this.events$ = new ClusterEventStream(this.ctx).events$;
+    this.clusterStream = new ClusterEventStream(this.ctx, 'cluster');
+    this.taskStream = new ClusterEventStream(this.ctx, 'tasks');
+    this.events$ = this.clusterStream.events$;
+    this.taskEvents$ = this.taskStream.events$;
+  }
+
+  /**
+   * Resolves once the watches behind the current subscriptions to events$ (scope 'cluster') or
+   * taskEvents$ ('tasks') are set: every change from then on is seen. Rejects when nothing
+   * subscribes to that stream.
+   */
+  whenWatching(scope: EventScope = 'cluster'): Promise<void> {
+    return (scope === 'cluster' ? this.clusterStream : this.taskStream).watching();
   }
 
   /** Queues one task. With an idempotency key already used, returns that first task instead. */

@@ -146,3 +146,63 @@ describe('events$', () => {
     );
   });
 });
+
+describe('taskEvents$ (the arrivals only)', () => {
+  it('reports what events$ does about tasks arriving and ending, nothing else, in order', async () => {
+    sub = ns.client.taskEvents$.subscribe((e) => seen.push(e));
+    await ns.client.whenWatching('tasks');
+    const [a, b] = await ns.client.submitMany([
+      { type: 'echo', payload: 'a', options: { maxAttempts: 2, backoffMs: 0 } },
+      { type: 'echo', payload: 'b' },
+    ]);
+    const c = await ns.client.submit('echo', 'c');
+    await ns.registerWorker('w1');
+    await ns.assign(a.id, 'w1');
+    await ns.fail(a.id, 'first');
+    await ns.assign(a.id, 'w1');
+    await ns.fail(a.id, 'second');
+    await ns.client.cancel(b.id, 'changed my mind');
+    await ns.assign(c.id, 'w1');
+    await ns.start(c.id);
+    await ns.progress(c.id, { pct: 50 });
+    await ns.recover(c.id, 'w1');
+    await ns.assign(c.id, 'w1');
+    await ns.complete(c.id, 'ok');
+    expect(await seenUntil('the arrivals', 9)).toEqual([
+      `task.queued ${a.id}`,
+      `task.queued ${b.id}`,
+      `task.queued ${c.id}`,
+      `task.failed ${a.id}`,
+      `task.queued ${a.id}`,
+      `task.dead ${a.id}`,
+      `task.cancelled ${b.id}`,
+      `task.reassigned ${c.id}`,
+      `task.completed ${c.id}`,
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toHaveLength(9);
+    expect(seen[8]).toMatchObject({ taskType: 'echo', workerId: 'w1', state: 'done' });
+  });
+
+  it('whenWatching rejects with no subscriber, and the watches go with the last one', async () => {
+    await expect(ns.client.whenWatching('tasks')).rejects.toThrow(/no subscriber/);
+    await expect(ns.client.whenWatching('cluster')).rejects.toThrow(/no subscriber/);
+    sub = ns.client.taskEvents$.subscribe((e) => seen.push(e));
+    await ns.client.whenWatching('tasks');
+    const client = ns.connection.client;
+    for (const root of ['/tasks', '/status', '/dead'])
+      await expect(client.checkWatches(root, WatcherType.Any)).resolves.toBeUndefined();
+    // The whole layout is not watched by this stream.
+    await expect(client.checkWatches('/', WatcherType.Any)).rejects.toThrow(NoWatcherError);
+    sub.unsubscribe();
+    sub = undefined;
+    await expect(ns.client.whenWatching('tasks')).rejects.toThrow(/no subscriber/);
+    for (const root of ['/tasks', '/status', '/dead'])
+      await waitFor(`the watch on ${root} removed`, () =>
+        client.checkWatches(root, WatcherType.Any).then(
+          () => false,
+          (err: unknown) => err instanceof NoWatcherError,
+        ),
+      );
+  });
+});
