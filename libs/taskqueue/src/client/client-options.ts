@@ -1,6 +1,7 @@
 import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { Clock, systemClock } from '@shepherd/zk-client';
 import { ZooKeeperConnection } from '@shepherd/coordination';
+import { OwnSubmissions } from './own-submissions';
 
 /** pino-style: a context object first, then the message. */
 export interface ClientLogger {
@@ -42,6 +43,8 @@ export interface ClientContext {
   acl: ACL[];
   clock: Clock;
   logger: ClientLogger;
+  /** What this client submitted while its event streams watched (own-submissions.ts). */
+  own: OwnSubmissions;
 }
 
 export function resolveClientOptions(options: TaskQueueClientOptions): ClientContext {
@@ -51,5 +54,6 @@ export function resolveClientOptions(options: TaskQueueClientOptions): ClientCon
     acl: options.acl ?? OPEN_ACL_UNSAFE,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? SILENT,
+    own: new OwnSubmissions(),
   };
 }

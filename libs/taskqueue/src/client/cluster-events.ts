@@ -80,6 +80,11 @@ export class ClusterEventStream {
     /** The leader's election node as last seen (undefined: not looked at yet). */
     let leaderNode: string | null | undefined;
     const withElection = this.scope === 'cluster';
+    const own = this.ctx.own;
+    const bit = this.scope === 'cluster' ? 1 : 2;
+    /** Own submissions noted from this number on were seen by the watch (own-submissions.ts). */
+    let from = Infinity;
+    own.setActive(bit, true);
     let watchesSet!: () => void;
     let watchesFailed!: (err: unknown) => void;
     const set = new Promise<void>((resolve, reject) => {
@@ -134,8 +139,15 @@ export class ClusterEventStream {
         const reaction = reactionTo(event.type, event.path, clock.now());
         if (!reaction) return;
         if (reaction.kind === 'emit') emitInOrder(Promise.resolve(reaction.events));
-        else if (reaction.kind === 'record') emitInOrder(readRecordEvents(client, reaction));
-        else if (withElection) emitInOrder(lookAtElection(client, true));
+        else if (reaction.kind === 'record') {
+          const type =
+            reaction.area === 'tasks' ? own.claim(reaction.taskId, bit, from) : undefined;
+          emitInOrder(
+            type === undefined
+              ? readRecordEvents(client, reaction)
+              : Promise.resolve([submitted(reaction.taskId, type, clock.now())]),
+          );
+        } else if (withElection) emitInOrder(lookAtElection(client, true));
       };
       watcher = onChange;
       // The leader at subscription time is the baseline, not news.
@@ -143,9 +155,11 @@ export class ClusterEventStream {
       emitInOrder(
         Promise.all(
           this.roots.map((root) =>
-            withRetry(client, () =>
-              client.addWatch(root, onChange, AddWatchMode.PERSISTENT_RECURSIVE),
-            ),
+            withRetry(client, () => {
+              // Taken as the request goes out (again, when it is retried): see OwnSubmissions.
+              from = own.next();
+              return client.addWatch(root, onChange, AddWatchMode.PERSISTENT_RECURSIVE);
+            }),
           ),
         )
           .then(() => {
@@ -172,6 +186,9 @@ export class ClusterEventStream {
       complete: () => subscriber.complete(),
     });
     const reconnects = connection.events$.subscribe((e) => {
+      // Notifications may be lost while disconnected, and requests queued meanwhile may reach
+      // the server before the watch is set again: older notes are not trusted.
+      if (e.type === 'disconnected' || e.type === 'reconnected') from = own.next();
       if (withElection && e.type === 'reconnected' && current && !stopped) {
         const client = current;
         emitInOrder(lookAtElection(client, true));
@@ -180,6 +197,7 @@ export class ClusterEventStream {
 
     return () => {
       stopped = true;
+      own.setActive(bit, false);
       if (this.watchesSet === set) this.watchesSet = undefined;
       sessions.unsubscribe();
       reconnects.unsubscribe();
@@ -194,4 +212,9 @@ export class ClusterEventStream {
             .catch(noop);
     };
   }
+}
+
+/** The event a task's submission makes, as eventsFromRecord makes it from the new record. */
+function submitted(taskId: string, taskType: string, at: number): ClusterEvent {
+  return { type: 'task.queued', at, taskId, state: 'queued', taskType, attempts: 0 };
 }

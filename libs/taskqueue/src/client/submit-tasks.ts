@@ -61,6 +61,8 @@ export class TaskSubmitter {
     if (records.length === 0) return [];
     await this.ensureLayout();
 
+    // Before the creates are sent: this client's event streams then know them on arrival.
+    for (const record of records) this.ctx.own.note(record.id, record.type);
     const views = new Array<TaskView>(records.length);
     let pending: Pending[] = records.map((record, index) => ({ index, record }));
     let unknown = false;

@@ -20,6 +20,7 @@ import {
 } from '../../src/client/list-query';
 import { ListedFolder, ListedTask, newestFirst } from '../../src/client/newest-first';
 import { selectNewest } from '../../src/client/select-newest';
+import { MAX_OWN_SUBMISSIONS, OwnSubmissions } from '../../src/client/own-submissions';
 import { RecordReaction, eventsFromRecord, reactionTo } from '../../src/client/event-classifier';
 import {
   electionOrder,
@@ -347,5 +348,48 @@ describe('cluster info parsing', () => {
       pid: 7,
     });
     expect(parseCandidate('/election/n', Buffer.from('plain-id')).id).toBe('plain-id');
+  });
+});
+
+describe('OwnSubmissions', () => {
+  it('notes nothing while no stream watches, and forgets everything when the last one stops', () => {
+    const own = new OwnSubmissions();
+    own.note('t1', 'echo');
+    own.setActive(1, true);
+    const from = own.next();
+    expect(own.claim('t1', 1, from)).toBeUndefined();
+    own.note('t2', 'echo');
+    own.setActive(1, false);
+    own.setActive(1, true);
+    expect(own.claim('t2', 1, 0)).toBeUndefined();
+  });
+
+  it('hands a type out once per stream, only for a note taken at or after its `from`', () => {
+    const own = new OwnSubmissions();
+    own.setActive(1, true);
+    own.setActive(2, true);
+    own.note('early', 'a');
+    const from1 = own.next();
+    own.note('t1', 'b');
+    const from2 = own.next();
+    own.note('t2', 'c');
+    expect(own.claim('early', 1, from1)).toBeUndefined(); // before the watch: read instead
+    expect(own.claim('t1', 1, from1)).toBe('b');
+    expect(own.claim('t1', 1, from1)).toBeUndefined(); // a later arrival: read
+    expect(own.claim('t1', 2, from2)).toBeUndefined(); // noted before stream 2's watch
+    expect(own.claim('t2', 2, from2)).toBe('c');
+    expect(own.claim('t2', 1, from1)).toBe('c');
+    expect(own.claim('t2', 2, from2)).toBeUndefined();
+    expect(own.claim('unknown', 1, from1)).toBeUndefined();
+  });
+
+  it('keeps at most MAX_OWN_SUBMISSIONS, forgetting the oldest', () => {
+    const own = new OwnSubmissions();
+    own.setActive(2, true);
+    const from = own.next();
+    for (let i = 0; i <= MAX_OWN_SUBMISSIONS; i++) own.note(`t${i}`, 'x');
+    expect(own.claim('t0', 2, from)).toBeUndefined();
+    expect(own.claim('t1', 2, from)).toBe('x');
+    expect(own.claim(`t${MAX_OWN_SUBMISSIONS}`, 2, from)).toBe('x');
   });
 });

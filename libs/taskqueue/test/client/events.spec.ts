@@ -1,6 +1,6 @@
 import { Subscription, firstValueFrom, skip } from 'rxjs';
 import { CreateMode, NoWatcherError, WatcherType } from '@shepherd/zk-protocol';
-import { ClusterEvent } from '@shepherd/taskqueue';
+import { ClusterEvent, TaskQueueClient } from '@shepherd/taskqueue';
 import { waitFor } from '../../../../test/support/wait-for';
 import { Namespace } from './support';
 
@@ -204,5 +204,43 @@ describe('taskEvents$ (the arrivals only)', () => {
           (err: unknown) => err instanceof NoWatcherError,
         ),
       );
+  });
+});
+
+describe('own submissions', () => {
+  it('a stream tells its own client’s submissions on arrival without reading them; others are read', async () => {
+    sub = ns.client.taskEvents$.subscribe((e) => seen.push(e));
+    await ns.client.whenWatching('tasks');
+    const zk = ns.connection.client;
+    const reads = jest.spyOn(zk, 'getData');
+    try {
+      const mine = await ns.client.submitMany([
+        { type: 'echo', payload: 1 },
+        { type: 'resize', payload: 2 },
+      ]);
+      const other = new TaskQueueClient({ connection: ns.connection });
+      const theirs = await other.submit('thumb', 3);
+      other.close();
+      await seenUntil('three arrivals', 3);
+      expect(seen).toEqual([
+        expect.objectContaining({ type: 'task.queued', taskId: mine[0].id, taskType: 'echo' }),
+        expect.objectContaining({ type: 'task.queued', taskId: mine[1].id, taskType: 'resize' }),
+        expect.objectContaining({ type: 'task.queued', taskId: theirs.id, taskType: 'thumb' }),
+      ]);
+      expect(seen[0]).toEqual({
+        type: 'task.queued',
+        at: expect.any(Number),
+        taskId: mine[0].id,
+        state: 'queued',
+        taskType: 'echo',
+        attempts: 0,
+      });
+      const readIds = reads.mock.calls.map(([path]) => path.slice(path.lastIndexOf('/') + 1));
+      expect(readIds).toContain(theirs.id);
+      expect(readIds).not.toContain(mine[0].id);
+      expect(readIds).not.toContain(mine[1].id);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
