@@ -1,4 +1,5 @@
 import { fourLetterWord, startStandalone } from '../../test/support/zk-harness';
+import { ZOOKEEPER_JVM_AS_PACKAGED } from './zookeeper-jvm';
 
 export interface BenchServer {
   connectString: string;
@@ -12,7 +13,7 @@ export interface BenchServer {
  * the default 2 s tick, started by the same harness the interop suite uses.
  */
 export async function startBenchServer(): Promise<BenchServer> {
-  const cluster = await startStandalone({ tickTime: 2000 });
+  const cluster = await startStandalone({ tickTime: 2000, jvmArgs: ZOOKEEPER_JVM_AS_PACKAGED });
   const port = cluster.servers[0].clientPort;
   const srvr = await fourLetterWord(port, 'srvr');
   const version = /Zookeeper version: ([^-,\s]+)/.exec(srvr)?.[1] ?? 'unknown';

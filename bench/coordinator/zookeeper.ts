@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fourLetterWord, startStandalone } from '../../test/support/zk-harness';
+import { ZOOKEEPER_JVM_AS_PACKAGED } from '../common/zookeeper-jvm';
 import { findZooKeeperInstall } from '../../test/support/zk-install';
 import { freePorts } from '../../test/support/free-port';
 import { renderZooCfg } from '../../test/support/zk-server-config';
@@ -20,7 +21,7 @@ export interface ZooKeeperTarget {
  * under os.tmpdir()), but also handing out the JVM's pid.
  */
 export async function startZooKeeper(): Promise<ZooKeeperTarget> {
-  const cluster = await startStandalone({ tickTime: 2000 });
+  const cluster = await startStandalone({ tickTime: 2000, jvmArgs: ZOOKEEPER_JVM_AS_PACKAGED });
   const server = cluster.servers[0];
   const srvr = await fourLetterWord(server.clientPort, 'srvr');
   const version = /Zookeeper version: ([^-,\s]+)/.exec(srvr)?.[1] ?? 'unknown';
@@ -32,8 +33,8 @@ export async function startZooKeeper(): Promise<ZooKeeperTarget> {
 /**
  * Apache ZooKeeper for the memory check: the harness caps the heap at 256 MB (its servers hold
  * a few hundred znodes), far too little for a million, so this launches the same JVM command
- * line (the harness's zoo.cfg, classpath and flags) with a larger -Xmx, and can SIGKILL and
- * restart it on the same dataDir.
+ * line (the harness's zoo.cfg and classpath) with a 2 GB heap and the serial collector (the
+ * smallest RSS), and can SIGKILL and restart it on the same dataDir.
  */
 export class BigHeapZooKeeper {
   private child: ChildProcess | undefined;
@@ -71,8 +72,8 @@ export class BigHeapZooKeeper {
     const args = [
       `-Xmx${this.heap}`,
       '-Xms32m',
+      // The serial collector keeps the footprint (RSS) smallest; the compiler is the default.
       '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
       '-Djava.net.preferIPv4Stack=true',
       `-Dzookeeper.log.dir=${this.dir}`,
       '-Dzookeeper.log.file=zookeeper.log',

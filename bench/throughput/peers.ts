@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { httpStatus, ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../../test/support/free-port';
 import { startEnsemble } from '../../test/support/zk-harness';
+import { ZOOKEEPER_JVM_AS_PACKAGED } from '../common/zookeeper-jvm';
 import { Child, TS_NODE_ARGS } from './child';
 
 export type PeerName = 'embedded' | 'ensemble' | 'bullmq' | 'bullmq-fsync';
@@ -174,7 +175,7 @@ export async function startEmbedded(s: PeerSettings): Promise<ShepherdPeer> {
 
 /** Shepherd on a 3-server Apache ZooKeeper ensemble (Debian's package). */
 export async function startOnEnsemble(s: PeerSettings): Promise<ShepherdPeer> {
-  const ensemble = await startEnsemble(3);
+  const ensemble = await startEnsemble(3, { jvmArgs: ZOOKEEPER_JVM_AS_PACKAGED });
   const peer = await shepherdOn(
     'ensemble',
     'Shepherd, ZooKeeper ensemble of 3',

@@ -20,6 +20,8 @@ export interface ZkHarnessOptions {
   startTimeoutMs?: number;
   /** Extra JVM system properties for every member. */
   systemProperties?: Record<string, string>;
+  /** Heap, collector and compiler flags of every member (see ZkServerProcessOptions). */
+  jvmArgs?: readonly string[];
 }
 
 /** Server-wide features the harness turns on; the contract suite adapts to them. */
@@ -192,6 +194,7 @@ async function launch(
         'znode.container.checkIntervalMs': String(HARNESS_FEATURES.containerCheckIntervalMs),
         ...opts.systemProperties,
       },
+      jvmArgs: opts.jvmArgs,
     });
   });
   const cluster = new ZkCluster(kind, servers, rootDir, startTimeoutMs);

@@ -34,7 +34,20 @@ export interface ZkServerProcessOptions {
   install: ZooKeeperInstall;
   /** System properties, e.g. zookeeper.extendedTypesEnabled. */
   systemProperties: Record<string, string>;
+  /**
+   * Heap, collector and compiler flags; default TEST_JVM_ARGS (small and quick to start).
+   * Benchmarks pass [] for the JVM's own defaults, as the package's zkServer.sh runs it.
+   */
+  jvmArgs?: readonly string[];
 }
+
+/** Small and quick to start: a test's servers hold a few hundred znodes at most. */
+export const TEST_JVM_ARGS: readonly string[] = [
+  '-Xmx256m',
+  '-Xms32m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+];
 
 /** One QuorumPeerMain JVM, launched the way zkServer.sh start-foreground does. */
 export class ZkServerProcess {
@@ -72,11 +85,7 @@ export class ZkServerProcess {
       ...this.opts.systemProperties,
     };
     const args = [
-      // Small and quick to start: these servers hold a few hundred znodes at most.
-      '-Xmx256m',
-      '-Xms32m',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
+      ...(this.opts.jvmArgs ?? TEST_JVM_ARGS),
       '-Djava.net.preferIPv4Stack=true',
       ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
       '-cp',
