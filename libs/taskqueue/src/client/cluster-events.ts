@@ -26,9 +26,16 @@ const noop = (): void => undefined;
  */
 export type EventScope = 'cluster' | 'tasks';
 
-const SCOPE_ROOTS: Record<EventScope, readonly string[]> = {
-  cluster: ['/'],
-  tasks: [ROOTS.tasks, ROOTS.status, ROOTS.dead],
+/** What each scope watches, its bit in OwnSubmissions, and whether it follows the election. */
+interface ScopeSpec {
+  roots: readonly string[];
+  bit: number;
+  election: boolean;
+}
+
+const SCOPES: Record<EventScope, ScopeSpec> = {
+  cluster: { roots: ['/'], bit: 1, election: true },
+  tasks: { roots: [ROOTS.tasks, ROOTS.status, ROOTS.dead], bit: 2, election: false },
 };
 
 /**
@@ -49,13 +56,13 @@ export class ClusterEventStream {
   readonly events$: Observable<ClusterEvent>;
   /** Settles when the watches of the current subscription were first set (see watching()). */
   private watchesSet: Promise<void> | undefined;
-  private readonly roots: readonly string[];
+  private readonly spec: ScopeSpec;
 
   constructor(
     private readonly ctx: ClientContext,
-    private readonly scope: EventScope = 'cluster',
+    scope: EventScope = 'cluster',
   ) {
-    this.roots = SCOPE_ROOTS[scope];
+    this.spec = SCOPES[scope];
     this.events$ = new Observable<ClusterEvent>((subscriber) => this.observe(subscriber)).pipe(
       share(),
     );
@@ -79,9 +86,8 @@ export class ClusterEventStream {
     let tail: Promise<unknown> = Promise.resolve();
     /** The leader's election node as last seen (undefined: not looked at yet). */
     let leaderNode: string | null | undefined;
-    const withElection = this.scope === 'cluster';
+    const { roots, bit, election: withElection } = this.spec;
     const own = this.ctx.own;
-    const bit = this.scope === 'cluster' ? 1 : 2;
     /** Own submissions noted from this number on were seen by the watch (own-submissions.ts). */
     let from = Infinity;
     own.setActive(bit, true);
@@ -154,7 +160,7 @@ export class ClusterEventStream {
       const first = leaderNode === undefined;
       emitInOrder(
         Promise.all(
-          this.roots.map((root) =>
+          roots.map((root) =>
             withRetry(client, () => {
               // Taken as the request goes out (again, when it is retried): see OwnSubmissions.
               from = own.next();
@@ -204,7 +210,7 @@ export class ClusterEventStream {
       const client = current;
       const onChange = watcher;
       if (client && onChange)
-        for (const root of this.roots)
+        for (const root of roots)
           client
             .removeWatches(root, onChange, WatcherType.Any)
             // Not connected: drop it locally; the server forgets it with the session.

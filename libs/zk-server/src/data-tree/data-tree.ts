@@ -141,10 +141,11 @@ export class DataTree {
       const data = rows.data;
       if (data.length > 0) store.setData(id, data);
       if (parent < 0) paths.setRoot(id);
-      else if (!paths.addNew(parent, id, path, slash + 1)) {
-        throw new Error(`Invalid snapshot: ${path} twice`);
+      else {
+        if (!paths.addNew(parent, id, path, slash + 1))
+          throw new Error(`Invalid snapshot: ${path} twice`);
+        tree.index.track(path, ephemeralOwner);
       }
-      if (parent >= 0) tree.index.track(path, ephemeralOwner);
       branchPaths[depth] = path;
       branchIds[depth++] = id;
     }

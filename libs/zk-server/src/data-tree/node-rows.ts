@@ -3,19 +3,14 @@ import { exactNumber } from './node-store';
 import { SnapshotNode } from './snapshot-walk';
 
 /**
- * Nodes to restore a tree from, one at a time through one object (the reading side of
- * NodeCursor): next() moves to the next node, parents before children, root first, and the
- * fields describe that node until the next call. A snapshot reader implements it over the
- * file's bytes, so a restore of a million nodes makes no object, bigint or data copy per node
- * on the way (DataTree.restoreRows copies what it keeps).
+ * Nodes one at a time through one object, parents before children, root first: next() moves
+ * to the next node and the fields describe it until the next call. What a snapshot stores of a
+ * node, its data aside; zxids and times as exact integers (below 2^53). The writer walks a
+ * live tree so (NodeCursor, SnapshotCursor), the reader a file (NodeRows).
  */
-export interface NodeRows {
-  /** How many nodes there will be, when the source knows (a tree can presize its tables). */
-  readonly count?: number;
+export interface NodeWalk {
   next(): boolean;
   readonly path: string;
-  /** The node's data; may be a view that the next call to next() reuses. */
-  readonly data: Buffer;
   /** The same list object for consecutive nodes with the same ACL, as a snapshot stores it. */
   readonly acl: readonly ACL[];
   readonly czxid: number;
@@ -27,6 +22,18 @@ export interface NodeRows {
   readonly cversion: number;
   readonly aversion: number;
   readonly ephemeralOwner: bigint;
+}
+
+/**
+ * Nodes to restore a tree from (the reading side of NodeCursor). A snapshot reader implements
+ * it over the file's bytes, so a restore of a million nodes makes no object, bigint or data
+ * copy per node on the way (DataTree.restoreRows copies what it keeps).
+ */
+export interface NodeRows extends NodeWalk {
+  /** How many nodes there will be, when the source knows (a tree can presize its tables). */
+  readonly count?: number;
+  /** The node's data; may be a view that the next call to next() reuses. */
+  readonly data: Buffer;
 }
 
 /** NodeRows over SnapshotNode objects (DataTree.walk(), a test's list): DataTree.restore. */

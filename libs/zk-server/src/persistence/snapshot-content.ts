@@ -1,5 +1,5 @@
 import { ACL } from '@shepherd/zk-protocol';
-import type { NodeRows } from '../data-tree/node-rows';
+import type { NodeRows, NodeWalk } from '../data-tree/node-rows';
 import { PersistedStat } from '../data-tree/persisted-stat';
 
 /**
@@ -61,23 +61,10 @@ export interface LoadedSnapshot {
 }
 
 /**
- * What a snapshot can walk without allocating per node: DataTree.snapshotCursor(). The cursor
- * moves with next() and exposes the current node's fields; zxids and times are exact integers
- * (below 2^53), data is copied straight into the chunk.
+ * What a snapshot can walk without allocating per node: DataTree.snapshotCursor(). Its data
+ * is copied straight into the chunk.
  */
-export interface SnapshotCursor {
-  next(): boolean;
-  readonly path: string;
+export interface SnapshotCursor extends NodeWalk {
   readonly dataLength: number;
   copyData(target: Buffer, at: number): number;
-  readonly acl: readonly ACL[];
-  readonly czxid: number;
-  readonly mzxid: number;
-  readonly pzxid: number;
-  readonly ctime: number;
-  readonly mtime: number;
-  readonly version: number;
-  readonly cversion: number;
-  readonly aversion: number;
-  readonly ephemeralOwner: bigint;
 }
