@@ -99,7 +99,7 @@ export async function seedDoneRecords(
         if (i === s.records - 1) newestId = id;
       }
       const op = items[0].ops[0];
-      if (recordBytes === 0 && op.type === 'create') recordBytes = op.data.length;
+      if (recordBytes === 0 && op.type === 'create') recordBytes = op.data?.length ?? 0;
       const outcome = await commitBatch(client, items);
       if (outcome.rejected.length > 0)
         throw new Error(`seeding: ${outcome.rejected.length} creates refused`);

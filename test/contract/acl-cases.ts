@@ -5,6 +5,7 @@ import {
   ErrorCode,
   InvalidACLError,
   KeeperState,
+  MarshallingError,
   NoAuthError,
   OPEN_ACL_UNSAFE,
   Perms,
@@ -41,7 +42,7 @@ export function aclCases(ctx: ContractContext): void {
       const zk = await ctx.client();
       const root = await ctx.root(zk);
       await zk.create(`${root}/ro`, 'r', { acl: READ_ACL_UNSAFE });
-      expect((await zk.getData(`${root}/ro`)).data.toString()).toBe('r');
+      expect((await zk.getData(`${root}/ro`)).data?.toString()).toBe('r');
       await expectKeeperError(zk.setData(`${root}/ro`, 'w'), NoAuthError, ErrorCode.NoAuth);
     });
 
@@ -65,7 +66,7 @@ export function aclCases(ctx: ContractContext): void {
       await expectKeeperError(mallory.getData(path), NoAuthError, ErrorCode.NoAuth);
       const alice2 = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:secret' }] });
       await alice2.sync(path);
-      expect((await alice2.getData(path)).data.toString()).toBe('mine');
+      expect((await alice2.getData(path)).data?.toString()).toBe('mine');
       await alice2.setData(path, 'still mine');
     });
 
@@ -87,6 +88,44 @@ export function aclCases(ctx: ContractContext): void {
         InvalidACLError,
         ErrorCode.InvalidACL,
       );
+    });
+
+    it('judges null ACL ids and schemes as PrepRequestProcessor.fixupACL does', async () => {
+      // kazoo writes every empty string as a null ustring, so its CREATOR_ALL_ACL,
+      // Id('auth', ''), reaches the server with a null id.
+      const zk = await ctx.client({ auth: [{ scheme: 'digest', auth: 'kaz:pw' }] });
+      const root = await ctx.root(zk);
+      const acl = (scheme: string | null, id: string | null) => [
+        { perms: Perms.ALL, id: { scheme, id } },
+      ];
+      await zk.create(`${root}/auth`, 'x', { acl: acl('auth', null) });
+      expect((await zk.getACL(`${root}/auth`)).acl).toEqual([
+        { perms: Perms.ALL, id: { scheme: 'digest', id: digestId('kaz', 'pw') } },
+      ]);
+      // A null id where 3.8 calls a method on it (world's equals, digest's and ip's isValid)
+      // is a NullPointerException there, answered MarshallingError; a null scheme, or a scheme
+      // with no provider, is InvalidACL whatever the id.
+      for (const scheme of ['world', 'digest', 'ip']) {
+        await expectKeeperError(
+          zk.create(`${root}/${scheme}`, 'x', { acl: acl(scheme, null) }),
+          MarshallingError,
+          ErrorCode.MarshallingError,
+        );
+      }
+      for (const [scheme, id] of [
+        [null, 'anyone'],
+        [null, null],
+        ['super', null],
+        ['no-such-scheme', null],
+      ]) {
+        await expectKeeperError(
+          zk.create(`${root}/n`, 'x', { acl: acl(scheme, id) }),
+          InvalidACLError,
+          ErrorCode.InvalidACL,
+        );
+      }
+      // The connection is fine after all of it.
+      expect((await zk.getData(`${root}/auth`)).data?.toString()).toBe('x');
     });
 
     it('reports the session identities with whoAmI', async () => {

@@ -19,7 +19,7 @@ export function crudCases(ctx: ContractContext): void {
 
       expect(await zk.create(path, 'hello')).toBe(path);
       const read = await zk.getData(path);
-      expect(read.data.toString()).toBe('hello');
+      expect(read.data?.toString()).toBe('hello');
       expect(read.stat.version).toBe(0);
       expect(read.stat.dataLength).toBe(5);
       expect(read.stat.ephemeralOwner).toBe(0n);
@@ -37,6 +37,40 @@ export function crudCases(ctx: ContractContext): void {
       await expectKeeperError(zk.getData(path), NoNodeError, ErrorCode.NoNode);
       await expectKeeperError(zk.setData(path, 'x'), NoNodeError, ErrorCode.NoNode);
       await expectKeeperError(zk.delete(path), NoNodeError, ErrorCode.NoNode);
+    });
+
+    it('keeps null data apart from empty data (create, setData, multi, multiRead)', async () => {
+      const zk = await ctx.client();
+      const root = await ctx.root(zk);
+      // Null is length -1 on the wire, empty bytes length 0: ZooKeeper stores and answers each
+      // as it came (kazoo reads None and b''), and both have dataLength 0.
+      await zk.create(`${root}/null`, null);
+      await zk.create(`${root}/empty`, Buffer.alloc(0));
+      const nul = await zk.getData(`${root}/null`);
+      expect(nul.data).toBeNull();
+      expect(nul.stat.dataLength).toBe(0);
+      expect((await zk.getData(`${root}/empty`)).data).toEqual(Buffer.alloc(0));
+
+      await zk.setData(`${root}/empty`, null);
+      await zk.setData(`${root}/null`, '');
+      expect((await zk.getData(`${root}/empty`)).data).toBeNull();
+      expect((await zk.getData(`${root}/null`)).data).toEqual(Buffer.alloc(0));
+
+      await zk.multi([
+        { type: 'create', path: `${root}/m`, data: null, options: {} },
+        { type: 'setData', path: `${root}/null`, data: null, version: -1 },
+      ]);
+      const [m, n, e] = await zk.multiRead(
+        [`${root}/m`, `${root}/null`, `${root}/empty`].map((path) => ({
+          type: 'getData' as const,
+          path,
+        })),
+      );
+      expect(m).toMatchObject({ data: null });
+      expect(n).toMatchObject({ data: null });
+      expect(e).toMatchObject({ data: null });
+      await zk.setData(`${root}/m`, 'x');
+      expect((await zk.getData(`${root}/m`)).data).toEqual(Buffer.from('x'));
     });
 
     it('stores no data as an empty value', async () => {
@@ -121,7 +155,7 @@ export function crudCases(ctx: ContractContext): void {
       expect((await zk.setData(path, 'v2', 1)).version).toBe(2);
       // -1 matches any version.
       expect((await zk.setData(path, 'v3', -1)).version).toBe(3);
-      expect((await zk.getData(path)).data.toString()).toBe('v3');
+      expect((await zk.getData(path)).data?.toString()).toBe('v3');
       await expectKeeperError(zk.delete(path, 2), BadVersionError, ErrorCode.BadVersion);
       await zk.delete(path, 3);
       expect(await zk.exists(path)).toBeNull();

@@ -44,7 +44,7 @@ export function miscOpCases(ctx: ContractContext): void {
       const root = await ctx.root(writer);
       await writer.setData(root, 'fresh');
       expect(await reader.sync(root)).toBe(root);
-      expect((await reader.getData(root)).data.toString()).toBe('fresh');
+      expect((await reader.getData(root)).data?.toString()).toBe('fresh');
     });
   });
 }

@@ -11,9 +11,7 @@ export function observableCases(ctx: ContractContext): void {
       const root = await ctx.root(zk);
       const path = `${root}/cfg`;
       const values = new AsyncQueue<string | null>();
-      const sub = zk
-        .data$(path)
-        .subscribe((v) => values.push(v === null ? null : v.data.toString()));
+      const sub = zk.data$(path).subscribe((v) => values.push(v === null ? null : String(v.data)));
       try {
         expect(await values.next('initial null')).toBeNull();
         await writer.create(path, 'v1');
@@ -54,7 +52,7 @@ export function observableCases(ctx: ContractContext): void {
       const zk = await ctx.client();
       const root = await ctx.root(zk);
       const ready = firstValueFrom(
-        zk.data$(`${root}/flag`).pipe(filter((v) => v?.data.toString() === 'ready')),
+        zk.data$(`${root}/flag`).pipe(filter((v) => v?.data?.toString() === 'ready')),
       );
       await zk.create(`${root}/flag`, 'starting');
       await zk.setData(`${root}/flag`, 'ready');

@@ -130,7 +130,7 @@ it('keeps every acknowledged write and no half-applied multi across kill -9', as
   const present = [...a].sort((x, y) => x - y);
   expect(present).toEqual(present.map((_, k) => k));
   expect(present.length).toBeLessThanOrEqual(issued);
-  expect((await reader.getData(`/a/n${present.length - 1}`)).data.toString()).toBe(
+  expect((await reader.getData(`/a/n${present.length - 1}`)).data?.toString()).toBe(
     String(present.length - 1),
   );
   expect(second.logs.map((l) => l.msg)).not.toContain('server error');

@@ -70,7 +70,7 @@ it('serves, stops cleanly on SIGTERM and finds its data after a restart', async 
   expect(second.find('txn log had a damaged tail')).toBeUndefined();
   expect(second.find('recovered data')?.txnsReplayed).toBeGreaterThanOrEqual(3);
   const reader = await connect(port2);
-  expect((await reader.getData('/shepherd')).data.toString()).toBe('hello');
+  expect((await reader.getData('/shepherd')).data?.toString()).toBe('hello');
   expect(await reader.getChildren('/shepherd')).toEqual(['tasks']);
   await waitFor('the old session to expire', () => second.find('session expired'), {
     timeoutMs: 20000,

@@ -218,7 +218,7 @@ describe('embedded zk-server limits', () => {
         timeoutMs: 15_000,
       });
       // The well-behaved client never noticed.
-      expect((await zk.getData('/big')).data.length).toBe(900 * 1024);
+      expect((await zk.getData('/big')).data?.length).toBe(900 * 1024);
       await zk.delete('/big');
       slow.destroy();
     } finally {

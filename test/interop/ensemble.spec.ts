@@ -112,7 +112,7 @@ describe('ensemble failover', () => {
         path: root,
       });
       // The session is fully usable.
-      expect((await zk.getData(root)).data.toString()).toBe('after the kill');
+      expect((await zk.getData(root)).data?.toString()).toBe('after the kill');
     } finally {
       sub.unsubscribe();
     }

@@ -163,7 +163,7 @@ describe.each(STRANGERS)('a client with %s', (name) => {
       }
       const after = await owner.getData(path);
       expect(after.stat.mzxid).toBe(before.stat.mzxid);
-      expect(after.data.equals(before.data)).toBe(true);
+      expect(after.data).toEqual(before.data);
       expect(await owner.exists(path)).not.toBeNull();
     }
   });

@@ -14,22 +14,22 @@ import { childPath, nameOf, parentOf } from './ensure-path';
 export interface ChildrenCacheOptions {
   /**
    * Read and keep each child's data (default true). When false only the stat is kept (from a
-   * watched `exists`), `data` is empty and `changed` still fires on every new version.
+   * watched `exists`), `data` is null and `changed` still fires on every new version.
    */
   withData?: boolean;
 }
 
 export interface CachedChild {
-  data: Buffer;
+  /** As getData answers it: null for a node created or set with null data (or withData false). */
+  data: Buffer | null;
   stat: Stat;
 }
 
 export type ChildEvent =
-  | { type: 'added'; name: string; data: Buffer; stat: Stat }
-  | { type: 'changed'; name: string; data: Buffer; stat: Stat }
+  | { type: 'added'; name: string; data: Buffer | null; stat: Stat }
+  | { type: 'changed'; name: string; data: Buffer | null; stat: Stat }
   | { type: 'removed'; name: string };
 
-const EMPTY = Buffer.alloc(0);
 const RETRY_DELAY_MS = 100;
 const noop = (): void => undefined;
 
@@ -220,7 +220,7 @@ export class ChildrenCache {
     const path = childPath(this.path, name);
     if (!this.withData) {
       const stat = await this.client.exists(path, this.watcher);
-      return stat === null ? null : { data: EMPTY, stat };
+      return stat === null ? null : { data: null, stat };
     }
     try {
       return await this.client.getData(path, this.watcher);

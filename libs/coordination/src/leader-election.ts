@@ -26,7 +26,8 @@ export interface LeaderElectionOptions {
 export interface ElectionCandidate {
   /** The node's data read as UTF-8: the candidate's id, unless it stored its own data. */
   id: string;
-  data: Buffer;
+  /** As getData answers it (null when a candidate wrote null data). */
+  data: Buffer | null;
   nodePath: string;
   sequence: number;
   leader: boolean;
@@ -137,7 +138,8 @@ export class LeaderElection {
         const nodePath = childPath(this.path, name);
         try {
           const { data } = await withRetry(() => this.client.getData(nodePath));
-          return { id: data.toString('utf8'), data, nodePath, sequence: sequenceOf(name) };
+          const id = data?.toString('utf8') ?? '';
+          return { id, data, nodePath, sequence: sequenceOf(name) };
         } catch (err) {
           if (err instanceof NoNodeError) return undefined;
           throw err;

@@ -117,20 +117,22 @@ async function findByGuid(
 async function isOurs(
   client: ZooKeeperClient,
   path: string,
-  data: Buffer,
+  data: Buffer | null,
   ephemeral: boolean,
 ): Promise<boolean> {
   try {
     const node = await client.getData(path);
-    return ephemeral ? node.stat.ephemeralOwner === client.sessionId : node.data.equals(data);
+    if (ephemeral) return node.stat.ephemeralOwner === client.sessionId;
+    return node.data === null || data === null ? node.data === data : node.data.equals(data);
   } catch (err) {
     if (err instanceof NoNodeError) return false;
     throw err;
   }
 }
 
-function toBuffer(data: Buffer | string | null | undefined): Buffer {
-  if (data === null || data === undefined) return Buffer.alloc(0);
+/** What the create sends (null stays null, as the client sends it). */
+function toBuffer(data: Buffer | string | null | undefined): Buffer | null {
+  if (data === null || data === undefined) return null;
   return typeof data === 'string' ? Buffer.from(data) : data;
 }
 

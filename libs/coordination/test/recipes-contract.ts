@@ -185,7 +185,7 @@ function electionCases(ctx: RecipeContext): void {
     expect(children).toHaveLength(1);
     expect(election.nodePath).toBe(`${path}/${children[0]}`);
     expect(election.isLeader).toBe(true);
-    expect((await admin.getData(election.nodePath!)).data.toString()).toBe('payload');
+    expect((await admin.getData(election.nodePath!)).data?.toString()).toBe('payload');
   });
 }
 
@@ -238,7 +238,7 @@ function simpleLockCases(ctx: RecipeContext): void {
 
     await held.release();
     await other.acquire({ timeoutMs: 5000 });
-    expect((await admin.getData(path)).data.toString()).toBe('b');
+    expect((await admin.getData(path)).data?.toString()).toBe('b');
   });
 
   it("the holder's session expiry releases the lock", async () => {
@@ -358,7 +358,7 @@ function childrenCacheCases(ctx: RecipeContext): void {
   }
 
   const brief = (e: ChildEvent): string =>
-    e.type === 'removed' ? `removed ${e.name}` : `${e.type} ${e.name}=${e.data.toString()}`;
+    e.type === 'removed' ? `removed ${e.name}` : `${e.type} ${e.name}=${e.data?.toString()}`;
 
   it('reports added, changed and removed, in order', async () => {
     const zk = await ctx.client();
@@ -367,7 +367,7 @@ function childrenCacheCases(ctx: RecipeContext): void {
     const { cache, events } = await startCache(await ctx.client(), path);
     await cache.initialized;
     expect(brief(await events.next())).toBe('added a=a1');
-    expect(cache.current().get('a')?.data.toString()).toBe('a1');
+    expect(cache.current().get('a')?.data?.toString()).toBe('a1');
 
     await zk.create(`${path}/b`, 'b1');
     expect(brief(await events.next())).toBe('added b=b1');
@@ -391,7 +391,7 @@ function childrenCacheCases(ctx: RecipeContext): void {
     await zk.create(`${path}/x`, 'payload');
     const added = await events.next();
     expect(added).toMatchObject({ type: 'added', name: 'x' });
-    expect(cache.current().get('x')?.data.length).toBe(0);
+    expect(cache.current().get('x')?.data).toBeNull();
     await zk.setData(`${path}/x`, 'more');
     expect(await events.next()).toMatchObject({ type: 'changed', name: 'x' });
     expect(cache.current().get('x')?.stat.version).toBe(1);
@@ -450,7 +450,7 @@ function childrenCacheCases(ctx: RecipeContext): void {
         return (
           [...now.keys()].sort().join() === 'a,c' &&
           now.get('a')?.stat.czxid === a2.stat.czxid &&
-          now.get('a')?.data.toString() === 'a2'
+          now.get('a')?.data?.toString() === 'a2'
         );
       },
       { timeoutMs: 15000 },

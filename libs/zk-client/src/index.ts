@@ -3,7 +3,12 @@ export { ZooKeeperClient, type ClientOptions } from './zookeeper-client';
 export { ClientState, isAlive, isConnected } from './client-state';
 export type { Watcher, WatchedEvent } from './watcher';
 export type { Transport, TransportFactory } from './transport';
-export { TcpTransport, tcpTransportFactory } from './tcp-transport';
+export {
+  type ClientTlsOptions,
+  TcpTransport,
+  tcpTransportFactory,
+  tlsTransportFactory,
+} from './tcp-transport';
 export { systemClock } from './system-clock';
 export type { Clock, TimerHandle } from '@shepherd/zk-protocol';
 export { Heartbeat, type HeartbeatTarget } from './heartbeat';

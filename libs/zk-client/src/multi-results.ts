@@ -1,5 +1,5 @@
 import {
-  ACL,
+  RequestACL,
   CreateMode,
   ErrorCode,
   KeeperError,
@@ -19,17 +19,17 @@ import { CreateOptions, OpResult, TransactionError, TransactionOp } from './tran
 
 /** One read of a multiRead (ZooKeeper.multiRead with Op.getChildren / Op.getData). */
 export type ReadRequest = { type: 'getChildren'; path: string } | { type: 'getData'; path: string };
-export type ReadResult = { children: string[] } | { data: Buffer; stat: Stat } | KeeperError;
+export type ReadResult = { children: string[] } | { data: Buffer | null; stat: Stat } | KeeperError;
 
 /** create / create2 / createContainer / createTTL, as ZooKeeper.create picks them. */
 export function createRequest(
   path: string,
-  data: Buffer,
+  data: Buffer | null,
   options: CreateOptions,
   withStat: boolean,
 ): MultiOp & { op: OpCode.create | OpCode.create2 | OpCode.createContainer | OpCode.createTTL } {
   const mode = options.mode ?? CreateMode.PERSISTENT;
-  const acl: ACL[] = options.acl ?? OPEN_ACL_UNSAFE;
+  const acl: RequestACL[] = options.acl ?? OPEN_ACL_UNSAFE;
   if (isTTL(mode)) {
     // EphemeralType.TTL: a positive TTL is mandatory for the TTL modes (and only for them).
     const ttl = options.ttl === undefined ? 0n : BigInt(options.ttl);
@@ -121,7 +121,7 @@ export function toReadResults(
       case OpCode.getChildren:
         return { children: stringsOf(r.children) };
       case OpCode.getData:
-        return { data: r.data ?? Buffer.alloc(0), stat: r.stat };
+        return { data: r.data, stat: r.stat };
       case OpCode.error:
         return errorFromCode(r.err, ops[i]?.path);
       default:

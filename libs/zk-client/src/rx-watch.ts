@@ -16,7 +16,7 @@ import { Watcher } from './watcher';
 export interface WatchSource {
   readonly state: ClientState;
   readonly state$: Observable<KeeperState>;
-  getData(path: string, watch: Watcher): Promise<{ data: Buffer; stat: Stat }>;
+  getData(path: string, watch: Watcher): Promise<{ data: Buffer | null; stat: Stat }>;
   exists(path: string, watch: Watcher): Promise<Stat | null>;
   getChildren(path: string, watch: Watcher): Promise<string[]>;
   removeWatches(path: string, watcher: Watcher, type: WatcherType, local: boolean): Promise<void>;
@@ -101,7 +101,7 @@ function keepWatching<T>(
 export function dataObservable(
   src: WatchSource,
   path: string,
-): Observable<{ data: Buffer; stat: Stat } | null> {
+): Observable<{ data: Buffer | null; stat: Stat } | null> {
   return keepWatching(
     src,
     path,

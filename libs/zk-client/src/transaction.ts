@@ -1,7 +1,11 @@
-import { ACL, CreateMode, ErrorCode, KeeperError, Stat } from '@shepherd/zk-protocol';
+import { CreateMode, ErrorCode, KeeperError, RequestACL, Stat } from '@shepherd/zk-protocol';
 
 export interface CreateOptions {
-  acl?: ACL[];
+  /**
+   * Default OPEN_ACL_UNSAFE. An id or scheme may be null, as jute allows and kazoo sends for
+   * empty strings; the server judges it (see RequestACL).
+   */
+  acl?: RequestACL[];
   mode?: CreateMode;
   /** Required (> 0) for the *_WITH_TTL modes; milliseconds. */
   ttl?: number | bigint;
@@ -9,9 +13,9 @@ export interface CreateOptions {
 
 /** One operation of a transaction, in client paths (Op.java). */
 export type TransactionOp =
-  | { type: 'create'; path: string; data: Buffer; options: CreateOptions }
+  | { type: 'create'; path: string; data: Buffer | null; options: CreateOptions }
   | { type: 'delete'; path: string; version: number }
-  | { type: 'setData'; path: string; data: Buffer; version: number }
+  | { type: 'setData'; path: string; data: Buffer | null; version: number }
   | { type: 'check'; path: string; version: number };
 
 /** Per-operation outcome (OpResult.java). `error` entries appear only in a failed commit. */
@@ -40,11 +44,15 @@ export class TransactionError extends KeeperError {
 
 export type CommitFn = (ops: TransactionOp[]) => Promise<OpResult[]>;
 
-function toBuffer(data: Buffer | string | null | undefined): Buffer {
-  if (data === null || data === undefined) return EMPTY;
+/**
+ * A node's data as sent: null or undefined is null on the wire (length -1), which ZooKeeper
+ * keeps and answers as null, apart from empty bytes (the Java client's `create(path, null,
+ * ...)`); a string is its UTF-8 bytes.
+ */
+function toBuffer(data: Buffer | string | null | undefined): Buffer | null {
+  if (data === null || data === undefined) return null;
   return typeof data === 'string' ? Buffer.from(data) : data;
 }
-const EMPTY = Buffer.alloc(0);
 
 /**
  * Fluent builder for an atomic multi (ZooKeeper.transaction() / Transaction.java). Nothing is

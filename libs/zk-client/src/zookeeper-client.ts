@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import { Observable, Subject } from 'rxjs';
 import {
   ACL,
+  RequestACL,
   AddWatchMode,
   BadArgumentsError,
   ClientInfo,
@@ -34,7 +35,7 @@ import {
 } from './multi-results';
 import { childrenObservable, dataObservable } from './rx-watch';
 import { Session } from './session';
-import { tcpTransportFactory } from './tcp-transport';
+import { ClientTlsOptions, tcpTransportFactory, tlsTransportFactory } from './tcp-transport';
 import { CreateOptions, OpResult, Transaction, TransactionOp, dataToBuffer } from './transaction';
 import { TransportFactory } from './transport';
 import { WatchRegistry, kindsFor } from './watch-registry';
@@ -51,6 +52,12 @@ export interface ClientOptions {
   connectTimeout?: number;
   /** Shuffle the host list (default true), as StaticHostProvider does. */
   shuffleHosts?: boolean;
+  /**
+   * Connect over TLS (a server's secureClientPort), verifying the server's certificate against
+   * `ca`; `cert` and `key` are sent when the server asks for a client certificate, which it
+   * then authenticates as `x509:<subject DN>`. Ignored when transportFactory is given.
+   */
+  tls?: ClientTlsOptions;
   transportFactory?: TransportFactory;
   clock?: Clock;
   maxFrameSize?: number;
@@ -87,7 +94,9 @@ export class ZooKeeperClient extends EventEmitter {
     this.watches = new WatchDispatcher(this.registry, this.chroot, options.defaultWatcher);
     this.session = new Session({
       hosts: new HostProvider(parsed.hosts, options.shuffleHosts ?? true),
-      transportFactory: options.transportFactory ?? tcpTransportFactory,
+      transportFactory:
+        options.transportFactory ??
+        (options.tls ? tlsTransportFactory(options.tls) : tcpTransportFactory),
       clock: options.clock ?? systemClock,
       sessionTimeout: options.sessionTimeout ?? 30000,
       sessionId: options.sessionId,
@@ -157,11 +166,12 @@ export class ZooKeeperClient extends EventEmitter {
     return r ? r.stat : null;
   }
 
-  async getData(path: string, watch?: WatchArg): Promise<{ data: Buffer; stat: Stat }> {
+  /** The node's data (null if it was created or last set with null, as ZooKeeper answers) and stat. */
+  async getData(path: string, watch?: WatchArg): Promise<{ data: Buffer | null; stat: Stat }> {
     const w = this.watches.spec('data', path, watch);
     const req: Request = { op: OpCode.getData, path: this.server(path), watch: w !== undefined };
     const r = (await this.send(req, path, w)) as Resp<OpCode.getData>;
-    return { data: r.data ?? EMPTY, stat: r.stat };
+    return { data: r.data, stat: r.stat };
   }
 
   async setData(path: string, data: Buffer | string | null, version = -1): Promise<Stat> {
@@ -182,7 +192,7 @@ export class ZooKeeperClient extends EventEmitter {
     return { acl: r.acl, stat: r.stat };
   }
 
-  async setACL(path: string, acl: ACL[], version = -1): Promise<Stat> {
+  async setACL(path: string, acl: RequestACL[], version = -1): Promise<Stat> {
     const req: Request = { op: OpCode.setACL, path: this.server(path), acl, version };
     return ((await this.send(req, path)) as Resp<OpCode.setACL>).stat;
   }
@@ -295,7 +305,7 @@ export class ZooKeeperClient extends EventEmitter {
   }
 
   /** Current data of `path`, re-emitted on every change; null while the node is absent. */
-  data$(path: string): Observable<{ data: Buffer; stat: Stat } | null> {
+  data$(path: string): Observable<{ data: Buffer | null; stat: Stat } | null> {
     return dataObservable(this, path);
   }
 
@@ -338,8 +348,6 @@ export class ZooKeeperClient extends EventEmitter {
     return this.chroot.toServer(path);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function toAuthBuffer(auth: Buffer | string): Buffer {
   return typeof auth === 'string' ? Buffer.from(auth) : auth;

@@ -8,7 +8,7 @@ describe('data$ / children$', () => {
   it('data$ emits null while absent, then each new value, re-arming one watcher', async () => {
     const { client, t } = await connectedClient();
     const seen: Array<string | null> = [];
-    const sub = client.data$('/n').subscribe((v) => seen.push(v ? v.data.toString() : null));
+    const sub = client.data$('/n').subscribe((v) => seen.push(v ? String(v.data) : null));
     await settle();
     t.reply(1, undefined, ErrorCode.NoNode); // getData
     await settle();

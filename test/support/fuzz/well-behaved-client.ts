@@ -75,19 +75,19 @@ export class WellBehavedClient {
     const created = await zk.create(path, first);
     if (created !== path) throw new Error(`create returned ${created}`);
     const read = await zk.getData(path);
-    if (!read.data.equals(first) || read.stat.version !== 0)
+    if (!read.data?.equals(first) || read.stat.version !== 0)
       throw new Error('getData mismatch after create');
     let fired: EventType | undefined;
     const watched = await zk.getData(path, (e) => {
       fired = e.type;
     });
-    if (!watched.data.equals(first)) throw new Error('watched getData mismatch');
+    if (!watched.data?.equals(first)) throw new Error('watched getData mismatch');
     const stat = await zk.setData(path, second, 0);
     if (stat.version !== 1) throw new Error(`setData version ${stat.version}`);
     const after = await zk.getData(path);
     // The event is delivered before the reply of any later read (ZooKeeper ordering guarantee).
     if (fired !== EventType.NodeDataChanged) throw new Error(`watch gave ${fired} before the read`);
-    if (!after.data.equals(second) || after.stat.version !== 1)
+    if (!after.data?.equals(second) || after.stat.version !== 1)
       throw new Error('getData mismatch after setData');
     await zk.delete(path, 1);
     if ((await zk.exists(path)) !== null) throw new Error('node still exists after delete');

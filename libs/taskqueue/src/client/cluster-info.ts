@@ -9,7 +9,7 @@ import {
   parseWorkerRegistration,
 } from '../model/registration';
 import { isTaskId } from '../model/task-id';
-import { multiReadAll } from '../store/read-many';
+import { bytesOf, multiReadAll } from '../store/read-many';
 
 /** A live worker as it registered itself, with the tasks it holds now. */
 export interface WorkerView extends WorkerRegistration {
@@ -91,7 +91,7 @@ export async function readWorkers(client: ZooKeeperClient): Promise<WorkerView[]
     const a = assigned[i];
     if (!present(d) || !('data' in d)) return; // left between the two reads
     const running = present(a) && 'children' in a ? a.children.filter(isTaskId).sort() : [];
-    workers.push(parseWorkerView(id, d.data, running));
+    workers.push(parseWorkerView(id, bytesOf(d.data), running));
   });
   return workers;
 }
@@ -106,7 +106,7 @@ export async function readMasters(client: ZooKeeperClient): Promise<MastersView>
   const candidates: MasterCandidateView[] = [];
   nodes.forEach((node, i) => {
     const d = data[i];
-    if (present(d) && 'data' in d) candidates.push(parseCandidate(node, d.data));
+    if (present(d) && 'data' in d) candidates.push(parseCandidate(node, bytesOf(d.data)));
   });
   return { leader: candidates[0]?.id ?? null, candidates };
 }
@@ -116,7 +116,7 @@ export async function readLeader(client: ZooKeeperClient): Promise<MasterCandida
   for (const name of electionOrder(await childrenOrEmpty(client, ROOTS.election))) {
     const node = `${ROOTS.election}/${name}`;
     try {
-      return parseCandidate(node, (await client.getData(node)).data);
+      return parseCandidate(node, bytesOf((await client.getData(node)).data));
     } catch (err) {
       if (!(err instanceof NoNodeError)) throw err; // gone meanwhile: the next one leads
     }

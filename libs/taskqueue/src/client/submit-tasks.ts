@@ -5,6 +5,7 @@ import { SubmitOptions, checkPriority, newTaskRecord, payloadJson } from '../mod
 import { TaskRecord } from '../model/task-record';
 import { commitBatch } from '../store/batch-committer';
 import { ensureLayout } from '../store/ensure-layout';
+import { bytesOf } from '../store/read-many';
 import { readTask } from '../store/task-reader';
 import { submitTransition } from '../transitions/submit';
 import { keyHash } from '../transitions/transition';
@@ -170,7 +171,7 @@ export class TaskSubmitter {
     return retrying(this.ctx.connection, this.ctx.clock, async (client) => {
       let id: string;
       try {
-        id = (await client.getData(keyPath(key))).data.toString('utf8');
+        id = bytesOf((await client.getData(keyPath(key))).data).toString('utf8');
       } catch (err) {
         if (err instanceof NoNodeError) return undefined;
         throw err;

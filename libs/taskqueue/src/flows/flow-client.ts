@@ -82,8 +82,8 @@ export interface FlowListQuery {
 }
 
 /** Bytes of an op in a multi, as commitBatch estimates them: header, path, data. */
-function opBytes(path: string, data: Buffer): number {
-  return 64 + Buffer.byteLength(path) + data.length;
+function opBytes(path: string, data: Buffer | null): number {
+  return 64 + Buffer.byteLength(path) + (data?.length ?? 0);
 }
 
 /**

@@ -37,7 +37,8 @@ export function encodeFlow(flow: FlowRecord): Buffer {
 }
 
 /** A flow record, or undefined for data that is not one (written by another tool). */
-export function decodeFlow(data: Buffer): FlowRecord | undefined {
+export function decodeFlow(data: Buffer | null): FlowRecord | undefined {
+  if (data === null) return undefined;
   try {
     const f = JSON.parse(data.toString('utf8')) as Partial<FlowRecord> | null;
     if (f === null || typeof f !== 'object' || f.v !== 1 || typeof f.id !== 'string')
@@ -50,7 +51,8 @@ export function decodeFlow(data: Buffer): FlowRecord | undefined {
   }
 }
 
-export function decodeFlowMarker(data: Buffer): FlowMarker | undefined {
+export function decodeFlowMarker(data: Buffer | null): FlowMarker | undefined {
+  if (data === null) return undefined;
   try {
     const m = JSON.parse(data.toString('utf8')) as Partial<FlowMarker> | null;
     if (m === null || typeof m !== 'object' || !isTaskState(m.state)) return undefined;

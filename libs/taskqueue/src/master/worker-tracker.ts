@@ -14,6 +14,7 @@ import { isTaskId } from '../model/task-id';
 import { CorruptTaskRecordError, TaskRecord } from '../model/task-record';
 import { decodeRecord } from '../model/record-codec';
 import { BatchItem, commitBatch } from '../store/batch-committer';
+import { bytesOf } from '../store/read-many';
 import { recoverTransition } from '../transitions/give-back';
 import { TermContext } from './term-context';
 import { parseWorkerInfo } from './worker-roster';
@@ -196,7 +197,7 @@ export class WorkerTracker {
       entry.session = undefined;
       if (before !== undefined) options.logger.info({ worker: id }, 'worker lost');
     } else {
-      entry.info = parseWorkerInfo(id, node.data);
+      entry.info = parseWorkerInfo(id, bytesOf(node.data));
       entry.session = node.stat.ephemeralOwner.toString(16);
       if (before !== entry.session)
         options.logger.info(

@@ -21,7 +21,7 @@ export async function dataOrNull(
   client: ZooKeeperClient,
   path: string,
   watcher?: Watcher,
-): Promise<{ data: Buffer; stat: Stat } | null> {
+): Promise<{ data: Buffer | null; stat: Stat } | null> {
   try {
     return await client.getData(path, watcher);
   } catch (err) {

@@ -90,10 +90,11 @@ export function encodeRecord(record: TaskRecord): Buffer {
 
 /**
  * Parses a record stored at `path` (its last segment is the task id); throws
- * CorruptTaskRecordError for anything that is not one (a znode written by another tool, a
- * truncated write), so callers can set it aside instead of crashing.
+ * CorruptTaskRecordError for anything that is not one (a znode written by another tool, null
+ * data, a truncated write), so callers can set it aside instead of crashing.
  */
-export function decodeRecord(data: Buffer, path: string): TaskRecord {
+export function decodeRecord(data: Buffer | null, path: string): TaskRecord {
+  if (data === null) throw new CorruptTaskRecordError(path, 'null data');
   let value: unknown;
   try {
     value = JSON.parse(data.toString('utf8'));

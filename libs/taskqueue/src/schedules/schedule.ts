@@ -166,7 +166,8 @@ export function encodeSchedule(data: ScheduleData): Buffer {
 }
 
 /** Parses /schedules/<name>; undefined for data that is not a schedule. */
-export function decodeSchedule(data: Buffer): ScheduleData | undefined {
+export function decodeSchedule(data: Buffer | null): ScheduleData | undefined {
+  if (data === null) return undefined;
   try {
     const value = JSON.parse(data.toString('utf8')) as ScheduleData | null;
     if (value === null || typeof value !== 'object' || typeof value.name !== 'string')

@@ -31,7 +31,7 @@ export class FenceError extends Error {
 
 /** Encoded size estimate of an op: header, path, data, ACL. Generous on purpose. */
 function opBytes(op: TransactionOp): number {
-  const data = op.type === 'create' || op.type === 'setData' ? op.data.length : 0;
+  const data = op.type === 'create' || op.type === 'setData' ? (op.data?.length ?? 0) : 0;
   return 64 + Buffer.byteLength(op.path) + data;
 }
 

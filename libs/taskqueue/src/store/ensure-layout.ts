@@ -4,6 +4,7 @@ import { LayoutMismatchError } from '../errors';
 import { BUCKETS, BUCKET_COUNT } from '../layout/buckets';
 import { BUCKETED_ROOTS, LATER_ROOTS, ROOTS } from '../layout/paths';
 import { createIfMissing } from './create-if-missing';
+import { bytesOf } from './read-many';
 
 export const LAYOUT_VERSION = 1;
 
@@ -61,7 +62,7 @@ async function ensureLaterRoots(client: ZooKeeperClient, acl?: ACL[]): Promise<v
 async function readMarker(client: ZooKeeperClient): Promise<LayoutMarker | undefined> {
   try {
     const { data } = await client.getData(ROOTS.layout);
-    return JSON.parse(data.toString('utf8')) as LayoutMarker;
+    return JSON.parse(bytesOf(data).toString('utf8')) as LayoutMarker;
   } catch (err) {
     if (err instanceof NoNodeError) return undefined;
     if (err instanceof SyntaxError) throw new LayoutMismatchError(`${ROOTS.layout} is not JSON`);

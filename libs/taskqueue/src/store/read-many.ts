@@ -26,9 +26,23 @@ export function readMany(client: ZooKeeperClient, list: readonly string[]) {
   );
 }
 
-/** The data and stat of a multiRead result, or undefined for NoNode. */
+/** The data (bytesOf) and stat of a multiRead result, or undefined for NoNode. */
 export function dataOf(result: ReadResult): { data: Buffer; stat: Stat } | undefined {
   if (result instanceof NoNodeError) return undefined;
   if (result instanceof KeeperError) throw result;
-  return 'data' in result ? result : undefined;
+  if (!('data' in result)) return undefined;
+  return result.data === null
+    ? { data: NO_BYTES, stat: result.stat }
+    : (result as { data: Buffer; stat: Stat });
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * A znode's data as the task queue parses it. Every node it writes holds bytes; one created or
+ * set with null data (ZooKeeper answers null for those, not empty bytes: another tool wrote it)
+ * reads as empty bytes, which each parser then reports as unreadable like any foreign content.
+ */
+export function bytesOf(data: Buffer | null): Buffer {
+  return data ?? NO_BYTES;
 }

@@ -86,7 +86,7 @@ export async function readBackSet(
   ref: AssignmentRef,
   data: Buffer,
 ): Promise<number | null | 'not-applied'> {
-  let seen: { data: Buffer; version: number; czxid: bigint };
+  let seen: { data: Buffer | null; version: number; czxid: bigint };
   try {
     seen = await retryingRead(async () => {
       const r = await client.getData(ref.path);
@@ -97,6 +97,6 @@ export async function readBackSet(
     throw err;
   }
   if (seen.czxid !== ref.czxid) return null;
-  if (seen.version === ref.version + 1 && seen.data.equals(data)) return seen.version;
+  if (seen.version === ref.version + 1 && seen.data?.equals(data)) return seen.version;
   return seen.version === ref.version ? 'not-applied' : null;
 }

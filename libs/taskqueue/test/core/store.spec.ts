@@ -46,7 +46,7 @@ describe('ensureLayout', () => {
     expect(await client.getAllChildrenNumber(ROOTS.tasks)).toBe(BUCKET_COUNT);
     expect(await client.getAllChildrenNumber(ROOTS.keys)).toBe(BUCKET_COUNT);
     await ensureLayout(client); // a second call is a no-op
-    expect(JSON.parse((await client.getData(ROOTS.layout)).data.toString())).toEqual({
+    expect(JSON.parse(String((await client.getData(ROOTS.layout)).data))).toEqual({
       version: 1,
       buckets: BUCKET_COUNT,
     });

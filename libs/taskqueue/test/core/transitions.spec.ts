@@ -28,7 +28,7 @@ function queued(options = {}): TaskRecord {
   return newTaskRecord(ID, 'echo', { n: 1 }, options, 1000);
 }
 
-function dataOf(op: { type: string; path: string; data?: Buffer }): TaskRecord {
+function dataOf(op: { type: string; path: string; data?: Buffer | null }): TaskRecord {
   if (!op.data) throw new Error(`${op.type} has no data`);
   return decodeRecord(op.data, op.path);
 }
@@ -43,7 +43,7 @@ describe('transitions', () => {
       ['create', paths.task(ID)],
     ]);
     const keyOp = keyed.ops[0];
-    expect(keyOp.type === 'create' && keyOp.data.toString()).toBe(ID);
+    expect(keyOp.type === 'create' && keyOp.data?.toString()).toBe(ID);
     expect(keyOp.type === 'create' && keyOp.options.mode).toBe(CreateMode.PERSISTENT);
   });
 

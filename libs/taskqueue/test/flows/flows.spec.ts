@@ -456,7 +456,7 @@ describe('flows', () => {
     expect(await admin.exists(ROOTS.flows)).not.toBeNull();
     const after = await admin.getData(ROOTS.layout);
     expect(after.stat.version).toBe(marker.stat.version);
-    expect(JSON.parse(after.data.toString())).toMatchObject({ version: LAYOUT_VERSION });
+    expect(JSON.parse(String(after.data))).toMatchObject({ version: LAYOUT_VERSION });
     // And flows work on it.
     const c = await client();
     await startMaster();

@@ -62,7 +62,7 @@ describe('Master: election and failover', () => {
     const nodes = await cluster.admin.getChildren(ROOTS.election);
     expect(nodes).toHaveLength(2);
     const { data } = await cluster.admin.getData((await cluster.electionNodeOf('a'))!);
-    expect(JSON.parse(data.toString())).toMatchObject({ id: 'a', pid: process.pid });
+    expect(JSON.parse(String(data))).toMatchObject({ id: 'a', pid: process.pid });
   });
 
   it('the leader stops (resigns): the backup leads at once and assigns', async () => {

@@ -31,9 +31,9 @@ describe('OwnWriteBatcher', () => {
       writes.set(refs[2], bytes('c')),
     ]);
     expect(results).toEqual([1, null, 1]);
-    expect((await cluster.admin.getData(refs[0].path)).data.toString()).toBe('a');
-    expect((await cluster.admin.getData(refs[1].path)).data.toString()).toBe('v0');
-    expect((await cluster.admin.getData(refs[2].path)).data.toString()).toBe('c');
+    expect((await cluster.admin.getData(refs[0].path)).data?.toString()).toBe('a');
+    expect((await cluster.admin.getData(refs[1].path)).data?.toString()).toBe('v0');
+    expect((await cluster.admin.getData(refs[2].path)).data?.toString()).toBe('c');
   });
 
   it('drops a write withdrawn before it left, and sends one withdrawn too late', async () => {
@@ -48,7 +48,7 @@ describe('OwnWriteBatcher', () => {
     expect(kept.sent).toBe(true);
     expect(dropped.sent).toBe(false);
     expect((await cluster.admin.getData(early.path)).stat.version).toBe(0);
-    expect((await cluster.admin.getData(late.path)).data.toString()).toBe('kept');
+    expect((await cluster.admin.getData(late.path)).data?.toString()).toBe('kept');
   });
 
   it('a deleted assignment answers null', async () => {
@@ -71,7 +71,7 @@ describe('OwnWriteBatcher', () => {
       expect(results).toEqual([1, 1]);
       for (const [i, r] of refs.entries()) {
         const { data, stat } = await cluster.admin.getData(r.path);
-        expect([data.toString(), stat.version]).toEqual([`w${i}`, 1]);
+        expect([data?.toString(), stat.version]).toEqual([`w${i}`, 1]);
       }
     },
   );

@@ -54,7 +54,7 @@ describe('Worker: shutdown', () => {
     expect(back).toMatchObject({ state: 'queued', attempts: 0 });
     expect(back.history.at(-1)).toMatchObject({ event: 'handed-back', worker: 'drain-1' });
     const info = await cluster.admin.getData(paths.worker('drain-1'));
-    expect(JSON.parse(info.data.toString())).toMatchObject({ draining: true });
+    expect(JSON.parse(String(info.data))).toMatchObject({ draining: true });
     expect(await cluster.read(paths.task(running))).toBeNull();
 
     await stopping;

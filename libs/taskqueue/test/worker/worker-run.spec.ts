@@ -25,7 +25,7 @@ describe('Worker: running tasks', () => {
       handlers: { echo: (t) => t.payload, 'img.resize': () => 1 },
     });
     const { data, stat } = await cluster.admin.getData(paths.worker('reg-1'));
-    expect(JSON.parse(data.toString())).toMatchObject({
+    expect(JSON.parse(String(data))).toMatchObject({
       id: 'reg-1',
       pid: process.pid,
       concurrency: 3,

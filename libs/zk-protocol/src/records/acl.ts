@@ -15,7 +15,8 @@ export interface ACL {
   id: Id;
 }
 
-export function writeId(w: JuteWriter, id: Id): void {
+/** Writes an Id; a RequestACL's null scheme or id goes out as a null ustring. */
+export function writeId(w: JuteWriter, id: Id | RequestACL['id']): void {
   w.writeString(id.scheme);
   w.writeString(id.id);
 }
@@ -24,7 +25,7 @@ export function readId(r: JuteReader): Id {
   return { scheme: readRequiredString(r, 'Id.scheme'), id: readRequiredString(r, 'Id.id') };
 }
 
-export function writeACL(w: JuteWriter, acl: ACL): void {
+export function writeACL(w: JuteWriter, acl: RequestACL): void {
   w.writeInt(acl.perms);
   writeId(w, acl.id);
 }
@@ -35,12 +36,35 @@ export function readACL(r: JuteReader): ACL {
 }
 
 /** vector<org.apache.zookeeper.data.ACL>, as embedded in create/setACL/getACL records. */
-export function writeACLList(w: JuteWriter, acl: readonly ACL[]): void {
+export function writeACLList(w: JuteWriter, acl: readonly RequestACL[]): void {
   w.writeVector(acl, writeACL);
 }
 
 export function readACLList(r: JuteReader): ACL[] {
   return r.readVector(readACL) ?? [];
+}
+
+/**
+ * An ACL as a create or setACL request carries it. Jute ustrings are nullable and clients do
+ * send null ids: kazoo writes every empty string as null, so its CREATOR_ALL_ACL
+ * `Id('auth', '')` arrives with a null id. Whether that is fine is the server's call, made as
+ * ZooKeeper's PrepRequestProcessor.fixupACL makes it (an `auth` entry ignores its id; a null
+ * scheme has no provider), so the codec keeps the nulls instead of failing the request.
+ * An ACL is a RequestACL, so clients pass their ACL lists unchanged.
+ */
+export interface RequestACL {
+  perms: number;
+  id: { scheme: string | null; id: string | null };
+}
+
+export function readRequestACL(r: JuteReader): RequestACL {
+  const perms = r.readInt();
+  return { perms, id: { scheme: r.readString(), id: r.readString() } };
+}
+
+/** A request's vector<ACL>; a null vector reads as empty, which the server refuses. */
+export function readRequestACLList(r: JuteReader): RequestACL[] {
+  return r.readVector(readRequestACL) ?? [];
 }
 
 // ZooDefs.Ids. Frozen so a shared constant can never be mutated by one caller for all others.

@@ -1,7 +1,7 @@
 import { JuteReader } from '../jute-reader';
 import { JuteWriter } from '../jute-writer';
 import { OpCode } from '../op-codes';
-import { ACL, readACLList, writeACLList } from '../records/acl';
+import { RequestACL, readRequestACLList, writeACLList } from '../records/acl';
 import { readRequiredString } from '../records/required';
 
 /**
@@ -13,7 +13,7 @@ export interface CreateRequest {
   op: OpCode.create | OpCode.create2 | OpCode.createContainer;
   path: string;
   data: Buffer | null;
-  acl: ACL[];
+  acl: RequestACL[];
   flags: number;
 }
 
@@ -22,7 +22,7 @@ export interface CreateTTLRequest {
   op: OpCode.createTTL;
   path: string;
   data: Buffer | null;
-  acl: ACL[];
+  acl: RequestACL[];
   flags: number;
   ttl: bigint;
 }
@@ -42,7 +42,7 @@ export function readCreateRequest(r: JuteReader, op: CreateRequest['op']): Creat
     op,
     path: readRequiredString(r, 'CreateRequest.path'),
     data: r.readBuffer(),
-    acl: readACLList(r),
+    acl: readRequestACLList(r),
     flags: r.readInt(),
   };
 }
@@ -52,7 +52,7 @@ export function readCreateTTLRequest(r: JuteReader): CreateTTLRequest {
     op: OpCode.createTTL,
     path: readRequiredString(r, 'CreateTTLRequest.path'),
     data: r.readBuffer(),
-    acl: readACLList(r),
+    acl: readRequestACLList(r),
     flags: r.readInt(),
     ttl: r.readLong(),
   };

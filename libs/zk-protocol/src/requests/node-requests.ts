@@ -1,7 +1,7 @@
 import { JuteReader } from '../jute-reader';
 import { JuteWriter } from '../jute-writer';
 import { OpCode } from '../op-codes';
-import { ACL, readACLList, writeACLList } from '../records/acl';
+import { RequestACL, readRequestACLList, writeACLList } from '../records/acl';
 import { readRequiredString } from '../records/required';
 
 // Requests that address one znode by path (zookeeper.jute, module org.apache.zookeeper.proto).
@@ -48,7 +48,7 @@ export interface GetACLRequest {
 export interface SetACLRequest {
   op: OpCode.setACL;
   path: string;
-  acl: ACL[];
+  acl: RequestACL[];
   version: number;
 }
 
@@ -125,7 +125,7 @@ export function readSetACLRequest(r: JuteReader): SetACLRequest {
   return {
     op: OpCode.setACL,
     path: readRequiredString(r, 'SetACLRequest.path'),
-    acl: readACLList(r),
+    acl: readRequestACLList(r),
     version: r.readInt(),
   };
 }

@@ -58,8 +58,8 @@ export class DataNode implements PersistedStat {
     return this.store.ephemeralOwner(this.id);
   }
 
-  /** The node's data, as a fresh Buffer on every read. */
-  get data(): Buffer {
+  /** The node's data, as a fresh Buffer on every read; null if it was created or set null. */
+  get data(): Buffer | null {
     return this.store.data(this.id);
   }
 

@@ -139,7 +139,7 @@ export class DataTree {
       );
       store.setAclId(id, aclId);
       const data = rows.data;
-      if (data.length > 0) store.setData(id, data);
+      if (data === null || data.length > 0) store.setData(id, data);
       if (parent < 0) paths.setRoot(id);
       else {
         if (!paths.addNew(parent, id, path, slash + 1))
@@ -173,7 +173,7 @@ export class DataTree {
     return id < 0 ? undefined : statOf(this.store, id);
   }
 
-  getData(path: string): { data: Buffer; stat: Stat } | undefined {
+  getData(path: string): { data: Buffer | null; stat: Stat } | undefined {
     const id = this.paths.lookup(path);
     if (id < 0) return undefined;
     return { data: this.store.data(id), stat: statOf(this.store, id) };
@@ -222,7 +222,7 @@ export class DataTree {
   approximateDataSize(): number {
     const cursor = this.snapshotCursor();
     let size = 0;
-    while (cursor.next()) size += cursor.path.length + cursor.dataLength;
+    while (cursor.next()) size += cursor.path.length + Math.max(0, cursor.dataLength);
     return size;
   }
 
@@ -438,7 +438,7 @@ export class DataTree {
 
   private createNode(
     path: string,
-    data: Buffer,
+    data: Buffer | null,
     acl: readonly ACL[],
     ephemeralOwner: bigint,
     parentCVersion: number,
@@ -463,7 +463,7 @@ export class DataTree {
     const id = store.alloc();
     store.init(id, zxid, zxid, zxid, time, time, 0, 0, 0, ephemeralOwner);
     store.setAclId(id, this.aclCache.acquireId(acl));
-    if (data.length > 0) store.setData(id, data);
+    if (data === null || data.length > 0) store.setData(id, data);
     paths.add(parent, id, path, slash + 1);
     if (ephemeralOwner !== 0n) this.index.track(path, ephemeralOwner);
     if (this.replaying) return { err: 0, path };

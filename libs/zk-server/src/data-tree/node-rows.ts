@@ -32,8 +32,8 @@ export interface NodeWalk {
 export interface NodeRows extends NodeWalk {
   /** How many nodes there will be, when the source knows (a tree can presize its tables). */
   readonly count?: number;
-  /** The node's data; may be a view that the next call to next() reuses. */
-  readonly data: Buffer;
+  /** The node's data (null if null); may be a view that the next call to next() reuses. */
+  readonly data: Buffer | null;
 }
 
 /** NodeRows over SnapshotNode objects (DataTree.walk(), a test's list): DataTree.restore. */
@@ -74,7 +74,7 @@ export class SnapshotNodeRows implements NodeRows {
     return this.current.path;
   }
 
-  get data(): Buffer {
+  get data(): Buffer | null {
     return this.current.data;
   }
 

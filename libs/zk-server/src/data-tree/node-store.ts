@@ -36,8 +36,13 @@ const VERSION = 0;
 const CVERSION = 1;
 const AVERSION = 2;
 const ACL_ID = 3;
-/** The data's length, which gives its size class in the arena (see dataClass), and slot. */
+/**
+ * The data's length, which gives its size class in the arena (see dataClass), and slot. Null
+ * data (a create or setData that sent none) is NULL_DATA, class 0 like empty data: the two
+ * read back differently, as in ZooKeeper (getData answers null, not empty bytes).
+ */
 const DATA_LENGTH = 4;
+const NULL_DATA = -1;
 const DATA_SLOT = 5;
 /** 1 + the node's row in the ext columns; 0 for none (mzxid = pzxid = czxid, mtime = ctime). */
 const EXT = 6;
@@ -172,15 +177,22 @@ export class NodeStore {
     return this.owners.size === 0 ? 0n : (this.owners.get(id) ?? 0n);
   }
 
+  /** The stat's dataLength: 0 for null data as for empty. */
   dataLength(id: number): number {
+    return Math.max(0, this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + DATA_LENGTH]);
+  }
+
+  /** The data's length as jute writes a buffer: -1 for null. */
+  wireDataLength(id: number): number {
     return this.i32[id >>> PAGE_BITS][(id & PAGE_MASK) * I32_FIELDS + DATA_LENGTH];
   }
 
-  /** The data, as a fresh Buffer (the store's bytes may move or be reused). */
-  data(id: number): Buffer {
+  /** The data, as a fresh Buffer (the store's bytes may move or be reused); null if null. */
+  data(id: number): Buffer | null {
     const n = this.i32[id >>> PAGE_BITS];
     const ni = (id & PAGE_MASK) * I32_FIELDS;
     const length = n[ni + DATA_LENGTH];
+    if (length === NULL_DATA) return null;
     if (length === 0) return EMPTY;
     const out = Buffer.allocUnsafe(length);
     this.copyData(id, out, 0);
@@ -202,11 +214,15 @@ export class NodeStore {
     return this.paths.childCount(id);
   }
 
-  /** Replaces the data with a copy of `data`. */
-  setData(id: number, data: Buffer): void {
+  /** Replaces the data with a copy of `data` (null stays null, as ZooKeeper's DataNode keeps it). */
+  setData(id: number, data: Buffer | null): void {
     this.releaseData(id);
     const n = this.i32[id >>> PAGE_BITS];
     const ni = (id & PAGE_MASK) * I32_FIELDS;
+    if (data === null) {
+      n[ni + DATA_LENGTH] = NULL_DATA;
+      return;
+    }
     const length = data.length;
     n[ni + DATA_LENGTH] = length;
     const cls = dataClass(length);

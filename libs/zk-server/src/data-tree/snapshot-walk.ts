@@ -14,7 +14,7 @@ import { PersistedStat } from './persisted-stat';
 /** One node of a snapshot walk / restore: the persisted form (no numChildren, raw cversion). */
 export interface SnapshotNode {
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   acl: readonly ACL[];
   stat: PersistedStat;
 }
@@ -69,8 +69,9 @@ export class NodeCursor {
     return false;
   }
 
+  /** The data's length as a snapshot writes it: -1 for null data. */
   get dataLength(): number {
-    return this.store.dataLength(this.current);
+    return this.store.wireDataLength(this.current);
   }
 
   /** Copies the data into `target` at `at`; returns the number of bytes copied. */
@@ -78,8 +79,8 @@ export class NodeCursor {
     return this.store.copyData(this.current, target, at);
   }
 
-  /** The data as a fresh Buffer. */
-  dataBuffer(): Buffer {
+  /** The data as a fresh Buffer, or null. */
+  dataBuffer(): Buffer | null {
     return this.store.data(this.current);
   }
 

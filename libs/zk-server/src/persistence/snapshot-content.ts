@@ -13,7 +13,7 @@ export type PersistedNodeStat = PersistedStat;
 /** One node as written to / read from a snapshot (same shape as DataTree's SnapshotNode). */
 export interface PersistedNode {
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   acl: readonly ACL[];
   stat: PersistedNodeStat;
 }
@@ -65,6 +65,7 @@ export interface LoadedSnapshot {
  * is copied straight into the chunk.
  */
 export interface SnapshotCursor extends NodeWalk {
+  /** As jute writes a buffer's length: -1 for null data (DataNode.serialize). */
   readonly dataLength: number;
   copyData(target: Buffer, at: number): number;
 }

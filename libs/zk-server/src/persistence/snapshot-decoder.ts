@@ -150,7 +150,7 @@ function* decodeNodes(body: Buffer, start: number, copyData: boolean): Generator
     const data = rows.data;
     yield {
       path: rows.path,
-      data: copyData && data.length > 0 ? Buffer.from(data) : data,
+      data: copyData && data !== null && data.length > 0 ? Buffer.from(data) : data,
       acl: rows.acl,
       stat,
     };

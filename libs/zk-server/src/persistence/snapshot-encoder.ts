@@ -165,7 +165,7 @@ export class SnapshotEncoder {
       const path = c.path;
       const dataLength = c.dataLength;
       const acl = this.aclOf(c.acl);
-      const need = RECORD_FIXED + path.length * 3 + dataLength + acl.length;
+      const need = RECORD_FIXED + path.length * 3 + Math.max(0, dataLength) + acl.length;
       if (pos + need > buf.length) return pos === 0 ? -1 : pos;
       pos = writePath(buf, pos, path);
       dv.setInt32(pos, dataLength);
@@ -201,12 +201,14 @@ export class SnapshotEncoder {
       }
       const n = this.pendingNode;
       const acl = this.aclOf(n.acl);
-      const need = RECORD_FIXED + n.path.length * 3 + n.data.length + acl.length;
+      const data = n.data;
+      const need = RECORD_FIXED + n.path.length * 3 + (data?.length ?? 0) + acl.length;
       if (pos + need > buf.length) return pos === 0 ? -1 : pos;
       pos = writePath(buf, pos, n.path);
-      dv.setInt32(pos, n.data.length);
+      // jute's buffer: null data is length -1 and no bytes (DataNode.serialize).
+      dv.setInt32(pos, data === null ? -1 : data.length);
       pos += 4;
-      pos += n.data.copy(buf, pos);
+      if (data !== null) pos += data.copy(buf, pos);
       pos += acl.copy(buf, pos);
       const s = n.stat;
       dv.setBigInt64(pos, s.czxid);
@@ -229,10 +231,10 @@ export class SnapshotEncoder {
     let need = RECORD_FIXED;
     if (this.cursor) {
       const c = this.cursor;
-      need += c.path.length * 3 + c.dataLength + this.aclOf(c.acl).length;
+      need += c.path.length * 3 + Math.max(0, c.dataLength) + this.aclOf(c.acl).length;
     } else {
       const n = this.pendingNode as PersistedNode;
-      need += n.path.length * 3 + n.data.length + this.aclOf(n.acl).length;
+      need += n.path.length * 3 + (n.data?.length ?? 0) + this.aclOf(n.acl).length;
     }
     const big = Buffer.allocUnsafe(need);
     const end = this.cursor ? this.fillFromCursor(big, 0) : this.fillFromNodes(big, 0);

@@ -15,7 +15,7 @@ const EMPTY_DATA = Buffer.alloc(0);
  */
 export class SnapshotRows implements NodeRows {
   path = '';
-  data: Buffer = EMPTY_DATA;
+  data: Buffer | null = EMPTY_DATA;
   acl: readonly ACL[] = [];
   /** Offset of the current node's StatPersisted in the body (the getters below read it). */
   statOffset = -1;
@@ -43,7 +43,7 @@ export class SnapshotRows implements NodeRows {
     if (dataLength > 0) {
       this.data = body.subarray(pos, pos + dataLength);
       pos += dataLength;
-    } else this.data = EMPTY_DATA;
+    } else this.data = dataLength < 0 ? null : EMPTY_DATA;
     if (this.aclStart < 0 || !sameBytes(body, this.aclStart, pos, this.aclLength)) {
       const r = new JuteReader(body, pos);
       this.acl = readACLList(r);

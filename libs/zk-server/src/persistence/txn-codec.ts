@@ -108,8 +108,8 @@ export class TxnDecoder {
   }
 
   /** @internal */
-  readData(r: JuteReader): Buffer {
-    return (this.options.views ? r.readBufferView() : r.readBuffer()) ?? Buffer.alloc(0);
+  readData(r: JuteReader): Buffer | null {
+    return this.options.views ? r.readBufferView() : r.readBuffer();
   }
 
   /** @internal */

@@ -205,7 +205,7 @@ class Prep {
       throw new NoChildrenForEphemeralsError(path);
     }
     const parentCVersion = (parent.cversion + 1) | 0;
-    const data = req.data ?? Buffer.alloc(0);
+    const data = req.data;
 
     const ephemeralOwner = isContainer(mode)
       ? CONTAINER_EPHEMERAL_OWNER
@@ -265,7 +265,7 @@ class Prep {
     this.checkACL(node.acl, Perms.WRITE, path);
     const version = checkVersion(node.version, req.version, path);
     this.records.set(path, { ...node, version });
-    return { type: OpCode.setData, path, data: req.data ?? Buffer.alloc(0), version };
+    return { type: OpCode.setData, path, data: req.data, version };
   }
 
   private setACL(req: SetACLRequest): SetACLTxn {

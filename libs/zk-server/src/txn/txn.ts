@@ -21,7 +21,8 @@ export interface TxnHeader {
 export interface CreateTxn {
   type: OpCode.create;
   path: string;
-  data: Buffer;
+  /** Null when the request sent null (length -1): a node's data is null or bytes, as in ZooKeeper. */
+  data: Buffer | null;
   acl: ACL[];
   ephemeral: boolean;
   /** The parent's cversion after this create (it also named a sequential node). */
@@ -31,7 +32,7 @@ export interface CreateTxn {
 export interface CreateContainerTxn {
   type: OpCode.createContainer;
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   acl: ACL[];
   parentCVersion: number;
 }
@@ -39,7 +40,7 @@ export interface CreateContainerTxn {
 export interface CreateTTLTxn {
   type: OpCode.createTTL;
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   acl: ACL[];
   parentCVersion: number;
   ttl: bigint;
@@ -55,7 +56,7 @@ export interface DeleteTxn {
 export interface SetDataTxn {
   type: OpCode.setData;
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   version: number;
 }
 

@@ -2,6 +2,7 @@ import {
   CREATOR_ALL_ACL,
   ErrorCode,
   InvalidACLError,
+  MarshallingError,
   NoAuthError,
   OPEN_ACL_UNSAFE,
   Perms,
@@ -120,6 +121,43 @@ describe('fixupACL (PrepRequestProcessor.fixupACL)', () => {
   it('accepts digest and ip ids as given', () => {
     const list = [acl(Perms.ADMIN, 'digest', 'bob:xyz'), acl(Perms.READ, 'ip', '10.0.0.0/8')];
     expect(fixupACL('/x', [], list)).toEqual(list);
+  });
+
+  // Jute ustrings are nullable and kazoo sends empty strings as null. What ZooKeeper 3.8 does
+  // with each, checked with kazoo against it: a null scheme has no provider (InvalidACL); a
+  // null id is ignored by auth and unknown schemes but is a NullPointerException (answered
+  // MarshallingError) where world compares it or digest and ip validate it.
+  const nul = (perms: number, scheme: string | null, id: string | null) => ({
+    perms,
+    id: { scheme, id },
+  });
+
+  it("expands auth with a null id (kazoo's CREATOR_ALL_ACL)", () => {
+    expect(fixupACL('/x', bob, [nul(Perms.ALL, 'auth', null)])).toEqual([
+      acl(Perms.ALL, 'digest', 'bob:h'),
+    ]);
+  });
+
+  it.each([
+    ['a null scheme', nul(1, null, 'anyone'), InvalidACLError],
+    ['a null scheme and id', nul(1, null, null), InvalidACLError],
+    ['super with a null id', nul(1, 'super', null), InvalidACLError],
+    ['an unknown scheme with a null id', nul(1, 'x509', null), InvalidACLError],
+    ['world with a null id', nul(1, 'world', null), MarshallingError],
+    ['digest with a null id', nul(1, 'digest', null), MarshallingError],
+    ['ip with a null id', nul(1, 'ip', null), MarshallingError],
+  ])('answers %s as 3.8 does', (_name, entry, error) => {
+    expect(() => fixupACL('/x', bob, [entry])).toThrow(error);
+  });
+
+  it('compares duplicates as jute does: a null field of the later entry is an NPE', () => {
+    const world = acl(Perms.READ, 'world', 'anyone');
+    // Same perms: scheme.equals runs on the later entry's null scheme.
+    expect(() => fixupACL('/x', bob, [world, nul(Perms.READ, null, 'x')])).toThrow(
+      MarshallingError,
+    );
+    // Other perms: equals stops at the perms, and the null scheme is then InvalidACL.
+    expect(() => fixupACL('/x', bob, [world, nul(Perms.ALL, null, 'x')])).toThrow(InvalidACLError);
   });
 });
 

@@ -468,7 +468,7 @@ describe('DataTree: storage', () => {
       parentCVersion: 1,
     });
     buf[0] = 0x7a;
-    expect(t.getData('/x')?.data.toString()).toBe('abc');
+    expect(t.getData('/x')?.data?.toString()).toBe('abc');
     const bytes = Buffer.from([0, 255, 128, 10, 13]);
     t.processTxn(hdr(2n), { type: OpCode.setData, path: '/x', data: bytes, version: 1 });
     expect(t.getData('/x')?.data).toEqual(bytes);
@@ -577,7 +577,7 @@ describe('DataTree: replay', () => {
     expect(tree.replayTxn(hdr(5n), create('/p/c'))).toBe(ErrorCode.NoNode);
     expect(tree.replayTxn(hdr(6n), create('/p'))).toBe(0);
     expect(tree.replayTxn(hdr(7n), create('/p/c', 'new'))).toBe(0);
-    expect(tree.getData('/p/c')?.data.toString()).toBe('new');
+    expect(tree.getData('/p/c')?.data?.toString()).toBe('new');
     expect(tree.getChildren('/p')?.children).toEqual(['c']);
   });
 });

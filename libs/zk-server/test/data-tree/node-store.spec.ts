@@ -75,7 +75,7 @@ describe('NodeStore', () => {
       const data = bytes(n, n & 0xff);
       store.setData(id, data);
       data.fill(1);
-      const out = store.data(id);
+      const out = store.data(id) as Buffer;
       expect(out.length).toBe(n);
       expect(out.equals(bytes(n, n & 0xff))).toBe(true);
       const target = Buffer.alloc(n + 3);

@@ -88,7 +88,7 @@ export function plain(stat: Stat | undefined): Record<string, number> | undefine
 
 /** Every node of a tree in walk order, for equality checks. */
 export function dump(tree: DataTree): unknown[] {
-  return [...tree.walk()].map((n) => ({ ...n, data: n.data.toString('hex') }));
+  return [...tree.walk()].map((n) => ({ ...n, data: n.data?.toString('hex') }));
 }
 
 /** A restored node's stat with every field zero, but for `cversion`. */

@@ -70,7 +70,7 @@ describe('txn codec', () => {
     expect(aclOf(decoded[3])).not.toBe(aclOf(decoded[0])); // another list came between
     expect(Object.isFrozen(aclOf(decoded[0]))).toBe(true);
     // Views: the data is the record's bytes; a plain decode copies.
-    const data = (t: Txn) => ('data' in t ? t.data : Buffer.alloc(0));
+    const data = (t: Txn) => ('data' in t && t.data !== null ? t.data : Buffer.alloc(0));
     const at0 = records[0].indexOf('one');
     records[0].fill(0x21, at0, at0 + 3);
     expect(data(decoded[0]).toString()).toBe('!!!');

@@ -210,7 +210,7 @@ describe('prepRequest: errors as ZooKeeper 3.8.0 reports them', () => {
 });
 
 describe('prepRequest: txns', () => {
-  it('create: parentCVersion is the parent raw cversion + 1, data null becomes empty', () => {
+  it('create: parentCVersion is the parent raw cversion + 1, null data stays null', () => {
     const h = new TreeHarness();
     h.create('/p');
     h.create('/p/x');
@@ -221,7 +221,7 @@ describe('prepRequest: txns', () => {
     expect(txn).toEqual({
       type: OpCode.create,
       path: '/p/y',
-      data: Buffer.alloc(0),
+      data: null,
       acl: openAcl(),
       ephemeral: true,
       parentCVersion: 2,

@@ -47,7 +47,7 @@ describe('ZkServer with @shepherd/zk-client', () => {
         [EventType.NodeDataChanged, '/sw'],
       ].sort(),
     );
-    expect((await zk.getData('/sw')).data.toString()).toBe('v1');
+    expect((await zk.getData('/sw')).data?.toString()).toBe('v1');
   });
 
   it('answers a burst of pipelined writes and reads in order', async () => {

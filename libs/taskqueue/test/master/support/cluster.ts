@@ -151,7 +151,7 @@ export class TestCluster {
       const path = `${ROOTS.election}/${name}`;
       try {
         const { data } = await this.admin.getData(path);
-        if ((JSON.parse(data.toString()) as { id?: string }).id === id) return path;
+        if ((JSON.parse(String(data)) as { id?: string }).id === id) return path;
       } catch {
         // gone meanwhile
       }
