@@ -2,6 +2,7 @@ import { Id } from '@shepherd/zk-protocol';
 import { DIGEST_SCHEME, IP_SCHEME, SUPER_SCHEME } from './auth-info';
 import { digestUserName, generateDigest, isValidDigestId } from './digest';
 import { ipMatches, isValidIpAclId, normalizeClientAddress } from './ip-auth';
+import { X509_SCHEME, x509Provider } from './x509';
 
 /**
  * The authentication providers ZooKeeper registers by default (ProviderRegistry: ip and
@@ -38,7 +39,13 @@ const PROVIDERS = new Map<string, AuthProvider>([
   [IP_SCHEME, ipProvider],
 ]);
 
-export function authProvider(scheme: string): AuthProvider | undefined {
+/**
+ * The provider of `scheme`. `x509` exists only where `withX509` says so: on a server that serves
+ * TLS (see x509.ts); the ids a connection holds can always be matched, since an x509 id is
+ * only ever given on such a server.
+ */
+export function authProvider(scheme: string, withX509 = false): AuthProvider | undefined {
+  if (scheme === X509_SCHEME) return withX509 ? x509Provider : undefined;
   return PROVIDERS.get(scheme);
 }
 
@@ -86,7 +93,7 @@ export function initialAuthInfo(clientAddress: string): Id[] {
 export function clientInfos(authInfo: readonly Id[]): { authScheme: string; user: string }[] {
   const out: { authScheme: string; user: string }[] = [];
   for (const id of authInfo) {
-    const p = PROVIDERS.get(id.scheme);
+    const p = authProvider(id.scheme, true);
     if (p) out.push({ authScheme: id.scheme, user: p.userName(id.id) });
   }
   return out;

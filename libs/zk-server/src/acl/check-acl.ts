@@ -16,7 +16,7 @@ export function hasPermission(acl: readonly ACL[], perm: number, authInfo: reado
   for (const a of acl) {
     if ((a.perms & perm) === 0) continue;
     if (a.id.scheme === WORLD_SCHEME && a.id.id === ANYONE_ID) return true;
-    const provider = authProvider(a.id.scheme);
+    const provider = authProvider(a.id.scheme, true);
     if (!provider) continue;
     for (const id of authInfo) {
       if (id.scheme === a.id.scheme && provider.matches(id.id, a.id.id)) return true;

@@ -13,12 +13,14 @@ import { authProvider } from './auth-providers';
  * A null id where ZooKeeper compares or validates it (world, digest, ip, and a duplicate check
  * against an entry with the same perms) is a NullPointerException there, which its
  * PrepRequestProcessor answers with MarshallingError: so is it here, checked against 3.8 with
- * kazoo for every scheme (test/interop/kazoo-acl.spec.ts).
+ * kazoo for every scheme (test/interop/kazoo-fidelity.spec.ts). `withX509`: the server serves
+ * TLS, so the x509 scheme exists (x509.ts).
  */
 export function fixupACL(
   path: string,
   authInfo: readonly Id[],
   acls: readonly RequestACL[],
+  withX509 = false,
 ): ACL[] {
   const unique = removeDuplicates(path, acls);
   if (unique.length === 0) throw new InvalidACLError(path);
@@ -32,14 +34,14 @@ export function fixupACL(
     } else if (scheme === AUTH_SCHEME) {
       let expanded = false;
       for (const cid of authInfo) {
-        if (authProvider(cid.scheme)?.isAuthenticated) {
+        if (authProvider(cid.scheme, true)?.isAuthenticated) {
           expanded = true;
           out.push({ perms: a.perms, id: { scheme: cid.scheme, id: cid.id } });
         }
       }
       if (!expanded) throw new InvalidACLError(path);
     } else {
-      const provider = authProvider(scheme);
+      const provider = authProvider(scheme, withX509);
       if (!provider) throw new InvalidACLError(path);
       if (id === null) throw new MarshallingError(path); // the provider's isValid(null)
       if (!provider.isValid(id)) throw new InvalidACLError(path);

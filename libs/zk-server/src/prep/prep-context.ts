@@ -6,6 +6,8 @@ export interface PrepConfig {
   extendedTypesEnabled?: boolean;
   /** zookeeper.skipACL: no ACL checks at all. */
   skipACL?: boolean;
+  /** The server serves TLS, so ACLs may name the x509 scheme (see acl/x509.ts). */
+  x509?: boolean;
 }
 
 /**

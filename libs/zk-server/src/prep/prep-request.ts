@@ -195,7 +195,7 @@ class Prep {
 
     let path = req.path;
     const parentPath = parentPathOf(path, false); // validatePathForCreate
-    const acl = fixupACL(path, this.authInfo, req.acl);
+    const acl = fixupACL(path, this.authInfo, req.acl, this.ctx.config?.x509);
     const parent = this.records.get(parentPath);
     this.checkACL(parent.acl, Perms.CREATE, path);
     if (isSequential(mode)) path += sequenceSuffix(parent.cversion);
@@ -271,7 +271,7 @@ class Prep {
   private setACL(req: SetACLRequest): SetACLTxn {
     const path = req.path;
     validatePath(path);
-    const acl = fixupACL(path, this.authInfo, req.acl);
+    const acl = fixupACL(path, this.authInfo, req.acl, this.ctx.config?.x509);
     const node = this.records.get(path);
     this.checkACL(node.acl, Perms.ADMIN, path);
     const version = checkVersion(node.aversion, req.version, path);

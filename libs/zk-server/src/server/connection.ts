@@ -11,6 +11,7 @@ import {
 } from '@shepherd/zk-protocol';
 import { initialAuthInfo } from '../acl/auth-providers';
 import { normalizeClientAddress } from '../acl/ip-auth';
+import { X509_SCHEME } from '../acl/x509';
 import { ConnectionStats } from '../four-letter/connection-stats';
 import { FourLetterSniffer } from '../four-letter/four-letter-sniffer';
 import { FourLetterHook } from '../four-letter/four-letter-hook';
@@ -55,11 +56,14 @@ export class ClientConnection implements RequestCnxn {
     private readonly core: ServerCore,
     private readonly processor: RequestProcessor,
     private readonly fourLetter?: FourLetterHook,
+    /** The subject DN of a trusted client certificate on the TLS port (X509AuthenticationProvider). */
+    x509?: string,
   ) {
     this.clientAddress = normalizeClientAddress(socket.remoteAddress ?? '');
     this.remoteSocketAddress = `/${this.clientAddress}:${socket.remotePort ?? 0}`;
     this.stats = new ConnectionStats(fourLetter?.stats ?? new ServerStats());
     this.authInfo = initialAuthInfo(this.clientAddress);
+    if (x509 !== undefined) this.authInfo.push({ scheme: X509_SCHEME, id: x509 });
     this.decoder = new FrameDecoder({ maxFrameSize: core.config.maxFrameSize });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -250,6 +250,7 @@ export class RequestProcessor {
       config: {
         extendedTypesEnabled: this.core.config.extendedTypesEnabled,
         skipACL: this.core.config.skipACL,
+        x509: this.core.config.secure !== undefined,
       },
     };
   }

@@ -7,8 +7,13 @@ import { TxnLogSink } from './txn-log-sink';
 export interface ZkServerConfig {
   /** clientPortAddress. Default 127.0.0.1. */
   host?: string;
-  /** clientPort; 0 picks a free port (see ZkServer.address). Default 0. */
-  port?: number;
+  /**
+   * clientPort; 0 picks a free port (see ZkServer.address). Default 0. null: no plain port, for
+   * a server that serves TLS only (`secure`).
+   */
+  port?: number | null;
+  /** TLS on a second port (secureClientPort), beside the plain one or alone. */
+  secure?: ZkServerTlsConfig;
   /** tickTime (ms): expiry bucket width and unit of the session timeout bounds. Default 2000. */
   tickTime?: number;
   /** Default 2 * tickTime. */
@@ -60,10 +65,43 @@ export interface ZkServerConfig {
   onSessionExpired?: (sessionId: bigint, timeout: number) => void;
 }
 
-export type ResolvedZkServerConfig = Required<Omit<ZkServerConfig, OptionalKeys>> &
-  Pick<ZkServerConfig, OptionalKeys>;
+/**
+ * The TLS port (ZooKeeper 3.5+'s secureClientPort with ssl.keyStore, ssl.trustStore and
+ * ssl.clientAuth; see the coordinator app for those zoo.cfg keys).
+ */
+export interface ZkServerTlsConfig {
+  /** secureClientPort; 0 picks a free port (see ZkServer.secureAddress). Default 0. */
+  port?: number;
+  /** secureClientPortAddress. Default the plain port's host. */
+  host?: string;
+  /** The server's private key, PEM (ssl.keyStore). */
+  key: string | Buffer;
+  /** The server's certificate chain, PEM (ssl.keyStore). */
+  cert: string | Buffer;
+  /** Passphrase of an encrypted key (ssl.keyStore.password). */
+  passphrase?: string;
+  /** CAs that client certificates must chain to, PEM (ssl.trustStore). */
+  ca?: string | Buffer;
+  /**
+   * ssl.handshakeDetectionTimeoutMillis: a connection that has not finished its handshake by
+   * then is closed (a plain client writing a short hello would otherwise hold it). Default 5000.
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * ssl.clientAuth: 'need' refuses a client without a certificate the trust store accepts;
+   * 'want' asks for one, refuses an untrusted one and lets a client without one in; 'none'
+   * does not ask. Default 'need', as ZooKeeper's X509Util.
+   */
+  clientAuth?: ClientAuth;
+}
+
+export type ClientAuth = 'none' | 'want' | 'need';
+
+export type ResolvedZkServerConfig = Required<Omit<ZkServerConfig, OptionalKeys | 'port'>> &
+  Pick<ZkServerConfig, OptionalKeys> & { port: number | null };
 
 type OptionalKeys =
+  | 'secure'
   | 'superDigest'
   | 'log'
   | 'sessionSecret'
@@ -81,9 +119,15 @@ export const DEFAULT_CONTAINER_MAX_PER_MINUTE = 10000;
 export function resolveConfig(config: ZkServerConfig = {}): ResolvedZkServerConfig {
   const tickTime = config.tickTime ?? DEFAULT_TICK_TIME;
   if (!(tickTime > 0)) throw new RangeError(`tickTime must be positive, got ${tickTime}`);
+  if (config.port === null && config.secure === undefined)
+    throw new RangeError('a server needs a client port or a secure client port');
+  const clientAuth = config.secure?.clientAuth;
+  if (clientAuth !== undefined && !['none', 'want', 'need'].includes(clientAuth))
+    throw new RangeError(`ssl.clientAuth must be none, want or need, got ${String(clientAuth)}`);
   return {
     host: config.host ?? '127.0.0.1',
-    port: config.port ?? 0,
+    port: config.port === undefined ? 0 : config.port,
+    secure: config.secure,
     tickTime,
     minSessionTimeout: config.minSessionTimeout ?? 2 * tickTime,
     maxSessionTimeout: config.maxSessionTimeout ?? 20 * tickTime,

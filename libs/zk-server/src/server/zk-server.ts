@@ -1,4 +1,5 @@
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { normalizeClientAddress } from '../acl/ip-auth';
 import { FourLetterCommands } from '../four-letter/four-letter-commands';
 import { FourLetterHook } from '../four-letter/four-letter-hook';
@@ -12,6 +13,7 @@ import { loadOrCreateSessionSecret, recoverServerState } from './durable-state';
 import { RequestProcessor } from './request-processor';
 import { ServerCore } from './server-core';
 import { ResolvedZkServerConfig, ZkServerConfig, resolveConfig } from './server-config';
+import { TlsRefusal, createTlsListener } from '../tls/tls-listener';
 
 export interface ZkServerAddress {
   host: string;
@@ -20,8 +22,9 @@ export interface ZkServerAddress {
 
 /**
  * An embedded, standalone ZooKeeper-compatible server (ZooKeeperServerMain + NIOServerCnxnFactory
- * in one class): real ZooKeeper clients connect to it over TCP. Framework-free; one instance
- * owns one listening socket, the data tree, the sessions and the container manager.
+ * in one class): real ZooKeeper clients connect to it over TCP, and over TLS on a second port
+ * when `secure` is set (the secureClientPort's NettyServerCnxnFactory). Framework-free; one
+ * instance owns its listening sockets, the data tree, the sessions and the container manager.
  */
 export class ZkServer {
   readonly config: ResolvedZkServerConfig;
@@ -29,7 +32,12 @@ export class ZkServer {
   private readonly processor: RequestProcessor;
   private readonly containers: ContainerManager;
   private server: Server | undefined;
+  private tlsServer: TlsServer | undefined;
   private bound: ZkServerAddress | undefined;
+  private secureBound: ZkServerAddress | undefined;
+  private started = false;
+  /** TLS connections turned away, by reason (handshake failures, untrusted certificates). */
+  readonly tlsRefusals: Record<TlsRefusal, number> = { handshake: 0, 'untrusted-certificate': 0 };
   private readonly perIp = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
   /** The TxnSnapLog this server owns (config.dataDir without config.log). */
@@ -63,7 +71,11 @@ export class ZkServer {
     this.core = new ServerCore(this.config, this.snapLog, this.secret);
     this.processor = new RequestProcessor(this.core);
     const commands = new FourLetterCommands(
-      serverFourLetterContext(this.core, this.stats, () => this.bound?.port ?? this.config.port),
+      serverFourLetterContext(
+        this.core,
+        this.stats,
+        () => this.bound?.port ?? this.secureBound?.port ?? this.config.port ?? 0,
+      ),
       this.config.fourLetterWordWhitelist,
     );
     this.fourLetter = { stats: this.stats, answer: (word) => commands.answer(word) };
@@ -74,16 +86,28 @@ export class ZkServer {
     });
   }
 
-  /** Where it listens; undefined until start() resolved. */
+  /** Where the plain port listens; undefined until start() resolved, or with TLS only. */
   get address(): ZkServerAddress | undefined {
     return this.bound;
   }
 
-  /** "host:port", for a client's connect string. */
+  /** Where the TLS port listens; undefined until start() resolved, or without `secure`. */
+  get secureAddress(): ZkServerAddress | undefined {
+    return this.secureBound;
+  }
+
+  /** "host:port" of the plain port (the TLS one on a TLS-only server), for a connect string. */
   get connectString(): string {
-    const a = this.bound;
+    const a = this.bound ?? this.secureBound;
     if (!a) throw new Error('ZkServer not started');
-    return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+    return hostPort(a);
+  }
+
+  /** "host:port" of the TLS port. */
+  get secureConnectString(): string {
+    if (!this.secureBound)
+      throw new Error('ZkServer has no TLS port (not started, or no `secure`)');
+    return hostPort(this.secureBound);
   }
 
   /** Number of open client connections. */
@@ -96,39 +120,48 @@ export class ZkServer {
     return this.report;
   }
 
+  /** Recovers (with persistence), opens the plain and/or TLS port; resolves to the first. */
   async start(): Promise<ZkServerAddress> {
-    if (this.server || this.report) throw new Error('ZkServer already started');
+    if (this.started) throw new Error('ZkServer already started');
+    this.started = true;
     if (this.snapLog && this.config.dataDir !== undefined) {
       if (this.secret) (await loadOrCreateSessionSecret(this.config.dataDir)).copy(this.secret);
       this.report = await recoverServerState(this.core, this.snapLog);
     }
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    server.on('error', (err) => this.core.reportError(err, 'listener'));
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      server.once('error', onError);
-      server.listen(this.config.port, this.config.host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-    const info = server.address() as AddressInfo;
-    this.bound = { host: this.config.host, port: info.port };
+    try {
+      if (this.config.port !== null) {
+        this.server = createServer((socket) => this.accept(socket));
+        this.bound = await listen(this.server, this.config.port, this.config.host);
+        this.server.on('error', (err) => this.core.reportError(err, 'listener'));
+      }
+      const secure = this.config.secure;
+      if (secure !== undefined) {
+        this.tlsServer = createTlsListener(secure, {
+          onConnection: (socket, x509) => this.accept(socket, x509),
+          onRefused: (reason) => {
+            this.tlsRefusals[reason]++;
+          },
+        });
+        const host = secure.host ?? this.config.host;
+        this.secureBound = await listen(this.tlsServer, secure.port ?? 0, host);
+        this.tlsServer.on('error', (err) => this.core.reportError(err, 'tls listener'));
+      }
+    } catch (err) {
+      await this.closeListeners();
+      throw err;
+    }
     this.core.sessions.start();
     this.containers.start();
-    return this.bound;
+    return (this.bound ?? this.secureBound) as ZkServerAddress;
   }
 
-  /** Closes every connection and the listener. Sessions are not closed (as on a shutdown). */
+  /** Closes every connection and the listeners. Sessions are not closed (as on a shutdown). */
   async stop(): Promise<void> {
     this.containers.stop();
     this.core.sessions.shutdown();
-    const server = this.server;
-    this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.closeListeners();
     // Whatever was appended is flushed; pending replies are moot (their sockets are gone).
     await this.snapLog?.close().catch((err: unknown) => this.core.reportError(err, 'log close'));
   }
@@ -138,8 +171,18 @@ export class ZkServer {
     return this.containers.checkContainers();
   }
 
-  /** NIOServerCnxnFactory.doAccept: the per-IP connection limit (maxClientCnxns). */
-  private accept(socket: Socket): void {
+  private async closeListeners(): Promise<void> {
+    const servers = [this.server, this.tlsServer].filter((s) => s !== undefined);
+    this.server = undefined;
+    this.tlsServer = undefined;
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+
+  /**
+   * NIOServerCnxnFactory.doAccept: the per-IP connection limit (maxClientCnxns), counted over
+   * both ports. `x509`: the client's trusted certificate subject on the TLS port.
+   */
+  private accept(socket: Socket, x509?: string): void {
     try {
       const ip = normalizeClientAddress(socket.remoteAddress ?? '');
       const count = this.perIp.get(ip) ?? 0;
@@ -156,11 +199,27 @@ export class ZkServer {
         if (n <= 0) this.perIp.delete(ip);
         else this.perIp.set(ip, n);
       });
-      const cnxn = new ClientConnection(socket, this.core, this.processor, this.fourLetter);
+      const cnxn = new ClientConnection(socket, this.core, this.processor, this.fourLetter, x509);
       this.core.connections.add(cnxn);
     } catch (err) {
       this.core.reportError(err, 'accept');
       socket.destroy();
     }
   }
+}
+
+function hostPort(a: ZkServerAddress): string {
+  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+/** Listens; a bind failure (port in use) rejects instead of reaching the 'error' handler. */
+function listen(server: Server, port: number, host: string): Promise<ZkServerAddress> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve({ host, port: (server.address() as AddressInfo).port });
+    });
+  });
 }
