@@ -59,14 +59,23 @@ export class CoordinatorProcess {
   }
 
   /** Resolves with the port from the "listening" log line; fails with the output if it exits. */
-  async port(timeoutMs = 30000): Promise<number> {
+  port(timeoutMs = 30000): Promise<number> {
+    return this.listening('listening for client connections', timeoutMs);
+  }
+
+  /** The secureClientPort, from its own "listening" line. */
+  securePort(timeoutMs = 30000): Promise<number> {
+    return this.listening('listening for TLS client connections', timeoutMs);
+  }
+
+  private async listening(msg: string, timeoutMs: number): Promise<number> {
     let exited = false;
     void this.exited.then(() => (exited = true));
     const line = await waitFor(
       'the coordinator to log its port',
       () => {
         if (exited) throw new Error(`exited early:\n${this.stdout}\n${this.stderr}`);
-        return this.find('listening for client connections');
+        return this.find(msg);
       },
       { timeoutMs, intervalMs: 50 },
     );

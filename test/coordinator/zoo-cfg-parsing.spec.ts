@@ -156,7 +156,26 @@ describe('zoo.cfg bad values', () => {
     ['DigestAuthenticationProvider.superDigest=nocolon', /superDigest.*super:<base64 sha1>/],
     ['dataDir=', /dataDir.*empty path/],
     ['minSessionTimeout=9000\nmaxSessionTimeout=5000', /minSessionTimeout \(9000\).*larger/],
-    ['secureClientPort=2281', /secureClientPort.*TLS/],
+    ['secureClientPort=2281', /secureClientPort needs ssl\.keyStore\.location/],
+    ['secureClientPort=99999', /secureClientPort \(zoo\.cfg:1\).*not a port number/],
+    [
+      'secureClientPort=2281\nssl.keyStore.location=server.jks',
+      /ssl\.keyStore\.location \(zoo\.cfg:2\): JKS stores are not supported.*PEM/,
+    ],
+    [
+      'secureClientPort=2281\nssl.keyStore.location=server.pem\nssl.keyStore.type=PKCS12',
+      /ssl\.keyStore\.type \(zoo\.cfg:3\): PKCS12 stores are not supported/,
+    ],
+    [
+      'secureClientPort=2281\nssl.keyStore.location=server.key',
+      /cannot tell the store type of "server\.key".*ssl\.keyStore\.type=PEM/,
+    ],
+    [
+      'secureClientPort=2281\nssl.keyStore.location=s.pem\nssl.trustStore.location=ca.p12',
+      /ssl\.trustStore\.location \(zoo\.cfg:3\): PKCS12 stores are not supported/,
+    ],
+    ['ssl.clientAuth=sometimes', /ssl\.clientAuth \(zoo\.cfg:1\).*choose none, want or need/],
+    ['client.portUnification=true', /client\.portUnification.*own secureClientPort/],
   ])('%s is refused with a message naming the key', (cfg, message) => {
     expect(loadError(cfg).message).toMatch(message);
   });
@@ -173,6 +192,62 @@ describe('zoo.cfg bad values', () => {
         },
       });
     expect(run).toThrow(/Cannot read config file missing\.cfg: ENOENT/);
+  });
+});
+
+describe('TLS keys', () => {
+  it('read secureClientPort and the ssl.* keys as ZooKeeper 3.8 does, with its defaults', () => {
+    const { config, warnings } = load(
+      [
+        'secureClientPort=2281',
+        'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+        'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+        'ssl.keyStore.location=tls/server.pem',
+        'ssl.trustStore.location=/etc/zk/ca.crt',
+        'ssl.trustStore.type=pem',
+      ].join('\n'),
+    );
+    expect(warnings).toEqual([]);
+    // Only secureClientPort: no plain port, as ZooKeeper.
+    expect(config.clientPort).toBeNull();
+    expect(config.secure).toEqual({
+      secureClientPort: 2281,
+      secureClientPortAddress: undefined,
+      keyStoreLocation: path.join(CWD, 'tls/server.pem'),
+      keyStorePassword: undefined,
+      trustStoreLocation: path.resolve('/etc/zk/ca.crt'),
+      clientAuth: 'need',
+      handshakeDetectionTimeoutMillis: 5000,
+    });
+  });
+
+  it('keep the plain port beside TLS when both are set, and take clientAuth in any case', () => {
+    const { config } = load(
+      'clientPort=2181\nsecureClientPort=2281\nsecureClientPortAddress=127.0.0.1\n' +
+        'ssl.keyStore.location=s.pem\nssl.keyStore.password=pw\nssl.clientAuth=WANT\n' +
+        'ssl.handshakeDetectionTimeoutMillis=800',
+    );
+    expect(config.clientPort).toBe(2181);
+    expect(config.secure).toMatchObject({
+      secureClientPortAddress: '127.0.0.1',
+      keyStorePassword: 'pw',
+      clientAuth: 'want',
+      handshakeDetectionTimeoutMillis: 800,
+    });
+  });
+
+  it('warn about ssl keys that do nothing without a secureClientPort, or are Java-only', () => {
+    const { config, warnings } = load(
+      'ssl.keyStore.location=s.pem\nssl.enabledProtocols=TLSv1.3\n' +
+        'serverCnxnFactory=org.apache.zookeeper.server.NIOServerCnxnFactory',
+    );
+    expect(config.secure).toBeUndefined();
+    expect(config.clientPort).toBe(2181);
+    expect(warnings).toEqual([
+      expect.stringMatching(/ssl\.enabledProtocols.*ignored/),
+      expect.stringMatching(/serverCnxnFactory.*ignored/),
+      expect.stringMatching(/ssl\.keyStore\.location.*ignored without a secureClientPort/),
+    ]);
   });
 });
 

@@ -63,6 +63,13 @@ export async function runCoordinatorMain(argv: string[]): Promise<void> {
   try {
     handle = await runCoordinator(loaded.config, logger, loaded.warnings);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      // A TLS store that cannot be read is found when the server is built, before any port opens.
+      logger.fatal({ err: { type: err.name, message: err.message } }, 'invalid configuration');
+      process.stderr.write(`${err.message}\n`);
+      logger.flush();
+      process.exit(EXIT_INVALID_CONFIG);
+    }
     logger.fatal({ err }, 'coordinator failed to start');
     process.exit(EXIT_UNEXPECTED_ERROR);
   }

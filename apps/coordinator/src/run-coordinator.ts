@@ -7,6 +7,7 @@ import {
   startAutoPurge,
 } from '@shepherd/zk-server';
 import { CoordinatorConfig } from './config/coordinator-config';
+import { readTlsMaterial } from './config/tls-material';
 import { Logger, hex } from './logger';
 import { logRecovery } from './recovery-log';
 
@@ -17,11 +18,15 @@ export interface CoordinatorHandle {
   stop(): Promise<void>;
 }
 
-/** The ZkServer options a coordinator config maps to. */
+/** The ZkServer options a coordinator config maps to (reads the TLS stores; ConfigError). */
 export function toServerConfig(config: CoordinatorConfig, logger: Logger): ZkServerConfig {
   return {
     host: config.clientPortAddress,
     port: config.clientPort,
+    secure:
+      config.secure === undefined
+        ? undefined
+        : readTlsMaterial(config.secure, config.clientPortAddress),
     tickTime: config.tickTime,
     minSessionTimeout: config.minSessionTimeout,
     maxSessionTimeout: config.maxSessionTimeout,
@@ -75,10 +80,23 @@ export async function runCoordinator(
       'autopurge scheduled',
     );
   }
-  logger.info(
-    { host: address.host, port: address.port, connectString: server.connectString },
-    'listening for client connections',
-  );
+  if (config.clientPort !== null) {
+    logger.info(
+      { host: address.host, port: address.port, connectString: server.connectString },
+      'listening for client connections',
+    );
+  }
+  if (server.secureAddress !== undefined) {
+    logger.info(
+      {
+        host: server.secureAddress.host,
+        port: server.secureAddress.port,
+        connectString: server.secureConnectString,
+        clientAuth: config.secure?.clientAuth,
+      },
+      'listening for TLS client connections',
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -97,5 +115,13 @@ export async function runCoordinator(
 
 /** The startup summary: every effective setting, the super digest only as set/unset. */
 function summarize(config: CoordinatorConfig): Record<string, unknown> {
-  return { ...config, superDigest: config.superDigest === undefined ? undefined : '(set)' };
+  const secret = (s: string | undefined) => (s === undefined ? undefined : '(set)');
+  return {
+    ...config,
+    superDigest: secret(config.superDigest),
+    secure: config.secure && {
+      ...config.secure,
+      keyStorePassword: secret(config.secure.keyStorePassword),
+    },
+  };
 }

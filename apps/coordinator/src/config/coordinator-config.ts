@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ConfigError, EnsembleConfigError } from './config-error';
 import { ConfigSource, describeSource } from './config-source';
+import { CoordinatorTlsConfig, TlsKeys } from './tls-config';
 
 /** The standalone server's settings, named after their zoo.cfg keys. */
 export interface CoordinatorConfig {
@@ -11,8 +12,11 @@ export interface CoordinatorConfig {
   dataDir: string;
   /** Absolute; default dataDir. */
   dataLogDir: string;
-  /** 0 picks a free port (ZooKeeper reads 0 as "no client port"; a server without one is useless here). */
-  clientPort: number;
+  /**
+   * 0 picks a free port. Null: no plain port, TLS only (ZooKeeper's default when a zoo.cfg sets
+   * secureClientPort and no clientPort).
+   */
+  clientPort: number | null;
   /** Default 0.0.0.0: every IPv4 interface, as ZooKeeper binds the wildcard address. */
   clientPortAddress: string;
   maxClientCnxns: number;
@@ -34,6 +38,8 @@ export interface CoordinatorConfig {
   superDigest?: string;
   /** skipACL (zookeeper.skipACL). */
   skipACL: boolean;
+  /** secureClientPort and the ssl.* keys; undefined = no TLS port. */
+  secure?: CoordinatorTlsConfig;
 }
 
 /** One key=value from zoo.cfg or a flag. */
@@ -86,12 +92,6 @@ function isEnsembleKey(key: string): boolean {
   return /^(server|group|weight)\./.test(key) || key === 'dynamicConfigFile';
 }
 
-/** Settings a standalone server cannot honour and must not silently drop. */
-const REFUSED_KEYS: Record<string, string> = {
-  secureClientPort: 'TLS client connections are not supported by the embedded coordinator',
-  secureClientPortAddress: 'TLS client connections are not supported by the embedded coordinator',
-};
-
 /**
  * Applies entries in order (later wins: flags come after the file) the way
  * QuorumPeerConfig.parseProperties reads them, then checks the result as it does.
@@ -106,8 +106,10 @@ export function interpretConfig(
   if (ensemble.length > 0) throw new EnsembleConfigError(ensemble);
 
   const v: Partial<CoordinatorConfig> & { dataDir?: string; dataLogDir?: string } = {};
+  const tls = new TlsKeys();
   for (const { key, value, source } of entries) {
     const where = describeSource(key, source);
+    if (tls.take(key, value, where, warnings)) continue;
     switch (key) {
       case 'tickTime':
         v.tickTime = parseInteger(where, value, { min: 1 });
@@ -160,7 +162,6 @@ export function interpretConfig(
         v.skipACL = parseBoolean(where, value, true);
         break;
       default:
-        if (key in REFUSED_KEYS) throw new ConfigError(`${where}: ${REFUSED_KEYS[key]}`);
         if (IGNORED_KEYS.has(key) || key.startsWith('metricsProvider.')) {
           warnings.push(`${where} is ignored: it has no effect on the embedded standalone server`);
         } else {
@@ -194,13 +195,15 @@ export function interpretConfig(
     snapRetainCount = 3;
   }
   const dataDir = path.resolve(cwd, v.dataDir ?? DEFAULT_DATA_DIR);
+  const secure = tls.finish(cwd, warnings);
   return {
     config: {
       configFile: opts.configFile,
       tickTime,
       dataDir,
       dataLogDir: v.dataLogDir === undefined ? dataDir : path.resolve(cwd, v.dataLogDir),
-      clientPort: v.clientPort ?? 2181,
+      // ZooKeeper opens no plain port when only secureClientPort is set.
+      clientPort: v.clientPort ?? (secure === undefined ? 2181 : null),
       clientPortAddress: v.clientPortAddress ?? DEFAULT_CLIENT_PORT_ADDRESS,
       maxClientCnxns: v.maxClientCnxns ?? 60,
       minSessionTimeout,
@@ -212,6 +215,7 @@ export function interpretConfig(
       extendedTypesEnabled: v.extendedTypesEnabled ?? false,
       superDigest: v.superDigest,
       skipACL: v.skipACL ?? false,
+      secure,
     },
     warnings,
   };

@@ -11,6 +11,15 @@ given as a flag of the same name, which overrides the file.
   --dataLogDir <dir>                 txn log directory (default dataDir)
   --clientPort <port>                client port (default 2181; 0 = pick a free port)
   --clientPortAddress <addr>         address to listen on (default 0.0.0.0)
+  --secureClientPort <port>          TLS client port (none by default; alone, no plain port)
+  --secureClientPortAddress <addr>   address of the TLS port (default clientPortAddress)
+  --ssl.keyStore.location <file>     PEM file: the server's private key and certificate
+  --ssl.keyStore.password <pw>       passphrase of an encrypted key
+  --ssl.trustStore.location <file>   PEM file: CAs that client certificates must chain to
+  --ssl.clientAuth <none|want|need>  client certificates (default need); trusted ones
+                                     authenticate as x509:<subject DN>
+  --ssl.handshakeDetectionTimeoutMillis <ms>
+                                     close a connection not through its handshake (default 5000)
   --maxClientCnxns <n>               connections per client IP, 0 = unlimited (default 60)
   --minSessionTimeout <ms>           default 2 * tickTime
   --maxSessionTimeout <ms>           default 20 * tickTime
