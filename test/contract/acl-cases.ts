@@ -52,18 +52,25 @@ export function aclCases(ctx: ContractContext): void {
       const root = await ctx.root(alice);
       const path = `${root}/private`;
       await alice.create(path, 'mine', { acl: CREATOR_ALL_ACL });
-      // auth:'' expands to the creator's authenticated ids, digested.
+      // auth:'' expands to the creator's authenticated ids (a TLS certificate's x509 id first,
+      // as the server added it at the handshake), the digest one digested.
       expect((await alice.getACL(path)).acl).toEqual([
+        ...ctx.certificateIds.map((id) => ({ perms: Perms.ALL, id })),
         { perms: Perms.ALL, id: { scheme: 'digest', id: digestId('alice', 'secret') } },
       ]);
 
       const anonymous = await ctx.client();
-      // Read-your-writes holds per session only: other sessions sync before reading.
-      await anonymous.sync(path);
-      await expectKeeperError(anonymous.getData(path), NoAuthError, ErrorCode.NoAuth);
       const mallory = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:wrong' }] });
-      await mallory.sync(path);
-      await expectKeeperError(mallory.getData(path), NoAuthError, ErrorCode.NoAuth);
+      for (const other of [anonymous, mallory]) {
+        // Read-your-writes holds per session only: other sessions sync before reading.
+        await other.sync(path);
+        if (ctx.certificateIds.length === 0) {
+          await expectKeeperError(other.getData(path), NoAuthError, ErrorCode.NoAuth);
+        } else {
+          // The same client certificate is the same x509 identity: the ACL lets it in.
+          expect((await other.getData(path)).data?.toString()).toBe('mine');
+        }
+      }
       const alice2 = await ctx.client({ auth: [{ scheme: 'digest', auth: 'alice:secret' }] });
       await alice2.sync(path);
       expect((await alice2.getData(path)).data?.toString()).toBe('mine');
@@ -73,11 +80,19 @@ export function aclCases(ctx: ContractContext): void {
     it('refuses CREATOR_ALL_ACL without authentication (InvalidACL)', async () => {
       const zk = await ctx.client();
       const root = await ctx.root(zk);
-      await expectKeeperError(
-        zk.create(`${root}/x`, '', { acl: CREATOR_ALL_ACL }),
-        InvalidACLError,
-        ErrorCode.InvalidACL,
-      );
+      if (ctx.certificateIds.length === 0) {
+        await expectKeeperError(
+          zk.create(`${root}/x`, '', { acl: CREATOR_ALL_ACL }),
+          InvalidACLError,
+          ErrorCode.InvalidACL,
+        );
+      } else {
+        // A trusted client certificate authenticates the session: auth:'' is its x509 id.
+        await zk.create(`${root}/x`, '', { acl: CREATOR_ALL_ACL });
+        expect((await zk.getACL(`${root}/x`)).acl).toEqual(
+          ctx.certificateIds.map((id) => ({ perms: Perms.ALL, id })),
+        );
+      }
       await expectKeeperError(
         zk.setACL(root, [{ perms: Perms.ALL, id: { scheme: 'no-such-scheme', id: 'x' } }]),
         InvalidACLError,
@@ -100,6 +115,7 @@ export function aclCases(ctx: ContractContext): void {
       ];
       await zk.create(`${root}/auth`, 'x', { acl: acl('auth', null) });
       expect((await zk.getACL(`${root}/auth`)).acl).toEqual([
+        ...ctx.certificateIds.map((id) => ({ perms: Perms.ALL, id })),
         { perms: Perms.ALL, id: { scheme: 'digest', id: digestId('kaz', 'pw') } },
       ]);
       // A null id where 3.8 calls a method on it (world's equals, digest's and ip's isValid)
@@ -131,7 +147,11 @@ export function aclCases(ctx: ContractContext): void {
     it('reports the session identities with whoAmI', async () => {
       const zk = await ctx.client();
       const before = await zk.whoAmI();
-      expect(before).toEqual([{ authScheme: 'ip', user: '127.0.0.1' }]);
+      const certificate = ctx.certificateIds.map(({ scheme, id }) => ({
+        authScheme: scheme,
+        user: id,
+      }));
+      expect(before).toEqual([{ authScheme: 'ip', user: '127.0.0.1' }, ...certificate]);
       await zk.addAuth('digest', 'bob:pw');
       const after = await zk.whoAmI();
       expect(after).toEqual(
@@ -140,7 +160,8 @@ export function aclCases(ctx: ContractContext): void {
           { authScheme: 'digest', user: 'bob' },
         ]),
       );
-      expect(after).toHaveLength(2);
+      expect(after).toEqual(expect.arrayContaining(certificate));
+      expect(after).toHaveLength(2 + certificate.length);
     });
     it('fails the session on an unknown auth scheme (AuthFailed)', async () => {
       const zk = await ctx.client();

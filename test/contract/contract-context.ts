@@ -23,6 +23,12 @@ export class ContractContext {
     return this.target().connectString;
   }
 
+  /** The certificate identities every session of the suite has (none without TLS). */
+  get certificateIds(): Array<{ scheme: string; id: string }> {
+    const id = this.target().x509Id;
+    return id === undefined ? [] : [{ scheme: 'x509', id }];
+  }
+
   get features(): ContractFeatures {
     return { ...DEFAULT_FEATURES, ...this.target().features };
   }
@@ -31,6 +37,7 @@ export class ContractContext {
   newClient(options: ClientOptions = {}, connectString = this.connectString): ZooKeeperClient {
     const client = new ZooKeeperClient(connectString, {
       sessionTimeout: CONTRACT_SESSION_TIMEOUT,
+      tls: this.target().tls,
       ...options,
     });
     this.clients.add(client);
@@ -59,7 +66,10 @@ export class ContractContext {
   async expire(client: ZooKeeperClient): Promise<void> {
     const hook = this.target().expireSession;
     if (hook) await hook(client.sessionId, client.sessionPassword);
-    else await expireSession(this.connectString, client.sessionId, client.sessionPassword);
+    else {
+      const { connectString, tls } = this.target();
+      await expireSession(connectString, client.sessionId, client.sessionPassword, 10000, tls);
+    }
   }
 
   /** Collects every KeeperState the client reports from now on. */

@@ -1,3 +1,5 @@
+import { ClientTlsOptions } from '@shepherd/zk-client';
+
 /**
  * What a server under test gives the contract suite: a connect string, plus optional hooks.
  * The contract never asks what kind of server it is (Apache ZooKeeper, an embedded server...).
@@ -11,6 +13,13 @@ export interface ContractTarget {
    */
   expireSession?: (sessionId: bigint, password: Buffer) => Promise<void>;
   features?: Partial<ContractFeatures>;
+  /** A secureClientPort target: every client of the suite connects with these. */
+  tls?: ClientTlsOptions;
+  /**
+   * The x509 id (subject DN) the server gives every client for `tls.cert`: each session is
+   * authenticated under it (X509AuthenticationProvider), which the ACL cases account for.
+   */
+  x509Id?: string;
 }
 
 export interface ContractFeatures {

@@ -7,6 +7,7 @@ import {
   encodeRequest,
 } from '@shepherd/zk-protocol';
 import { connect } from 'net';
+import { ConnectionOptions, connect as connectTls } from 'tls';
 
 const CLOSE_XID = 1;
 const MAX_ATTEMPTS = 10;
@@ -39,6 +40,8 @@ export async function expireSession(
   sessionId: bigint,
   password: Buffer,
   timeoutMs = 10000,
+  /** For a secureClientPort: the CA, certificate and key to connect with. */
+  tls?: ConnectionOptions,
 ): Promise<void> {
   const hosts = hostsOf(connectString);
   const log: string[] = [];
@@ -46,7 +49,7 @@ export async function expireSession(
     const { host, port } = hosts[attempt % hosts.length];
     let outcome: Outcome;
     try {
-      outcome = await attachAndClose(host, port, sessionId, password, timeoutMs);
+      outcome = await attachAndClose(host, port, sessionId, password, timeoutMs, tls);
     } catch (err) {
       log.push(`${host}:${port}: ${(err as Error).message}`);
       continue;
@@ -71,12 +74,13 @@ function attachAndClose(
   sessionId: bigint,
   password: Buffer,
   timeoutMs: number,
+  tls: ConnectionOptions | undefined,
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const decoder = new FrameDecoder();
     let handshakeDone = false;
     let settled = false;
-    const socket = connect({ host, port });
+    const socket = tls ? connectTls({ ...tls, host, port }) : connect({ host, port });
     const finish = (outcome: Outcome | Error): void => {
       if (settled) return;
       settled = true;
@@ -86,7 +90,7 @@ function attachAndClose(
       else resolve(outcome);
     };
     const timer = setTimeout(() => finish(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-    socket.on('connect', () => {
+    socket.on(tls ? 'secureConnect' : 'connect', () => {
       socket.write(
         encodeConnectRequest({
           protocolVersion: 0,
