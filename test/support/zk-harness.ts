@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { ClientTlsOptions } from '@shepherd/zk-client';
+import { createThrowawayCa } from '@shepherd/zk-server';
 import { expireSession } from './expire-session';
 import { fourLetterWord, parseConsSessionIds, parseMode } from './four-letter-word';
 import { freePorts } from './free-port';
@@ -22,6 +24,16 @@ export interface ZkHarnessOptions {
   systemProperties?: Record<string, string>;
   /** Heap, collector and compiler flags of every member (see ZkServerProcessOptions). */
   jvmArgs?: readonly string[];
+  /**
+   * Also serve TLS on a secureClientPort per member (PEM stores from a throwaway CA,
+   * ssl.clientAuth=need); clients connect with `cluster.tls`.
+   */
+  tls?: boolean;
+}
+
+/** What a client needs to connect to a TLS cluster, and the x509 id its certificate gives it. */
+export interface HarnessTls extends ClientTlsOptions {
+  x509Id: string;
 }
 
 /** Server-wide features the harness turns on; the contract suite adapts to them. */
@@ -49,7 +61,23 @@ export class ZkCluster {
     readonly servers: readonly ZkServerProcess[],
     readonly rootDir: string,
     private readonly startTimeoutMs: number,
+    /** Set when started with `tls: true`. */
+    readonly tls?: HarnessTls,
   ) {}
+
+  /** Every member's secureClientPort (a cluster started with `tls: true`). */
+  get secureConnectString(): string {
+    return this.servers.map((s) => `127.0.0.1:${this.securePort(s)}`).join(',');
+  }
+
+  secureConnectStringFor(index: number): string {
+    return `127.0.0.1:${this.securePort(this.server(index))}`;
+  }
+
+  private securePort(server: ZkServerProcess): number {
+    if (server.secureClientPort === undefined) throw new Error('the cluster runs without TLS');
+    return server.secureClientPort;
+  }
 
   /** Every member, e.g. "127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003". */
   get connectString(): string {
@@ -165,7 +193,9 @@ async function launch(
   const tickTime = opts.tickTime ?? DEFAULT_TICK_TIME;
   const startTimeoutMs = opts.startTimeoutMs ?? 60000;
   const rootDir = mkdtempSync(join(tmpdir(), `shepherd-zk-${kind}-`));
-  const ports = await freePorts(kind === 'ensemble' ? size * 3 : size);
+  const ports = await freePorts((kind === 'ensemble' ? size * 3 : size) + (opts.tls ? size : 0));
+  const securePorts = opts.tls ? ports.splice(-size) : [];
+  const tls = opts.tls ? writeTlsStores(rootDir) : undefined;
   const peers =
     kind === 'ensemble'
       ? Array.from({ length: size }, (_, i) => ({
@@ -182,12 +212,17 @@ async function launch(
     // QuorumPeer reads its id from dataDir/myid; standalone ignores it.
     writeFileSync(join(dataDir, 'myid'), `${id}\n`);
     const cfgPath = join(dir, 'zoo.cfg');
-    writeFileSync(cfgPath, renderZooCfg({ dataDir, clientPort: ports[i], tickTime, peers }));
+    const secure = tls && { port: securePorts[i], ...tls.stores };
+    writeFileSync(
+      cfgPath,
+      renderZooCfg({ dataDir, clientPort: ports[i], tickTime, peers, secure }),
+    );
     return new ZkServerProcess({
       id,
       dir,
       cfgPath,
       clientPort: ports[i],
+      secureClientPort: secure?.port,
       install,
       systemProperties: {
         'zookeeper.extendedTypesEnabled': String(HARNESS_FEATURES.extendedTypes),
@@ -197,7 +232,7 @@ async function launch(
       jvmArgs: opts.jvmArgs,
     });
   });
-  const cluster = new ZkCluster(kind, servers, rootDir, startTimeoutMs);
+  const cluster = new ZkCluster(kind, servers, rootDir, startTimeoutMs, tls?.client);
   try {
     for (const s of servers) s.start();
     await Promise.all(servers.map((s) => s.waitServing(startTimeoutMs)));
@@ -207,6 +242,24 @@ async function launch(
     await cluster.stop();
     throw err;
   }
+}
+
+/** A CA, the members' PEM key store (key + certificate in one file) and trust store. */
+function writeTlsStores(rootDir: string): {
+  stores: { keyStore: string; trustStore: string };
+  client: HarnessTls;
+} {
+  const ca = createThrowawayCa({ commonName: 'Shepherd interop CA' });
+  const server = ca.issue({ commonName: 'localhost', hosts: ['localhost', '127.0.0.1'] });
+  const client = ca.issue({ commonName: 'interop-client', organization: 'Shepherd' });
+  const keyStore = join(rootDir, 'server.pem');
+  const trustStore = join(rootDir, 'ca.pem');
+  writeFileSync(keyStore, server.key + server.cert);
+  writeFileSync(trustStore, ca.cert);
+  return {
+    stores: { keyStore, trustStore },
+    client: { ca: ca.cert, cert: client.cert, key: client.key, x509Id: client.subject },
+  };
 }
 
 /** One standalone server (QuorumPeerMain falls back to ZooKeeperServerMain without server.N). */

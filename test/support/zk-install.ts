@@ -31,6 +31,13 @@ export const DEBIAN_ZK_CONF_DIR = '/etc/zookeeper/conf';
 // then reads /etc/zookeeper/conf/log4j.properties (on the classpath) like the upstream scripts.
 const SLF4J_LOG4J_BINDING = ['/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar'];
 
+// The Class-Path of Debian's zookeeper.jar names netty-buffer, -common, -handler and -transport
+// but not netty-codec (Netty's SslHandler extends its ByteToMessageDecoder) nor netty-resolver
+// (ClientCnxnSocketNetty's Bootstrap needs it): without them every TLS connection, server
+// (NettyServerCnxnFactory) or client side, dies with NoClassDefFoundError. libnetty-java, a
+// dependency of the package, installs both.
+const NETTY_EXTRAS = ['/usr/share/java/netty-codec.jar', '/usr/share/java/netty-resolver.jar'];
+
 export class ZooKeeperNotInstalledError extends Error {
   constructor(missing: string) {
     super(
@@ -79,9 +86,10 @@ export function findZooKeeperInstall(): ZooKeeperInstall {
 
   const baseClasspath = env.get('CLASSPATH') ?? `${DEBIAN_ZK_CONF_DIR}:${DEBIAN_ZK_JAR}`;
   const binding = SLF4J_LOG4J_BINDING.every((jar) => existsSync(jar)) ? SLF4J_LOG4J_BINDING : [];
+  const netty = NETTY_EXTRAS.filter((jar) => existsSync(jar));
   cached = {
     java,
-    classpath: [baseClasspath, ...binding].join(':'),
+    classpath: [baseClasspath, ...binding, ...netty].join(':'),
     log4jRootLogger: env.get('ZOO_LOG4J_PROP') ?? 'INFO,ROLLINGFILE',
     zkCli: DEBIAN_ZK_CLI,
     serverJar: DEBIAN_ZK_JAR,

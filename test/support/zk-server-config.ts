@@ -10,6 +10,8 @@ export interface ZkServerConfig {
   tickTime: number;
   /** Empty for a standalone server; otherwise every member, this one included. */
   peers: ReadonlyArray<{ id: number; quorumPort: number; electionPort: number }>;
+  /** A secureClientPort beside clientPort, with PEM stores (ZooKeeper's TLS guide). */
+  secure?: { port: number; keyStore: string; trustStore: string };
 }
 
 export function renderZooCfg(cfg: ZkServerConfig): string {
@@ -28,6 +30,19 @@ export function renderZooCfg(cfg: ZkServerConfig): string {
     // Readiness and "which server am I on" use ruok/srvr/cons.
     '4lw.commands.whitelist=*',
   ];
+  if (cfg.secure) {
+    lines.push(
+      `secureClientPort=${cfg.secure.port}`,
+      // NIOServerCnxnFactory cannot serve TLS; Netty serves both ports.
+      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+      // The CertificateVerifier closes every TLS connection if no x509 provider is registered.
+      'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+      `ssl.keyStore.location=${cfg.secure.keyStore}`,
+      'ssl.keyStore.type=PEM',
+      `ssl.trustStore.location=${cfg.secure.trustStore}`,
+      'ssl.trustStore.type=PEM',
+    );
+  }
   if (cfg.peers.length > 0) {
     // A 1-member "ensemble" must not fall back to standalone; with 3 it documents intent.
     lines.push('standaloneEnabled=false');

@@ -31,6 +31,7 @@ export interface ZkServerProcessOptions {
   dir: string;
   cfgPath: string;
   clientPort: number;
+  secureClientPort?: number;
   install: ZooKeeperInstall;
   /** System properties, e.g. zookeeper.extendedTypesEnabled. */
   systemProperties: Record<string, string>;
@@ -63,6 +64,11 @@ export class ZkServerProcess {
 
   get clientPort(): number {
     return this.opts.clientPort;
+  }
+
+  /** The secureClientPort, when the cluster runs TLS. */
+  get secureClientPort(): number | undefined {
+    return this.opts.secureClientPort;
   }
 
   get running(): boolean {

@@ -21,6 +21,7 @@ export { NodeCursor, type SnapshotNode } from './data-tree/snapshot-walk';
 export * from './data-tree/ephemeral-type';
 export * from './data-tree/process-txn-result';
 export * from './acl/auth-info';
+export * from './acl/auth-info-order';
 export * from './acl/digest';
 export * from './acl/ip-auth';
 export * from './acl/auth-providers';

@@ -57,6 +57,7 @@ import { ChangeRecords } from './change-records';
 import { validatePath } from './path-validation';
 import { PrepContext } from './prep-context';
 import { sequenceSuffix } from './sequential-name';
+import { addAuthId } from '../acl/auth-info-order';
 
 /** Requests that become a txn (PrepRequestProcessor.pRequest2Txn); the rest are reads. */
 export type WriteRequest =
@@ -338,5 +339,7 @@ export function effectiveAuthInfo(ctx: {
   if (ctx.clientAddress === undefined || ctx.authInfo.some((id) => id.scheme === IP_SCHEME)) {
     return ctx.authInfo;
   }
-  return [...initialAuthInfo(ctx.clientAddress), ...ctx.authInfo];
+  const ids = initialAuthInfo(ctx.clientAddress);
+  for (const id of ctx.authInfo) addAuthId(ids, id);
+  return ids;
 }

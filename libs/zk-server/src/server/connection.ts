@@ -20,6 +20,7 @@ import { SESSION_PASSWORD_LENGTH } from '../sessions/session-password';
 import { RequestProcessor } from './request-processor';
 import { ServerCore } from './server-core';
 import { RequestCnxn } from './server-cnxn';
+import { addAuthId } from '../acl/auth-info-order';
 
 /** handshake -> open -> (draining: replies still go out, nothing is read) -> closed. */
 type CnxnState = 'handshake' | 'open' | 'draining' | 'closed';
@@ -63,7 +64,7 @@ export class ClientConnection implements RequestCnxn {
     this.remoteSocketAddress = `/${this.clientAddress}:${socket.remotePort ?? 0}`;
     this.stats = new ConnectionStats(fourLetter?.stats ?? new ServerStats());
     this.authInfo = initialAuthInfo(this.clientAddress);
-    if (x509 !== undefined) this.authInfo.push({ scheme: X509_SCHEME, id: x509 });
+    if (x509 !== undefined) addAuthId(this.authInfo, { scheme: X509_SCHEME, id: x509 });
     this.decoder = new FrameDecoder({ maxFrameSize: core.config.maxFrameSize });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -29,6 +29,7 @@ import { Txn } from '../txn/txn';
 import { ServerCore } from './server-core';
 import { RequestCnxn } from './server-cnxn';
 import { writeResponse } from './write-response';
+import { addAuthId } from '../acl/auth-info-order';
 
 /**
  * Types ZooKeeper 3.8 accepts (Request.isValid, plus auth and sasl that processPacket handles
@@ -151,11 +152,7 @@ export class RequestProcessor {
       });
       return;
     }
-    for (const id of ids) {
-      if (!cnxn.authInfo.some((a) => a.scheme === id.scheme && a.id === id.id)) {
-        cnxn.authInfo.push(id);
-      }
-    }
+    for (const id of ids) addAuthId(cnxn.authInfo, id);
     this.reply(cnxn, { xid, zxid: 0n, err: 0 });
   }
 

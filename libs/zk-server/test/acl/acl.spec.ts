@@ -8,6 +8,7 @@ import {
   Perms,
 } from '@shepherd/zk-protocol';
 import {
+  addAuthId,
   authenticate,
   checkACL,
   clientInfos,
@@ -228,5 +229,23 @@ describe('authenticate (addauth)', () => {
       { authScheme: 'ip', user: '127.0.0.1' },
       { authScheme: 'digest', user: 'super' },
     ]);
+  });
+});
+
+describe('authInfo order (a ConcurrentHashMap-backed Set in ServerCnxn)', () => {
+  it('lists ids as Apache ZooKeeper 3.8 does for the same ids', () => {
+    // Observed on ZooKeeper 3.8 over TLS: whoAmI [x509, ip]; CREATOR_ALL_ACL after addauth
+    // digest alice:secret expands to [digest, x509].
+    const ip = { scheme: 'ip', id: '127.0.0.1' };
+    const x509 = { scheme: 'x509', id: 'CN=interop-client,O=Shepherd' };
+    const digest = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
+    const ids = [ip];
+    addAuthId(ids, x509);
+    expect(ids).toEqual([x509, ip]);
+    addAuthId(ids, digest);
+    expect(ids.filter((i) => i.scheme !== 'ip')).toEqual([digest, x509]);
+    // A Set: the same id twice is one id.
+    expect(addAuthId(ids, { ...digest })).toBe(false);
+    expect(ids).toHaveLength(3);
   });
 });
