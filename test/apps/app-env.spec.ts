@@ -37,6 +37,16 @@ describe('environment validation', () => {
     expect(stderr).toContain('ZK_AUTH must be user:password');
   });
 
+  it('client: a TLS certificate without its key, and an unreadable CA, exit 2', async () => {
+    const { exit, stderr } = await runWith('client', {
+      ZK_TLS_CA: '/nonexistent/ca.pem',
+      ZK_TLS_CERT: __filename,
+    });
+    expect(exit).toEqual({ code: 2, signal: null });
+    expect(stderr).toContain('ZK_TLS_CERT and ZK_TLS_KEY go together');
+    expect(stderr).toContain('ZK_TLS_CA: cannot read /nonexistent/ca.pem (ENOENT)');
+  });
+
   it('shepherd up: bad PORT, ZK_PORT, MASTERS and WORKERS exit 2 before anything starts', async () => {
     const { exit, stderr } = await runWith('up', {
       PORT: '70000',

@@ -5,6 +5,7 @@ import { createServer } from 'net';
 import { join } from 'path';
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import { TaskQueueClient } from '@shepherd/taskqueue';
+import { CommonEnv, connectionOptions, loadEnv } from '../../apps/app-kit/src';
 import { LocalCluster } from '../../apps/up/src/local-cluster';
 import { ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../support/free-port';
@@ -104,6 +105,64 @@ describe('LocalCluster', () => {
     ]);
     expect(lines[lines.length - 1]).toBe('shepherd    | all stopped');
     expect(cluster.unexpectedExits).toHaveLength(1);
+  });
+
+  it('runs over TLS with a throwaway CA: no plain port, every app on the certificates', async () => {
+    const [zkPort, port] = await freePorts(2);
+    const lines: string[] = [];
+    const dir = dataDir();
+    cluster = new LocalCluster({
+      entries: {
+        coordinator: appEntry('coordinator'),
+        master: appEntry('master'),
+        worker: appEntry('worker'),
+      },
+      nodeArgs: TS_NODE_ARGS,
+      cwd: REPO_ROOT,
+      zkPort,
+      port,
+      masters: 1,
+      workers: 1,
+      dataDir: dir,
+      sessionTimeoutMs: 4000,
+      tls: true,
+      output: (line) => lines.push(line),
+      startTimeoutMs: 240_000,
+    });
+    const addresses = await cluster.start();
+    const tls = addresses.tls!;
+    expect(tls.dir).toBe(join(dir, 'tls'));
+    expect(lines).toContainEqual(
+      `shepherd    | coordinator ready on 127.0.0.1:${zkPort} over TLS (certificates in ${tls.dir}) (data in ${dir})`,
+    );
+    // A plain client gets nothing: the coordinator has no plain port.
+    expect(await ruok('127.0.0.1', zkPort, 1000)).toBe(false);
+
+    // A client of the user's, with the files the banner names.
+    const env = {
+      ZK_CONNECT: addresses.zkConnect,
+      ZK_TLS_CA: tls.ca,
+      ZK_TLS_CERT: tls.clientCert,
+      ZK_TLS_KEY: tls.clientKey,
+    };
+    const connection = new ZooKeeperConnection(connectionOptions(loadEnv(CommonEnv, env)));
+    await connection.connect();
+    const client = new TaskQueueClient({ connection });
+    try {
+      expect(await connection.client.whoAmI()).toContainEqual({
+        authScheme: 'x509',
+        user: 'CN=shepherd-app,O=Shepherd',
+      });
+      const { id } = await client.submit('echo', { via: 'tls' });
+      expect(await client.wait(id, 60_000)).toMatchObject({
+        state: 'done',
+        worker: 'worker-1',
+        result: { via: 'tls' },
+      });
+    } finally {
+      client.close();
+      await connection.close();
+    }
   });
 
   it('refuses a port that is taken, before starting anything', async () => {

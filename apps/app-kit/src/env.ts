@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { accessSync, constants } from 'fs';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -49,6 +50,23 @@ export class CommonEnv {
   @Matches(/^[^:\s]+:[^\s]+$/, { message: 'ZK_AUTH must be user:password' })
   ZK_AUTH?: string;
 
+  /**
+   * TLS to the coordination service (its secureClientPort) when any is set: PEM files of the
+   * CA that signed the server's certificate, and this process's certificate and key (which the
+   * server authenticates as x509). CERT and KEY go together.
+   */
+  @IsOptional()
+  @IsString()
+  ZK_TLS_CA?: string;
+
+  @IsOptional()
+  @IsString()
+  ZK_TLS_CERT?: string;
+
+  @IsOptional()
+  @IsString()
+  ZK_TLS_KEY?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }
@@ -95,6 +113,24 @@ export class WorkerEnv extends CommonEnv {
    */
   @BooleanSetting('WORKER_ERROR_STACKS')
   WORKER_ERROR_STACKS?: boolean;
+}
+
+/** ZK_TLS_*: the certificate and its key both or neither, and every file readable. */
+function tlsProblems(env: CommonEnv): string[] {
+  const problems: string[] = [];
+  if ((env.ZK_TLS_CERT === undefined) !== (env.ZK_TLS_KEY === undefined)) {
+    problems.push('ZK_TLS_CERT and ZK_TLS_KEY go together: set both (PEM files) or neither');
+  }
+  for (const name of ['ZK_TLS_CA', 'ZK_TLS_CERT', 'ZK_TLS_KEY'] as const) {
+    const file = env[name];
+    if (file === undefined) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      problems.push(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return problems;
 }
 
 /** Several property decorators as one. */
@@ -166,6 +202,7 @@ export function loadEnv<T extends object>(
   }
   const config = plainToInstance(cls, plain, { exposeDefaultValues: true });
   const problems = flatten(validateSync(config, { forbidUnknownValues: false }));
+  if (config instanceof CommonEnv) problems.push(...tlsProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -12,6 +12,6 @@ export {
   HandlerModuleSetting,
 } from './env';
 export { PinoNestLogger, createLogger, type Logger } from './logger';
-export { connectionOptions, ensureChroot, zkAcl, zkAuth } from './zookeeper-setup';
+export { connectionOptions, ensureChroot, zkAcl, zkAuth, zkTls } from './zookeeper-setup';
 export { APP_LOGGER, AppConfigModule, appCoreModules } from './app-config.module';
 export { EXIT_FAILURE, EXIT_INVALID_CONFIG, type AppSpec, loadEnvOrExit, runApp } from './run-app';

@@ -1,5 +1,6 @@
 import { ACL, CREATOR_ALL_ACL, NodeExistsError, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
-import { ZooKeeperClient } from '@shepherd/zk-client';
+import { readFileSync } from 'fs';
+import { ClientTlsOptions, ZooKeeperClient } from '@shepherd/zk-client';
 import type { ZooKeeperConnectionOptions } from '@shepherd/coordination';
 import { CommonEnv } from './env';
 
@@ -17,11 +18,23 @@ export function zkAcl(env: CommonEnv): ACL[] {
   return env.ZK_AUTH ? CREATOR_ALL_ACL : OPEN_ACL_UNSAFE;
 }
 
+/**
+ * TLS options from ZK_TLS_CA, ZK_TLS_CERT and ZK_TLS_KEY (PEM files, read now), or undefined
+ * for plain TCP when none is set. The server's certificate is always verified: against
+ * ZK_TLS_CA when set, else against Node's built-in CAs.
+ */
+export function zkTls(env: CommonEnv): ClientTlsOptions | undefined {
+  if (!env.ZK_TLS_CA && !env.ZK_TLS_CERT && !env.ZK_TLS_KEY) return undefined;
+  const read = (file: string | undefined) => (file ? readFileSync(file, 'utf8') : undefined);
+  return { ca: read(env.ZK_TLS_CA), cert: read(env.ZK_TLS_CERT), key: read(env.ZK_TLS_KEY) };
+}
+
 export function connectionOptions(env: CommonEnv): ZooKeeperConnectionOptions {
   return {
     connectString: env.ZK_CONNECT,
     sessionTimeoutMs: env.ZK_SESSION_TIMEOUT_MS,
     auth: zkAuth(env),
+    tls: zkTls(env),
   };
 }
 
@@ -37,6 +50,7 @@ export async function ensureChroot(env: CommonEnv): Promise<void> {
   const client = new ZooKeeperClient(hosts, {
     sessionTimeout: env.ZK_SESSION_TIMEOUT_MS,
     auth: zkAuth(env),
+    tls: zkTls(env),
   });
   await client.connect();
   try {

@@ -69,6 +69,27 @@ export const CONNECTION_FLAGS: FlagSpec[] = [
     help: 'digest auth, and digest ACLs on every znode created',
   },
   {
+    name: 'zk-tls-ca',
+    type: 'string',
+    env: 'ZK_TLS_CA',
+    value: '<file>',
+    help: 'TLS to the coordination service: PEM of the CA of its certificate',
+  },
+  {
+    name: 'zk-tls-cert',
+    type: 'string',
+    env: 'ZK_TLS_CERT',
+    value: '<file>',
+    help: "TLS: this client's certificate, PEM (with --zk-tls-key)",
+  },
+  {
+    name: 'zk-tls-key',
+    type: 'string',
+    env: 'ZK_TLS_KEY',
+    value: '<file>',
+    help: 'TLS: the private key of --zk-tls-cert, PEM',
+  },
+  {
     name: 'log-level',
     type: 'string',
     env: 'LOG_LEVEL',

@@ -61,6 +61,15 @@ export function banner({
   }
   const workerEnv = [`ZK_CONNECT=${zkConnect}`];
   if (zkAuth !== undefined) workerEnv.push(`ZK_AUTH=${zkAuth}`);
+  const { tls } = addresses;
+  if (tls) {
+    workerEnv.push(
+      `ZK_TLS_CA=${tls.ca}`,
+      `ZK_TLS_CERT=${tls.clientCert}`,
+      `ZK_TLS_KEY=${tls.clientKey}`,
+    );
+    lines.push(`  Coordinator    TLS only, throwaway CA and certificates in ${tls.dir}`);
+  }
   const worker = [
     'npx',
     'shepherd',

@@ -64,6 +64,10 @@ export class LauncherEnv {
 
   @BooleanSetting('WORKER_SAMPLES')
   WORKER_SAMPLES?: boolean;
+
+  /** The whole cluster over TLS, with a throwaway CA generated at start (`--tls`). */
+  @BooleanSetting('ZK_TLS')
+  ZK_TLS?: boolean;
 }
 
 /** The launcher's environment, checked in full; ConfigError lists every problem. */

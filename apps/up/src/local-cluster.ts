@@ -1,7 +1,8 @@
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { resolve } from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 import { ChildApp, ChildExit } from './child-app';
+import { ClusterTls, writeClusterTls } from './cluster-tls';
 import { PinoLine, WARN_LEVEL, formatPinoLine, isNoise } from './log-format';
 import { httpStatus, portIsFree, ruok } from './probes';
 
@@ -32,6 +33,11 @@ export interface LocalClusterOptions {
   apiToken?: string;
   zkAuth?: string;
   sessionTimeoutMs?: number;
+  /**
+   * Everything over TLS: a throwaway CA in <dataDir>/tls, the coordinator on a secureClientPort
+   * only (zkPort), every app with ZK_TLS_CA, ZK_TLS_CERT and ZK_TLS_KEY.
+   */
+  tls?: boolean;
   /** What the workers serve: WORKER_HANDLERS (an absolute module path) and WORKER_SAMPLES. */
   workerHandlers?: { module?: string; samples?: boolean };
   /** Every line the launcher shows goes here (default: stdout). */
@@ -49,6 +55,8 @@ export interface ClusterAddresses {
   zkConnect: string;
   /** `http://localhost:<port>` when the client app runs. */
   baseUrl?: string;
+  /** The PEM files the apps were given, when the cluster runs over TLS. */
+  tls?: ClusterTls;
 }
 
 /** A child that ended while the cluster was running (not asked to). */
@@ -91,6 +99,7 @@ export class LocalCluster {
   private readonly nameWidth: number;
   private readonly abort = new AbortController();
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private tls: ClusterTls | undefined;
   private stopped: Promise<void> | undefined;
   private readonly killOnExit = (): void => {
     for (const m of this.members) m.app.signal('SIGKILL');
@@ -107,6 +116,7 @@ export class LocalCluster {
     return {
       zkConnect: `${LOOPBACK}:${zkPort}${CHROOT}`,
       baseUrl: entries.client ? `http://localhost:${port}` : undefined,
+      tls: this.tls,
     };
   }
 
@@ -179,17 +189,38 @@ export class LocalCluster {
     const { zkPort, dataDir, entries } = this.options;
     const dir = resolve(this.options.cwd ?? process.cwd(), dataDir);
     mkdirSync(dir, { recursive: true });
+    const port = this.options.tls
+      ? this.secureCoordinatorArgs(dir)
+      : ['--clientPort', String(zkPort)];
     const app = this.spawn('coordinator', 'coordinator', entries.coordinator, {}, [
-      '--clientPort',
-      String(zkPort),
+      ...port,
       '--dataDir',
       dir,
       // ruok for the readiness check below; srvr and mntr for whoever monitors it.
       '--4lw.commands.whitelist',
       'ruok,srvr,mntr',
     ]);
-    await this.until(app, async () => ruok(LOOPBACK, zkPort));
-    this.say(`coordinator ready on ${LOOPBACK}:${zkPort} (data in ${dataDir})`);
+    const tls = this.tls && {
+      ca: readFileSync(this.tls.ca),
+      cert: readFileSync(this.tls.clientCert),
+      key: readFileSync(this.tls.clientKey),
+    };
+    await this.until(app, async () => ruok(LOOPBACK, zkPort, 2000, tls));
+    const how = this.tls ? ` over TLS (certificates in ${this.tls.dir})` : '';
+    this.say(`coordinator ready on ${LOOPBACK}:${zkPort}${how} (data in ${dataDir})`);
+  }
+
+  /** A fresh throwaway CA, and the coordinator on a secureClientPort only (no plain port). */
+  private secureCoordinatorArgs(dataDir: string): string[] {
+    this.tls = writeClusterTls(resolve(dataDir, 'tls'));
+    return [
+      '--secureClientPort',
+      String(this.options.zkPort),
+      '--ssl.keyStore.location',
+      this.tls.coordinatorKeyStore,
+      '--ssl.trustStore.location',
+      this.tls.ca,
+    ];
   }
 
   private async startApps(): Promise<void> {
@@ -255,6 +286,9 @@ export class LocalCluster {
       ['API_TOKEN', o.apiToken],
       ['ZK_AUTH', o.zkAuth],
       ['ZK_SESSION_TIMEOUT_MS', o.sessionTimeoutMs?.toString()],
+      ['ZK_TLS_CA', this.tls?.ca],
+      ['ZK_TLS_CERT', this.tls?.clientCert],
+      ['ZK_TLS_KEY', this.tls?.clientKey],
     ] as const) {
       if (value === undefined) delete env[key];
       else env[key] = value;

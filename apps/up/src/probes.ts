@@ -1,15 +1,24 @@
 import { request } from 'http';
 import { connect, createServer } from 'net';
+import { ConnectionOptions, connect as connectTls } from 'tls';
 
 /**
  * Sends ZooKeeper's `ruok` four-letter word and resolves true on `imok`: the server is up and
  * has finished recovering its data (it listens only after that). Any error, a refused
  * connection included, is false: "not yet".
  */
-export function ruok(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+export function ruok(
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+  /** For a secureClientPort: four-letter words travel inside TLS there, as on ZooKeeper's. */
+  tls?: ConnectionOptions,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let reply = '';
-    const socket = connect({ host, port }, () => socket.end('ruok'));
+    const socket = tls
+      ? connectTls({ ...tls, host, port }, () => socket.end('ruok'))
+      : connect({ host, port }, () => socket.end('ruok'));
     const finish = (): void => {
       clearTimeout(timer);
       socket.destroy();

@@ -66,6 +66,7 @@ export async function runUp(): Promise<void> {
     apiToken: env.API_TOKEN,
     zkAuth: env.ZK_AUTH,
     sessionTimeoutMs: env.ZK_SESSION_TIMEOUT_MS,
+    tls: env.ZK_TLS,
     workerHandlers: { module: handlerModule?.path, samples: env.WORKER_SAMPLES },
   });
 

@@ -1,6 +1,7 @@
 import { Observable, ReplaySubject, Subject, Subscription } from 'rxjs';
 import {
   ClientOptions,
+  ClientTlsOptions,
   RetryOptions,
   RetryPolicy,
   ZooKeeperClient,
@@ -22,6 +23,8 @@ export interface ZooKeeperConnectionOptions {
   /** Requested session timeout; the server clamps it to its bounds. Default 10000. */
   sessionTimeoutMs?: number;
   auth?: ZooKeeperAuth[];
+  /** TLS to a secureClientPort (CA, client certificate and key, PEM); plain TCP without it. */
+  tls?: ClientTlsOptions;
   /**
    * Backoff between attempts to open a session. The first connect() gives up after
    * `maxAttempts`; after an expiry the connection retries forever (until close()), waiting at
@@ -75,7 +78,7 @@ export class ZooKeeperConnection {
   constructor(options: ZooKeeperConnectionOptions) {
     this.connectString = options.connectString;
     const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
-    this.clientOptions = { sessionTimeout, auth: options.auth ?? [] };
+    this.clientOptions = { sessionTimeout, auth: options.auth ?? [], tls: options.tls };
     this.connectTimeoutMs = options.connectTimeoutMs ?? sessionTimeout;
     this.retry = options.connectRetry ?? {};
     this.factory = options.clientFactory ?? defaultFactory;

@@ -26,7 +26,14 @@ export const upCommand: Command = {
       help: 'also serve the sample handlers (the default without --handlers)',
     },
     flag('api-token', 'API_TOKEN', '<token>', 'require Authorization: Bearer <token> on the API'),
-    ...CONNECTION_FLAGS.filter((f) => f.name !== 'zk-connect'),
+    {
+      name: 'tls',
+      type: 'boolean',
+      env: 'ZK_TLS',
+      help: 'everything over TLS to the coordinator, with a throwaway CA made at start',
+    },
+    // The cluster makes its own connection settings: no connect string, no TLS files.
+    ...CONNECTION_FLAGS.filter((f) => f.name !== 'zk-connect' && !f.name.startsWith('zk-tls-')),
   ],
   maxPositionals: 0,
   run: async () => {
