@@ -1,12 +1,14 @@
 // Fuzzes a ZooKeeper-compatible server with malformed and hostile frames while a correct
 // client works beside the fuzzers. Usage:
-//   npm run fuzz:coordinator -- [--frames 1000000] [--seed N] [--connections 64]
+//   npm run fuzz:coordinator -- [--frames 1000000] [--seed N] [--connections 64] [--tls]
 //                                [--connect host:port] [--out bench/results/fuzz-coordinator.json]
-// Without --connect, a ZkServer runs in a child process so that a crash is observable.
+// Without --connect, a ZkServer runs in a child process so that a crash is observable; with
+// --tls it serves a secureClientPort only (a throwaway CA) and every frame travels inside TLS.
 // Writes what it prints as JSON to --out, for the benchmark report.
 // Exits 1 on a crash, a well-behaved client error, an invalid reply or a hung connection.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createThrowawayCa } from '@shepherd/zk-server';
 import { machineInfo } from '../../bench/common/machine';
 import { ProgressBar } from '../../bench/common/progress';
 import { runFuzz } from '../support/fuzz/fuzz-run';
@@ -20,6 +22,7 @@ interface Args {
   seed: number;
   connections: number;
   connect?: string;
+  tls: boolean;
   out: string;
 }
 
@@ -28,6 +31,7 @@ function parseArgs(argv: string[]): Args {
     frames: 1_000_000,
     seed: randomSeed(),
     connections: 64,
+    tls: false,
     out: 'bench/results/fuzz-coordinator.json',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +46,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--frames') args.frames = int();
     else if (flag === '--seed') args.seed = int() >>> 0;
     else if (flag === '--connections') args.connections = Math.max(1, int());
+    else if (flag === '--tls') args.tls = true;
     else if (flag === '--connect') {
       if (!value || !/^.+:\d+$/.test(value)) throw new Error('--connect needs host:port');
       args.connect = value;
@@ -64,14 +69,22 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   process.stderr.write(
     `fuzz: seed ${args.seed}, ${args.frames} frames, ${args.connections} connections, ` +
-      `${args.connect ? `server ${args.connect}` : 'embedded server in a child process'}\n`,
+      `${args.connect ? `server ${args.connect}` : 'embedded server in a child process'}` +
+      `${args.tls ? ' over TLS' : ''}\n`,
   );
-  const child = args.connect ? undefined : await ServerChild.start();
+  if (args.tls && args.connect) throw new Error('--tls makes its own server: drop --connect');
+  const ca = args.tls ? createThrowawayCa() : undefined;
+  const serverCert = ca?.issue({ commonName: 'localhost', hosts: ['127.0.0.1'] });
+  const clientCert = ca?.issue({ commonName: 'fuzzer' });
+  const tls = ca && clientCert && { ca: ca.cert, cert: clientCert.cert, key: clientCert.key };
+  const child = args.connect
+    ? undefined
+    : await ServerChild.start(serverCert && { ...serverCert, ca: ca!.cert });
   const [host, port] = args.connect
     ? [args.connect.slice(0, args.connect.lastIndexOf(':')), Number(args.connect.split(':').pop())]
     : ['127.0.0.1', child!.port];
   const before: ServerStats | undefined = await child?.stats();
-  const client = new WellBehavedClient(`${host}:${port}`);
+  const client = new WellBehavedClient(`${host}:${port}`, tls);
   await client.start();
   const bar = new ProgressBar(args.frames);
   let pending = 0;
@@ -83,6 +96,7 @@ async function main(): Promise<number> {
     frames: args.frames,
     connections: args.connections,
     settleMs: 30000,
+    tls,
     // Batched ticks: ProgressBar throttles redraws, and on a pipe it only prints a tick that
     // moves the bar, so single-frame ticks would rarely show.
     onFrame: () => {

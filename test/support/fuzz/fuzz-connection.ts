@@ -1,4 +1,5 @@
 import { Socket, connect } from 'node:net';
+import { ConnectionOptions, connect as connectTls } from 'node:tls';
 import {
   ErrorCode,
   FrameDecoder,
@@ -38,6 +39,8 @@ export interface FuzzConnectionOptions {
   settleMs?: number;
   /** Called once per step sent. */
   onFrame?: (kind: string) => void;
+  /** Fuzz a secureClientPort: the frames travel inside TLS (CA, certificate, key). */
+  tls?: ConnectionOptions;
 }
 
 /**
@@ -57,7 +60,9 @@ export function runFuzzConnection(opts: FuzzConnectionOptions): Promise<FuzzConn
       invalid: [],
       refused: false,
     };
-    const socket: Socket = connect(opts.port, opts.host);
+    const socket: Socket = opts.tls
+      ? connectTls({ ...opts.tls, host: opts.host, port: opts.port })
+      : connect(opts.port, opts.host);
     const decoder = new FrameDecoder({ maxFrameSize: 0x7fffffff });
     /** xid and op of every request the server will read, while the stream is in sync. */
     const expected: { xid: number; op: number }[] = [];
@@ -226,7 +231,7 @@ export function runFuzzConnection(opts: FuzzConnectionOptions): Promise<FuzzConn
       }, opts.settleMs ?? 15000);
     };
 
-    socket.once('connect', () => {
+    socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
       connected = true;
       const hs = opts.source.handshake();
       result.framesSent++;

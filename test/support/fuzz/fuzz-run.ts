@@ -1,3 +1,4 @@
+import { ConnectionOptions } from 'node:tls';
 import { FrameSource } from './frame-source';
 import { FuzzConnectionResult, runFuzzConnection } from './fuzz-connection';
 import { Prng } from './prng';
@@ -14,6 +15,8 @@ export interface FuzzRunOptions {
   maxPerConnection?: number;
   settleMs?: number;
   onFrame?: (kind: string) => void;
+  /** Fuzz a secureClientPort through TLS connections made with these options. */
+  tls?: ConnectionOptions;
 }
 
 export interface FuzzRunReport {
@@ -77,6 +80,7 @@ export async function runFuzz(opts: FuzzRunOptions): Promise<FuzzRunReport> {
         frames: frames - 1,
         source: new FrameSource(connRng),
         settleMs: opts.settleMs,
+        tls: opts.tls,
         onFrame: (kind) => {
           report.kinds[kind] = (report.kinds[kind] ?? 0) + 1;
           opts.onFrame?.(kind);

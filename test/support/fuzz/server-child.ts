@@ -16,9 +16,11 @@ export class ServerChild {
     });
   }
 
-  static start(): Promise<ServerChild> {
+  /** `tls`: PEM key, certificate and CA; the child then serves a secureClientPort only. */
+  static start(tls?: { key: string; cert: string; ca: string }): Promise<ServerChild> {
     const child = fork(join(__dirname, 'server-process.ts'), [], {
       execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+      env: tls ? { ...process.env, FUZZ_TLS: JSON.stringify(tls) } : process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 // A ZkServer alone in a process, for the fuzz tool: a crash shows as this process's exit.
 // Parent protocol (IPC): it sends {type:'ready', port} once listening; answers 'stats' with
 // {type:'stats', rss, unexpectedErrors, frameErrors, connections}; 'stop' stops and exits 0.
+// With FUZZ_TLS (JSON {key, cert, ca}, PEM) it serves a secureClientPort only, and reports that.
 import { FrameLengthError } from '@shepherd/zk-protocol';
 import { ZkServer } from '@shepherd/zk-server';
 
@@ -24,8 +25,12 @@ async function main(): Promise<void> {
     connections: 0,
     samples: [],
   };
+  const tls = process.env.FUZZ_TLS
+    ? (JSON.parse(process.env.FUZZ_TLS) as { key: string; cert: string; ca: string })
+    : undefined;
   const server = new ZkServer({
-    port: 0,
+    port: tls ? null : 0,
+    secure: tls,
     // Many fuzz connections come from one address.
     maxClientCnxns: 0,
     onError: (err, where) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ZooKeeperClient } from '@shepherd/zk-client';
+import { ClientTlsOptions, ZooKeeperClient } from '@shepherd/zk-client';
 import { ErrorCode, EventType, KeeperState } from '@shepherd/zk-protocol';
 
 export interface WellBehavedStats {
@@ -20,10 +20,13 @@ export class WellBehavedClient {
   private loop: Promise<void> | undefined;
   private zk: ZooKeeperClient | undefined;
 
-  constructor(private readonly connectString: string) {}
+  constructor(
+    private readonly connectString: string,
+    private readonly tls?: ClientTlsOptions,
+  ) {}
 
   async start(): Promise<void> {
-    const zk = new ZooKeeperClient(this.connectString, { sessionTimeout: 30000 });
+    const zk = new ZooKeeperClient(this.connectString, { sessionTimeout: 30000, tls: this.tls });
     this.zk = zk;
     zk.on('state', (s: KeeperState) => {
       if (this.running && s !== KeeperState.SyncConnected)
