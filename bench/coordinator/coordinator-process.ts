@@ -25,6 +25,8 @@ export class CoordinatorProcess {
     private readonly script: string,
     /** Extra node flags for the child, e.g. --cpu-prof --cpu-prof-dir=... */
     private readonly nodeArgs: string[] = [],
+    /** Serve TLS only, with this key, certificate and CA (PEM). */
+    private readonly tls?: { key: string; cert: string; ca: string },
   ) {}
 
   get pid(): number {
@@ -43,6 +45,7 @@ export class CoordinatorProcess {
     if (this.child) throw new Error('coordinator already running');
     const child = spawn(process.execPath, [...this.nodeArgs, this.script, this.dataDir], {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: this.tls ? { ...process.env, BENCH_TLS: JSON.stringify(this.tls) } : process.env,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

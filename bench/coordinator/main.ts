@@ -8,13 +8,18 @@
  * memory and restart check: 1,000,000 znodes of 100 bytes, RSS, SIGKILL, time to serve again.
  *
  *   npm run bench:coordinator [-- --ops 5000 --rounds 5 --connections 1,8 --in-flight 1,64
- *                                 --znodes 1000000 --skip-memory --memory-only --cpu-prof DIR]
+ *                                 --znodes 1000000 --skip-memory --memory-only --cpu-prof DIR
+ *                                 --tls]
+ *
+ * --tls: both servers on a secureClientPort only (ZooKeeper: Netty, PEM stores,
+ * ssl.clientAuth=need; the coordinator: the same key store and trust store), every client
+ * over TLS with a client certificate; the memory check is skipped.
  *
  * Paired rounds: in each round and configuration both servers run each op back to back (who
  * goes first alternates), and the ratio is the median of the per-round ratios.
  */
-import { ZooKeeperClient } from '@shepherd/zk-client';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ClientTlsOptions, ZooKeeperClient } from '@shepherd/zk-client';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { machineInfo } from '../common/machine';
@@ -37,6 +42,7 @@ interface Args {
   skipMemory: boolean;
   memoryOnly: boolean;
   cpuProf?: string;
+  tls: boolean;
   out: string;
 }
 
@@ -49,7 +55,8 @@ function parseArgs(argv: string[]): Args {
     znodes: 1_000_000,
     skipMemory: false,
     memoryOnly: false,
-    out: 'bench/results/coordinator.json',
+    tls: false,
+    out: '',
   };
   const list = (v: string) => v.split(',').map(Number);
   const setters: Record<string, (v: string) => void> = {
@@ -65,9 +72,12 @@ function parseArgs(argv: string[]): Args {
     const flag = argv[i];
     if (flag === '--skip-memory') args.skipMemory = true;
     else if (flag === '--memory-only') args.memoryOnly = true;
+    else if (flag === '--tls') args.tls = true;
     else if (setters[flag] && i + 1 < argv.length) setters[flag](argv[++i]);
     else throw new Error(`unknown flag or missing value: ${flag}`);
   }
+  if (args.tls) args.skipMemory = true;
+  args.out ||= args.tls ? 'bench/results/coordinator-tls.json' : 'bench/results/coordinator.json';
   const counts = [args.ops, args.rounds, args.znodes, ...args.inFlight, ...args.connections];
   if (counts.some((n) => !(n > 0) || !Number.isInteger(n)))
     throw new Error('--ops, --rounds, --znodes, --in-flight, --connections: positive integers');
@@ -82,6 +92,7 @@ interface Target {
   name: string;
   connectString: string;
   pid: number;
+  tls?: ClientTlsOptions;
 }
 
 interface Side {
@@ -94,7 +105,7 @@ interface Side {
 async function openSide(target: Target, connections: number, tag: string, count: number) {
   const clients = Array.from(
     { length: connections },
-    () => new ZooKeeperClient(target.connectString, { sessionTimeout: 30000 }),
+    () => new ZooKeeperClient(target.connectString, { sessionTimeout: 30000, tls: target.tls }),
   );
   await Promise.all(clients.map((c) => c.connect()));
   const root = `/bench-coordinator-${tag}`;
@@ -174,13 +185,29 @@ async function main(): Promise<void> {
     const script = compileChild(join(workDir, 'child'));
     if (!args.memoryOnly) {
       const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`] : [];
-      const coordinator = new CoordinatorProcess(join(workDir, 'coordinator'), script, nodeArgs);
-      const zk = await startZooKeeper();
+      const zk = await startZooKeeper(args.tls);
+      // Over TLS the coordinator serves ZooKeeper's own key store and trusts the same CA.
+      const stores = zk.tls && {
+        key: readFileSync(zk.tls.keyStore, 'utf8'),
+        cert: readFileSync(zk.tls.keyStore, 'utf8'),
+        ca: readFileSync(zk.tls.trustStore, 'utf8'),
+      };
+      const coordinator = new CoordinatorProcess(
+        join(workDir, 'coordinator'),
+        script,
+        nodeArgs,
+        stores,
+      );
       try {
         await coordinator.start();
         const targets: Target[] = [
-          { name: COORDINATOR, connectString: coordinator.connectString, pid: coordinator.pid },
-          { name: ZOOKEEPER, connectString: zk.connectString, pid: zk.pid },
+          {
+            name: COORDINATOR,
+            connectString: coordinator.connectString,
+            pid: coordinator.pid,
+            tls: zk.tls,
+          },
+          { name: ZOOKEEPER, connectString: zk.connectString, pid: zk.pid, tls: zk.tls },
         ];
         const measurements = await runThroughput(args, targets);
         const { table, rows } = coordinatorTable(
@@ -191,6 +218,7 @@ async function main(): Promise<void> {
         );
         process.stdout.write(
           `\nCoordinator vs Apache ZooKeeper ${zk.version} standalone, fsync on for both, ` +
+            `${args.tls ? 'every client over TLS (client certificates, clientAuth=need), ' : ''}` +
             `${args.ops} ops per op, configuration and round, ${args.rounds} rounds, ` +
             `100-byte payloads; medians over rounds; ratio = median of the per-round ` +
             `coordinator / ZooKeeper ops/s; multi = create p/m + setData p + delete p/m\n\n` +

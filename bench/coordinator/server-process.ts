@@ -6,7 +6,9 @@
  *   node server-process.js <dataDir>      (transpiled by compile-child.ts)
  *
  * Persistence is on (dataDir: snapshots and a txn log that fdatasyncs every group commit, like
- * ZooKeeper's forceSync=yes). Prints one JSON line, {"port","startMs","txnsReplayed"}, once it
+ * ZooKeeper's forceSync=yes). With BENCH_TLS in the environment (JSON {key, cert, ca}, PEM) it
+ * serves a secureClientPort only, ssl.clientAuth=need, as ZooKeeper's TLS bench side does.
+ * Prints one JSON line, {"port","startMs","txnsReplayed"}, once it
  * serves, and {"memory": process.memoryUsage()} on SIGUSR2. Exits when its stdin closes (the parent died) and on SIGTERM (after a clean stop, so
  * a --cpu-prof profile gets written).
  */
@@ -16,8 +18,13 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir) throw new Error('usage: server-process.ts <dataDir>');
   const t0 = performance.now();
+  const tls = process.env.BENCH_TLS
+    ? (JSON.parse(process.env.BENCH_TLS) as { key: string; cert: string; ca: string })
+    : undefined;
   const server = new ZkServer({
     dataDir,
+    port: tls ? null : 0,
+    secure: tls,
     // The benchmark opens up to 16 sessions per round from 127.0.0.1, the memory load more.
     maxClientCnxns: 0,
     onError: (err, where) =>

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fourLetterWord, startStandalone } from '../../test/support/zk-harness';
+import { HarnessTls, fourLetterWord, startStandalone } from '../../test/support/zk-harness';
 import { ZOOKEEPER_JVM_AS_PACKAGED } from '../common/zookeeper-jvm';
 import { findZooKeeperInstall } from '../../test/support/zk-install';
 import { freePorts } from '../../test/support/free-port';
@@ -13,6 +13,8 @@ export interface ZooKeeperTarget {
   /** The JVM's pid, to read its CPU time. */
   pid: number;
   stop(): Promise<void>;
+  /** With `tls`: what clients connect with, and the members' PEM stores (server and CA). */
+  tls?: HarnessTls & { keyStore: string; trustStore: string };
 }
 
 /**
@@ -20,14 +22,28 @@ export interface ZooKeeperTarget {
  * startBenchServer (the interop harness, default 2 s tick, forceSync=yes by default, dataDir
  * under os.tmpdir()), but also handing out the JVM's pid.
  */
-export async function startZooKeeper(): Promise<ZooKeeperTarget> {
-  const cluster = await startStandalone({ tickTime: 2000, jvmArgs: ZOOKEEPER_JVM_AS_PACKAGED });
+export async function startZooKeeper(tls = false): Promise<ZooKeeperTarget> {
+  const cluster = await startStandalone({
+    tickTime: 2000,
+    jvmArgs: ZOOKEEPER_JVM_AS_PACKAGED,
+    tls,
+  });
   const server = cluster.servers[0];
   const srvr = await fourLetterWord(server.clientPort, 'srvr');
   const version = /Zookeeper version: ([^-,\s]+)/.exec(srvr)?.[1] ?? 'unknown';
   const pid = server.pid;
   if (pid === undefined) throw new Error('ZooKeeper JVM has no pid');
-  return { connectString: cluster.connectString, version, pid, stop: () => cluster.stop() };
+  return {
+    connectString: tls ? cluster.secureConnectString : cluster.connectString,
+    version,
+    pid,
+    stop: () => cluster.stop(),
+    tls: cluster.tls && {
+      ...cluster.tls,
+      keyStore: join(cluster.rootDir, 'server.pem'),
+      trustStore: join(cluster.rootDir, 'ca.pem'),
+    },
+  };
 }
 
 /**
