@@ -161,11 +161,13 @@ async function runThroughput(args: Args, targets: Target[]): Promise<Measurement
   return measurements;
 }
 
-function targetsLine(rows: TableRow[]): string {
+function targetsLine(rows: TableRow[], tls: boolean): string {
   const min = (rs: TableRow[]) => Math.min(...rs.map((r) => r.ratio));
   const writes = rows.filter((r) => WRITE_OPS.has(r.op));
   const all = min(rows);
   const w = min(writes);
+  // The targets are the plain-TCP ones; over TLS the table is a comparison, not a gate.
+  if (tls) return `lowest ratio, all rows: ${all.toFixed(2)}; write rows: ${w.toFixed(2)}`;
   return (
     `lowest ratio, all rows: ${all.toFixed(2)} (target >= 1.0: ${all >= 1 ? 'met' : 'MISSED'}); ` +
     `lowest ratio, write rows: ${w.toFixed(2)} (target >= 1.5: ${w >= 1.5 ? 'met' : 'MISSED'})`
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
             `${args.ops} ops per op, configuration and round, ${args.rounds} rounds, ` +
             `100-byte payloads; medians over rounds; ratio = median of the per-round ` +
             `coordinator / ZooKeeper ops/s; multi = create p/m + setData p + delete p/m\n\n` +
-            `${table}\n\n${targetsLine(rows)}\n`,
+            `${table}\n\n${targetsLine(rows, args.tls)}\n`,
         );
         Object.assign(output, {
           zookeeper: zk.version,

@@ -6,7 +6,7 @@ import { join } from 'path';
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import { TaskQueueClient } from '@shepherd/taskqueue';
 import { CommonEnv, connectionOptions, loadEnv } from '../../apps/app-kit/src';
-import { LocalCluster } from '../../apps/up/src/local-cluster';
+import { LocalCluster, LocalClusterOptions } from '../../apps/up/src/local-cluster';
 import { ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../support/free-port';
 import { delay, waitFor } from '../support/wait-for';
@@ -25,31 +25,39 @@ function dataDir(): string {
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** A LocalCluster of the apps' ts-node entries (1 master, 1 worker, no client app). */
+async function sourceCluster(extra: Partial<LocalClusterOptions> = {}) {
+  const [zkPort, port] = await freePorts(2);
+  const lines: string[] = [];
+  const dir = dataDir();
+  const cluster = new LocalCluster({
+    entries: {
+      coordinator: appEntry('coordinator'),
+      master: appEntry('master'),
+      worker: appEntry('worker'),
+    },
+    nodeArgs: TS_NODE_ARGS,
+    cwd: REPO_ROOT,
+    zkPort,
+    port,
+    masters: 1,
+    workers: 1,
+    dataDir: dir,
+    sessionTimeoutMs: 4000,
+    output: (line) => lines.push(line),
+    startTimeoutMs: 240_000,
+    ...extra,
+  });
+  return { cluster, lines, dir, zkPort };
+}
+
 describe('LocalCluster', () => {
   let cluster: LocalCluster | undefined;
   afterEach(async () => cluster?.stop());
 
   it('starts in order, runs tasks, reports a child that dies, and stops every child', async () => {
-    const [zkPort, port] = await freePorts(2);
-    const lines: string[] = [];
-    const dir = dataDir();
-    cluster = new LocalCluster({
-      entries: {
-        coordinator: appEntry('coordinator'),
-        master: appEntry('master'),
-        worker: appEntry('worker'),
-      },
-      nodeArgs: TS_NODE_ARGS,
-      cwd: REPO_ROOT,
-      zkPort,
-      port,
-      masters: 1,
-      workers: 1,
-      dataDir: dir,
-      sessionTimeoutMs: 4000,
-      output: (line) => lines.push(line),
-      startTimeoutMs: 240_000,
-    });
+    const { cluster: started, lines, dir, zkPort } = await sourceCluster();
+    cluster = started;
 
     const addresses = await cluster.start();
     expect(addresses).toEqual({ zkConnect: `127.0.0.1:${zkPort}/shepherd`, baseUrl: undefined });
@@ -108,27 +116,8 @@ describe('LocalCluster', () => {
   });
 
   it('runs over TLS with a throwaway CA: no plain port, every app on the certificates', async () => {
-    const [zkPort, port] = await freePorts(2);
-    const lines: string[] = [];
-    const dir = dataDir();
-    cluster = new LocalCluster({
-      entries: {
-        coordinator: appEntry('coordinator'),
-        master: appEntry('master'),
-        worker: appEntry('worker'),
-      },
-      nodeArgs: TS_NODE_ARGS,
-      cwd: REPO_ROOT,
-      zkPort,
-      port,
-      masters: 1,
-      workers: 1,
-      dataDir: dir,
-      sessionTimeoutMs: 4000,
-      tls: true,
-      output: (line) => lines.push(line),
-      startTimeoutMs: 240_000,
-    });
+    const { cluster: started, lines, dir, zkPort } = await sourceCluster({ tls: true });
+    cluster = started;
     const addresses = await cluster.start();
     const tls = addresses.tls!;
     expect(tls.dir).toBe(join(dir, 'tls'));
