@@ -228,7 +228,7 @@ describe('the packages, installed from their tarballs into projects outside the 
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   }, 600_000);
 
-  it("bring up a whole cluster with `shepherd up --handlers`: the REST API runs the user's handler, the dashboard is served", async () => {
+  it("bring up a whole cluster over TLS with `shepherd up --handlers --tls`: the REST API runs the user's handler, the dashboard is served, `shepherd submit` connects with the banner's TLS variables", async () => {
     const dir = await installedExample('plain-node');
     const [port, zkPort] = [await freePort(), await freePort()];
     const up = new Background(
@@ -248,12 +248,27 @@ describe('the packages, installed from their tarballs into projects outside the 
         String(zkPort),
         '--data-dir',
         `./data-up-${zkPort}`,
+        '--tls',
       ],
       { cwd: dir },
     );
     background.push(up);
     await up.waitFor(/Ctrl-C stops everything\./, 180_000);
     expect(up.output).toContain(`-d '{"type":"flaky","payload":null}'`);
+    // The banner's "More workers" line names what another process needs: the connect string
+    // and the throwaway CA's files. A CLI command given them reaches the TLS-only coordinator.
+    const more = /More workers\s+(.*)$/m.exec(up.output)?.[1] ?? '';
+    const tlsEnv = Object.fromEntries(
+      [...more.matchAll(/(ZK_[A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+    );
+    expect(Object.keys(tlsEnv)).toEqual(['ZK_CONNECT', 'ZK_TLS_CA', 'ZK_TLS_CERT', 'ZK_TLS_KEY']);
+    const viaCli = await run(
+      bin(dir, 'shepherd'),
+      ['submit', 'wordcount', '{"text":"over tls"}', '--wait'],
+      { cwd: dir, env: tlsEnv },
+    );
+    expect(viaCli.code === 0 ? '' : describeRun('shepherd submit', viaCli)).toBe('');
+    expect(JSON.parse(viaCli.stdout)).toMatchObject({ state: 'done', result: { words: 2 } });
     const base = `http://127.0.0.1:${port}`;
     const submitted = await fetch(`${base}/tasks`, {
       method: 'POST',
