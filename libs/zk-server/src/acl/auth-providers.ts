@@ -2,21 +2,10 @@ import { Id } from '@shepherd/zk-protocol';
 import { DIGEST_SCHEME, IP_SCHEME, SUPER_SCHEME } from './auth-info';
 import { digestUserName, generateDigest, isValidDigestId } from './digest';
 import { ipMatches, isValidIpAclId, normalizeClientAddress } from './ip-auth';
+import { AuthProvider } from './auth-provider';
 import { X509_SCHEME, x509Provider } from './x509';
 
-/**
- * The authentication providers ZooKeeper registers by default (ProviderRegistry: ip and
- * digest). "world" and "auth" are handled by checkACL/fixupACL themselves; "super" has no
- * provider (it only ever appears in a connection's auth info).
- */
-export interface AuthProvider {
-  scheme: string;
-  /** Ids an authenticated id may be used for `auth` ACL expansion. */
-  isAuthenticated: boolean;
-  isValid(id: string): boolean;
-  matches(id: string, aclExpr: string): boolean;
-  userName(id: string): string;
-}
+export type { AuthProvider } from './auth-provider';
 
 const digestProvider: AuthProvider = {
   scheme: DIGEST_SCHEME,

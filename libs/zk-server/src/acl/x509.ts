@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { AuthProvider } from './auth-providers';
+import type { AuthProvider } from './auth-provider';
 
 export const X509_SCHEME = 'x509';
 
