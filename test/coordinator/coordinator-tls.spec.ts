@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -90,6 +91,28 @@ it('runs TLS only when the zoo.cfg has secureClientPort and no clientPort', asyn
   clients.push(zk);
   await zk.connect();
   await zk.create('/tls-only');
+});
+
+it('reads an encrypted key with ssl.keyStore.password, and refuses a wrong one', async () => {
+  const encrypted = createPrivateKey(server.key)
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'k3y-pass' })
+    .toString();
+  writeFileSync(path.join(dir, 'server.pem'), encrypted + server.cert);
+  const wrong = start(tlsCfg(['ssl.keyStore.password=not-it']));
+  expect(await wrong.exited).toEqual({ code: 2, signal: null });
+  expect(wrong.stderr).toMatch(/holds no private key this server can read/);
+
+  const proc = start(tlsCfg(['ssl.keyStore.password=k3y-pass']));
+  const zk = new ZooKeeperClient(`127.0.0.1:${await proc.securePort()}`, {
+    sessionTimeout: 4000,
+    tls: { ca: ca.cert, cert: client.cert, key: client.key },
+  });
+  clients.push(zk);
+  await zk.connect();
+  // The password is in the startup summary only as "(set)".
+  expect(proc.find('starting coordinator')?.config).toMatchObject({
+    secure: { keyStorePassword: '(set)' },
+  });
 });
 
 it('exits with INVALID_CONFIG naming the file when the key store holds no private key', async () => {
