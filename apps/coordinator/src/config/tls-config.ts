@@ -46,13 +46,21 @@ const IGNORED_SSL_KEYS = new Set([
 
 const CLIENT_AUTH: readonly ClientAuth[] = ['none', 'want', 'need'];
 
+/** ssl.<store>.location and .type, and where each was set (an empty location: not yet). */
+interface StoreKeys {
+  location: string;
+  where: string;
+  type?: string;
+  typeWhere?: string;
+}
+
 /** Collects the TLS keys while interpretConfig walks the entries, then checks them together. */
 export class TlsKeys {
   private port?: number;
   private address?: string;
-  private keyStore?: { location: string; where: string; type?: string; typeWhere?: string };
+  private keyStore?: StoreKeys;
   private keyStorePassword?: string;
-  private trustStore?: { location: string; where: string; type?: string; typeWhere?: string };
+  private trustStore?: StoreKeys;
   private clientAuth?: ClientAuth;
   private handshakeTimeout?: number;
   private readonly seen: string[] = [];
@@ -68,31 +76,19 @@ export class TlsKeys {
         this.address = value;
         return true;
       case 'ssl.keyStore.location':
-        this.keyStore = { ...this.keyStore, location: value, where };
-        break;
+      case 'ssl.trustStore.location':
       case 'ssl.keyStore.type':
-        this.keyStore = {
-          location: '',
-          where: '',
-          ...this.keyStore,
-          type: value,
-          typeWhere: where,
-        };
+      case 'ssl.trustStore.type': {
+        const [, store, field] = key.split('.') as [string, 'keyStore' | 'trustStore', string];
+        const entry = this[store] ?? { location: '', where: '' };
+        this[store] =
+          field === 'location'
+            ? { ...entry, location: value, where }
+            : { ...entry, type: value, typeWhere: where };
         break;
+      }
       case 'ssl.keyStore.password':
         this.keyStorePassword = value;
-        break;
-      case 'ssl.trustStore.location':
-        this.trustStore = { ...this.trustStore, location: value, where };
-        break;
-      case 'ssl.trustStore.type':
-        this.trustStore = {
-          location: '',
-          where: '',
-          ...this.trustStore,
-          type: value,
-          typeWhere: where,
-        };
         break;
       case 'ssl.clientAuth': {
         // ClientAuth.fromPropertyValue: case-insensitive; an empty value is the default.
@@ -186,10 +182,7 @@ function parsePort(where: string, value: string): number {
  * KeyStoreFileType: the type named by ssl.*.type (any case), else guessed from the file's
  * extension. ZooKeeper also reads JKS, PKCS12 and BCFKS; this server reads PEM only, and says so.
  */
-function checkStoreType(
-  prefix: string,
-  store: { location: string; where: string; type?: string; typeWhere?: string },
-): void {
+function checkStoreType(prefix: string, store: StoreKeys): void {
   const named = store.type?.trim().toUpperCase();
   const ext = path.extname(store.location).toLowerCase();
   const guessed: Record<string, string> = {
