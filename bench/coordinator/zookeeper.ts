@@ -14,7 +14,7 @@ export interface ZooKeeperTarget {
   pid: number;
   stop(): Promise<void>;
   /** With `tls`: what clients connect with, and the members' PEM stores (server and CA). */
-  tls?: HarnessTls & { keyStore: string; trustStore: string };
+  tls?: HarnessTls;
 }
 
 /**
@@ -38,11 +38,7 @@ export async function startZooKeeper(tls = false): Promise<ZooKeeperTarget> {
     version,
     pid,
     stop: () => cluster.stop(),
-    tls: cluster.tls && {
-      ...cluster.tls,
-      keyStore: join(cluster.rootDir, 'server.pem'),
-      trustStore: join(cluster.rootDir, 'ca.pem'),
-    },
+    tls: cluster.tls,
   };
 }
 

@@ -9,6 +9,7 @@ import { describeClientContract } from '../contract/client-contract';
 import { CoordinatorProcess, testZooCfg } from '../coordinator/coordinator-process';
 import { HelloOutcome, probeHello } from '../support/tls-probe';
 import { ZkCluster, startEnsemble, startStandalone } from '../support/zk-harness';
+import { secureZooCfgLines } from '../support/zk-server-config';
 import { runKazoo } from '../tools/kazoo-runner';
 import { runZkCli, zkCliTlsFlags } from '../tools/zkcli-runner';
 import { harnessTarget } from './harness-target';
@@ -34,9 +35,6 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'shepherd-tls-'));
   zk = await startStandalone({ tls: true });
   const tls = cluster().tls!;
-  // The key store of the harness's members, reused by the coordinator: same CA, same server.
-  const keyStore = path.join(zk.rootDir, 'server.pem');
-  const trustStore = path.join(zk.rootDir, 'ca.pem');
   clientPem = path.join(dir, 'client.pem');
   writeFileSync(clientPem, `${tls.key as string}${tls.cert as string}`);
   writeFileSync(path.join(dir, 'client-key.pem'), tls.key as string);
@@ -44,15 +42,8 @@ beforeAll(async () => {
   const cfg = path.join(dir, 'zoo.cfg');
   writeFileSync(
     cfg,
-    testZooCfg(path.join(dir, 'data'), [
-      'secureClientPort=0',
-      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
-      'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
-      `ssl.keyStore.location=${keyStore}`,
-      'ssl.keyStore.type=PEM',
-      `ssl.trustStore.location=${trustStore}`,
-      'ssl.trustStore.type=PEM',
-    ]),
+    // The stores of the harness's members, reused by the coordinator: same CA, same server.
+    testZooCfg(path.join(dir, 'data'), secureZooCfgLines({ port: 0, ...tls })),
   );
   coordinator = new CoordinatorProcess(['--config', cfg]);
   coordinatorPort = await coordinator.securePort();
@@ -156,7 +147,7 @@ describe('TLS on both servers', () => {
   });
 
   it('serve zkCli.sh over TLS with the client properties of the ZooKeeper TLS guide', async () => {
-    const flags = zkCliTlsFlags(clientPem, path.join(cluster().rootDir, 'ca.pem'));
+    const flags = zkCliTlsFlags(clientPem, cluster().tls!.trustStore);
     for (const [, port] of securePorts()) {
       const node = `/zkcli-tls-${Date.now().toString(36)}`;
       const out = await runZkCli(
@@ -175,7 +166,7 @@ describe('TLS on both servers', () => {
   it('serve kazoo over TLS', async () => {
     const script = path.join(__dirname, 'kazoo', 'tls.py');
     const args = [
-      path.join(cluster().rootDir, 'ca.pem'),
+      cluster().tls!.trustStore,
       path.join(dir, 'client-cert.pem'),
       path.join(dir, 'client-key.pem'),
     ];

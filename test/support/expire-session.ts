@@ -6,8 +6,8 @@ import {
   encodeConnectRequest,
   encodeRequest,
 } from '@shepherd/zk-protocol';
-import { connect } from 'net';
-import { ConnectionOptions, connect as connectTls } from 'tls';
+import { ConnectionOptions } from 'tls';
+import { dial } from './dial';
 
 const CLOSE_XID = 1;
 const MAX_ATTEMPTS = 10;
@@ -80,17 +80,7 @@ function attachAndClose(
     const decoder = new FrameDecoder();
     let handshakeDone = false;
     let settled = false;
-    const socket = tls ? connectTls({ ...tls, host, port }) : connect({ host, port });
-    const finish = (outcome: Outcome | Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
-    };
-    const timer = setTimeout(() => finish(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-    socket.on(tls ? 'secureConnect' : 'connect', () => {
+    const socket = dial(host, port, tls, () => {
       socket.write(
         encodeConnectRequest({
           protocolVersion: 0,
@@ -102,6 +92,15 @@ function attachAndClose(
         }),
       );
     });
+    const finish = (outcome: Outcome | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of decoder.push(chunk)) {

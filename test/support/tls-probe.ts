@@ -1,6 +1,6 @@
-import { connect } from 'net';
-import { ConnectionOptions, connect as connectTls } from 'tls';
+import { ConnectionOptions } from 'tls';
 import { FrameDecoder, decodeConnectResponse, encodeConnectRequest } from '@shepherd/zk-protocol';
+import { dial } from './dial';
 
 /** What a server did with a ConnectRequest: a ConnectResponse, a close, or nothing at all. */
 export type HelloOutcome = 'answered' | 'closed' | 'silent';
@@ -19,18 +19,7 @@ export function probeHello(
   return new Promise((resolve) => {
     const decoder = new FrameDecoder();
     let settled = false;
-    const socket = tls
-      ? connectTls({ ...tls, host: '127.0.0.1', port })
-      : connect({ host: '127.0.0.1', port });
-    const finish = (outcome: HelloOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish('silent'), timeoutMs);
-    socket.on(tls ? 'secureConnect' : 'connect', () =>
+    const socket = dial('127.0.0.1', port, tls, () =>
       socket.write(
         encodeConnectRequest({
           protocolVersion: 0,
@@ -42,6 +31,14 @@ export function probeHello(
         }),
       ),
     );
+    const finish = (outcome: HelloOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish('silent'), timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of decoder.push(chunk)) {

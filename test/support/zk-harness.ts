@@ -31,9 +31,14 @@ export interface ZkHarnessOptions {
   tls?: boolean;
 }
 
-/** What a client needs to connect to a TLS cluster, and the x509 id its certificate gives it. */
+/**
+ * What a client needs to connect to a TLS cluster, the x509 id its certificate gives it, and
+ * the members' PEM stores (a key store of key + certificate, a trust store of the CA).
+ */
 export interface HarnessTls extends ClientTlsOptions {
   x509Id: string;
+  keyStore: string;
+  trustStore: string;
 }
 
 /** Server-wide features the harness turns on; the contract suite adapts to them. */
@@ -212,7 +217,11 @@ async function launch(
     // QuorumPeer reads its id from dataDir/myid; standalone ignores it.
     writeFileSync(join(dataDir, 'myid'), `${id}\n`);
     const cfgPath = join(dir, 'zoo.cfg');
-    const secure = tls && { port: securePorts[i], ...tls.stores };
+    const secure = tls && {
+      port: securePorts[i],
+      keyStore: tls.keyStore,
+      trustStore: tls.trustStore,
+    };
     writeFileSync(
       cfgPath,
       renderZooCfg({ dataDir, clientPort: ports[i], tickTime, peers, secure }),
@@ -232,7 +241,7 @@ async function launch(
       jvmArgs: opts.jvmArgs,
     });
   });
-  const cluster = new ZkCluster(kind, servers, rootDir, startTimeoutMs, tls?.client);
+  const cluster = new ZkCluster(kind, servers, rootDir, startTimeoutMs, tls);
   try {
     for (const s of servers) s.start();
     await Promise.all(servers.map((s) => s.waitServing(startTimeoutMs)));
@@ -245,10 +254,7 @@ async function launch(
 }
 
 /** A CA, the members' PEM key store (key + certificate in one file) and trust store. */
-function writeTlsStores(rootDir: string): {
-  stores: { keyStore: string; trustStore: string };
-  client: HarnessTls;
-} {
+function writeTlsStores(rootDir: string): HarnessTls {
   const ca = createThrowawayCa({ commonName: 'Shepherd interop CA' });
   const server = ca.issue({ commonName: 'localhost', hosts: ['localhost', '127.0.0.1'] });
   const client = ca.issue({ commonName: 'interop-client', organization: 'Shepherd' });
@@ -257,8 +263,12 @@ function writeTlsStores(rootDir: string): {
   writeFileSync(keyStore, server.key + server.cert);
   writeFileSync(trustStore, ca.cert);
   return {
-    stores: { keyStore, trustStore },
-    client: { ca: ca.cert, cert: client.cert, key: client.key, x509Id: client.subject },
+    ca: ca.cert,
+    cert: client.cert,
+    key: client.key,
+    x509Id: client.subject,
+    keyStore,
+    trustStore,
   };
 }
 

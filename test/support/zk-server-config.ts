@@ -30,19 +30,7 @@ export function renderZooCfg(cfg: ZkServerConfig): string {
     // Readiness and "which server am I on" use ruok/srvr/cons.
     '4lw.commands.whitelist=*',
   ];
-  if (cfg.secure) {
-    lines.push(
-      `secureClientPort=${cfg.secure.port}`,
-      // NIOServerCnxnFactory cannot serve TLS; Netty serves both ports.
-      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
-      // The CertificateVerifier closes every TLS connection if no x509 provider is registered.
-      'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
-      `ssl.keyStore.location=${cfg.secure.keyStore}`,
-      'ssl.keyStore.type=PEM',
-      `ssl.trustStore.location=${cfg.secure.trustStore}`,
-      'ssl.trustStore.type=PEM',
-    );
-  }
+  if (cfg.secure) lines.push(...secureZooCfgLines(cfg.secure));
   if (cfg.peers.length > 0) {
     // A 1-member "ensemble" must not fall back to standalone; with 3 it documents intent.
     lines.push('standaloneEnabled=false');
@@ -50,4 +38,26 @@ export function renderZooCfg(cfg: ZkServerConfig): string {
       lines.push(`server.${p.id}=127.0.0.1:${p.quorumPort}:${p.electionPort}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The zoo.cfg lines of a secureClientPort with PEM stores, as ZooKeeper 3.8's TLS guide has
+ * them; the embedded coordinator reads the same lines.
+ */
+export function secureZooCfgLines(secure: {
+  port: number;
+  keyStore: string;
+  trustStore: string;
+}): string[] {
+  return [
+    `secureClientPort=${secure.port}`,
+    // NIOServerCnxnFactory cannot serve TLS; Netty serves both ports.
+    'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+    // The CertificateVerifier closes every TLS connection if no x509 provider is registered.
+    'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+    `ssl.keyStore.location=${secure.keyStore}`,
+    'ssl.keyStore.type=PEM',
+    `ssl.trustStore.location=${secure.trustStore}`,
+    'ssl.trustStore.type=PEM',
+  ];
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from './config/config-error';
 import { loadCoordinatorConfig } from './config/load-config';
 import { USAGE } from './config/usage';
-import { createLogger } from './logger';
+import { Logger, createLogger } from './logger';
 import { CoordinatorHandle, runCoordinator } from './run-coordinator';
 
 /** Exit codes as ZooKeeper's ExitCode: 2 = INVALID_CONFIG, 1 = UNEXPECTED_ERROR. */
@@ -21,9 +21,7 @@ export async function runCoordinatorMain(argv: string[]): Promise<void> {
     loaded = loadCoordinatorConfig(argv);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    logger.fatal({ err: { type: err.name, message: err.message } }, 'invalid configuration');
-    process.stderr.write(`${err.message}\n\nRun with --help for usage.\n`);
-    process.exit(EXIT_INVALID_CONFIG);
+    exitInvalidConfig(logger, err, '\nRun with --help for usage.\n');
   }
   if (loaded.help) {
     process.stdout.write(USAGE);
@@ -63,15 +61,18 @@ export async function runCoordinatorMain(argv: string[]): Promise<void> {
   try {
     handle = await runCoordinator(loaded.config, logger, loaded.warnings);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      // A TLS store that cannot be read is found when the server is built, before any port opens.
-      logger.fatal({ err: { type: err.name, message: err.message } }, 'invalid configuration');
-      process.stderr.write(`${err.message}\n`);
-      logger.flush();
-      process.exit(EXIT_INVALID_CONFIG);
-    }
+    // A TLS store that cannot be read is found when the server is built, before any port opens.
+    if (err instanceof ConfigError) exitInvalidConfig(logger, err);
     logger.fatal({ err }, 'coordinator failed to start');
     process.exit(EXIT_UNEXPECTED_ERROR);
   }
   if (shuttingDown) stopAndExit(handle);
+}
+
+/** A config problem: logged, told on stderr (with `hint`), exit 2 before any port is open. */
+function exitInvalidConfig(logger: Logger, err: ConfigError, hint = ''): never {
+  logger.fatal({ err: { type: err.name, message: err.message } }, 'invalid configuration');
+  process.stderr.write(`${err.message}\n${hint}`);
+  logger.flush();
+  process.exit(EXIT_INVALID_CONFIG);
 }

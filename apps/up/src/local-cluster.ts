@@ -189,8 +189,17 @@ export class LocalCluster {
     const { zkPort, dataDir, entries } = this.options;
     const dir = resolve(this.options.cwd ?? process.cwd(), dataDir);
     mkdirSync(dir, { recursive: true });
-    const port = this.options.tls
-      ? this.secureCoordinatorArgs(dir)
+    // TLS: a fresh throwaway CA, and the coordinator on a secureClientPort only (no plain port).
+    this.tls = this.options.tls ? writeClusterTls(resolve(dir, 'tls')) : undefined;
+    const port = this.tls
+      ? [
+          '--secureClientPort',
+          String(zkPort),
+          '--ssl.keyStore.location',
+          this.tls.coordinatorKeyStore,
+          '--ssl.trustStore.location',
+          this.tls.ca,
+        ]
       : ['--clientPort', String(zkPort)];
     const app = this.spawn('coordinator', 'coordinator', entries.coordinator, {}, [
       ...port,
@@ -208,19 +217,6 @@ export class LocalCluster {
     await this.until(app, async () => ruok(LOOPBACK, zkPort, 2000, tls));
     const how = this.tls ? ` over TLS (certificates in ${this.tls.dir})` : '';
     this.say(`coordinator ready on ${LOOPBACK}:${zkPort}${how} (data in ${dataDir})`);
-  }
-
-  /** A fresh throwaway CA, and the coordinator on a secureClientPort only (no plain port). */
-  private secureCoordinatorArgs(dataDir: string): string[] {
-    this.tls = writeClusterTls(resolve(dataDir, 'tls'));
-    return [
-      '--secureClientPort',
-      String(this.options.zkPort),
-      '--ssl.keyStore.location',
-      this.tls.coordinatorKeyStore,
-      '--ssl.trustStore.location',
-      this.tls.ca,
-    ];
   }
 
   private async startApps(): Promise<void> {

@@ -1,5 +1,5 @@
-import { Socket, connect } from 'node:net';
-import { ConnectionOptions, connect as connectTls } from 'node:tls';
+import { Socket } from 'node:net';
+import { ConnectionOptions } from 'node:tls';
 import {
   ErrorCode,
   FrameDecoder,
@@ -10,6 +10,7 @@ import {
   readResponseBody,
   readWatcherEvent,
 } from '@shepherd/zk-protocol';
+import { dial } from '../dial';
 import { FrameSource } from './frame-source';
 import { FuzzChunk } from './mutators';
 
@@ -60,9 +61,7 @@ export function runFuzzConnection(opts: FuzzConnectionOptions): Promise<FuzzConn
       invalid: [],
       refused: false,
     };
-    const socket: Socket = opts.tls
-      ? connectTls({ ...opts.tls, host: opts.host, port: opts.port })
-      : connect(opts.port, opts.host);
+    const socket: Socket = dial(opts.host, opts.port, opts.tls, () => onOpen());
     const decoder = new FrameDecoder({ maxFrameSize: 0x7fffffff });
     /** xid and op of every request the server will read, while the stream is in sync. */
     const expected: { xid: number; op: number }[] = [];
@@ -231,13 +230,13 @@ export function runFuzzConnection(opts: FuzzConnectionOptions): Promise<FuzzConn
       }, opts.settleMs ?? 15000);
     };
 
-    socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
+    const onOpen = () => {
       connected = true;
       const hs = opts.source.handshake();
       result.framesSent++;
       opts.onFrame?.(hs.kind);
       if (send(hs)) pump();
       else socket.once('drain', pump);
-    });
+    };
   });
 }

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ClientAuth } from '@shepherd/zk-server';
+import { CLIENT_AUTH_VALUES, ClientAuth } from '@shepherd/zk-server';
 import { ConfigError } from './config-error';
 
 /**
@@ -43,8 +43,6 @@ const IGNORED_SSL_KEYS = new Set([
   'ssl.trustStore.password',
   'ssl.authProvider',
 ]);
-
-const CLIENT_AUTH: readonly ClientAuth[] = ['none', 'want', 'need'];
 
 /** ssl.<store>.location and .type, and where each was set (an empty location: not yet). */
 interface StoreKeys {
@@ -93,7 +91,7 @@ export class TlsKeys {
       case 'ssl.clientAuth': {
         // ClientAuth.fromPropertyValue: case-insensitive; an empty value is the default.
         const v = value.trim().toLowerCase();
-        if (v !== '' && !CLIENT_AUTH.includes(v as ClientAuth)) {
+        if (v !== '' && !(CLIENT_AUTH_VALUES as readonly string[]).includes(v)) {
           throw new ConfigError(
             `Invalid value for ${where}: "${value}"; choose none, want or need`,
           );

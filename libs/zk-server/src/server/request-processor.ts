@@ -29,6 +29,7 @@ import { Txn } from '../txn/txn';
 import { ServerCore } from './server-core';
 import { RequestCnxn } from './server-cnxn';
 import { writeResponse } from './write-response';
+import { PrepConfig } from '../prep/prep-context';
 import { addAuthId } from '../acl/auth-info-order';
 
 /**
@@ -50,7 +51,17 @@ const ZOOKEEPER_KNOWN_TYPES: ReadonlySet<number> = new Set([
  * barrier; only a frame too short for a RequestHeader makes the caller close the connection.
  */
 export class RequestProcessor {
-  constructor(private readonly core: ServerCore) {}
+  /** What preparation needs of the server's config: the same for every request. */
+  private readonly prepConfig: PrepConfig;
+
+  constructor(private readonly core: ServerCore) {
+    this.prepConfig = {
+      extendedTypesEnabled: core.config.extendedTypesEnabled,
+      skipACL: core.config.skipACL,
+      // The x509 scheme exists on a server that serves TLS (acl/x509.ts).
+      x509: core.config.secure !== undefined,
+    };
+  }
 
   /** Returns false when the frame cannot even be read as a request (close the connection). */
   process(cnxn: RequestCnxn, frame: Buffer): boolean {
@@ -244,11 +255,7 @@ export class RequestProcessor {
       sessionId: cnxn.sessionId,
       authInfo: cnxn.authInfo,
       clientAddress: cnxn.clientAddress,
-      config: {
-        extendedTypesEnabled: this.core.config.extendedTypesEnabled,
-        skipACL: this.core.config.skipACL,
-        x509: this.core.config.secure !== undefined,
-      },
+      config: this.prepConfig,
     };
   }
 

@@ -95,7 +95,9 @@ export interface ZkServerTlsConfig {
   clientAuth?: ClientAuth;
 }
 
-export type ClientAuth = 'none' | 'want' | 'need';
+/** ssl.clientAuth's values (X509Util.ClientAuth). */
+export const CLIENT_AUTH_VALUES = ['none', 'want', 'need'] as const;
+export type ClientAuth = (typeof CLIENT_AUTH_VALUES)[number];
 
 export type ResolvedZkServerConfig = Required<Omit<ZkServerConfig, OptionalKeys | 'port'>> &
   Pick<ZkServerConfig, OptionalKeys> & { port: number | null };
@@ -122,7 +124,7 @@ export function resolveConfig(config: ZkServerConfig = {}): ResolvedZkServerConf
   if (config.port === null && config.secure === undefined)
     throw new RangeError('a server needs a client port or a secure client port');
   const clientAuth = config.secure?.clientAuth;
-  if (clientAuth !== undefined && !['none', 'want', 'need'].includes(clientAuth))
+  if (clientAuth !== undefined && !CLIENT_AUTH_VALUES.includes(clientAuth))
     throw new RangeError(`ssl.clientAuth must be none, want or need, got ${String(clientAuth)}`);
   return {
     host: config.host ?? '127.0.0.1',
