@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { ZooKeeperModule } from '@shepherd/nestjs';
 import type { CommonEnv } from './env';
 import type { Logger } from './logger';
+import { telemetryShutdownProvider } from './telemetry';
 import { connectionOptions } from './zookeeper-setup';
 
 /** Injection token of the app's pino logger. */
@@ -24,6 +25,7 @@ export class AppConfigModule {
       providers: [
         { provide: envClass, useValue: env },
         { provide: APP_LOGGER, useValue: logger },
+        telemetryShutdownProvider(),
       ],
       exports: [envClass, APP_LOGGER],
     };

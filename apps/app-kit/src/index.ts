@@ -15,3 +15,9 @@ export { PinoNestLogger, createLogger, type Logger } from './logger';
 export { connectionOptions, ensureChroot, zkAcl, zkAuth, zkTls } from './zookeeper-setup';
 export { APP_LOGGER, AppConfigModule, appCoreModules } from './app-config.module';
 export { EXIT_FAILURE, EXIT_INVALID_CONFIG, type AppSpec, loadEnvOrExit, runApp } from './run-app';
+export {
+  startTelemetry,
+  stopTelemetry,
+  telemetryShutdownProvider,
+  type Telemetry,
+} from './telemetry';

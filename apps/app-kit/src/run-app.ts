@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { type CommonEnv, ConfigError, loadEnv } from './env';
 import { type Logger, PinoNestLogger, createLogger } from './logger';
+import { startTelemetry } from './telemetry';
 import { ensureChroot } from './zookeeper-setup';
 
 /** Exit code of every app for a bad environment (as the coordinator's INVALID_CONFIG). */
@@ -72,6 +73,7 @@ export function runApp<E extends CommonEnv, P = undefined>(spec: AppSpec<E, P>):
 async function start<E extends CommonEnv, P>(spec: AppSpec<E, P>): Promise<void> {
   const env = loadEnvOrExit(() => loadEnv(spec.env), spec.name);
   const logger = createLogger(spec.name, env.LOG_LEVEL);
+  startTelemetry(spec.name, logger);
   let prepared = undefined as P;
   if (spec.prepare) {
     try {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ZooKeeperModule, TaskQueueClientModule } from '@shepherd/nestjs';
 import { TerminusModule } from '@nestjs/terminus';
-import { connectionOptions, zkAcl } from '../../app-kit/src';
+import { connectionOptions, telemetryShutdownProvider, zkAcl } from '../../app-kit/src';
 import {
   CLIENT_APP_OPTIONS,
   type ClientAppOptions,
@@ -64,6 +64,7 @@ export class ClientAppModule {
         MetricsService,
         ApiTokenGuard,
         CoordinationGuard,
+        telemetryShutdownProvider(),
       ],
     };
   }

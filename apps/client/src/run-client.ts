@@ -1,4 +1,11 @@
-import { ClientEnv, EXIT_FAILURE, createLogger, loadEnv, loadEnvOrExit } from '../../app-kit/src';
+import {
+  ClientEnv,
+  EXIT_FAILURE,
+  createLogger,
+  loadEnv,
+  loadEnvOrExit,
+  startTelemetry,
+} from '../../app-kit/src';
 import { createClientApp } from './create-client-app';
 
 /** A shutdown that takes longer than this is cut short. */
@@ -12,6 +19,7 @@ const SHUTDOWN_LIMIT_MS = 15_000;
 async function serve(): Promise<void> {
   const env = loadEnvOrExit(() => loadEnv(ClientEnv));
   const logger = createLogger('client', env.LOG_LEVEL);
+  startTelemetry('client', logger);
 
   let started = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

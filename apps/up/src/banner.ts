@@ -70,6 +70,8 @@ export function banner({
     );
     lines.push(`  Coordinator    TLS only, throwaway CA and certificates in ${tls.dir}`);
   }
+  if (addresses.otel !== undefined)
+    lines.push(`  Telemetry      traces and metrics over OTLP to ${addresses.otel}`);
   const worker = [
     'npx',
     'shepherd',

@@ -68,7 +68,17 @@ export class LauncherEnv {
   /** The whole cluster over TLS, with a throwaway CA generated at start (`--tls`). */
   @BooleanSetting('ZK_TLS')
   ZK_TLS?: boolean;
+
+  /**
+   * Every app exports traces and metrics over OTLP (`--otel`): to OTEL_EXPORTER_OTLP_ENDPOINT,
+   * or to a collector on this machine (DEFAULT_OTLP_ENDPOINT) when that is unset.
+   */
+  @BooleanSetting('SHEPHERD_OTEL')
+  SHEPHERD_OTEL?: boolean;
 }
+
+/** The OTLP/HTTP port of a collector (or Jaeger, or Grafana's LGTM image) on this machine. */
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 
 /** The launcher's environment, checked in full; ConfigError lists every problem. */
 export function loadLauncherEnv(env: NodeJS.ProcessEnv = process.env): LauncherEnv {

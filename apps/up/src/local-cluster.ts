@@ -38,6 +38,11 @@ export interface LocalClusterOptions {
    * only (zkPort), every app with ZK_TLS_CA, ZK_TLS_CERT and ZK_TLS_KEY.
    */
   tls?: boolean;
+  /**
+   * An OTLP/HTTP endpoint every app exports its traces and metrics to
+   * (OTEL_EXPORTER_OTLP_ENDPOINT). Unset: the apps get whatever the environment has.
+   */
+  otel?: string;
   /** What the workers serve: WORKER_HANDLERS (an absolute module path) and WORKER_SAMPLES. */
   workerHandlers?: { module?: string; samples?: boolean };
   /** Every line the launcher shows goes here (default: stdout). */
@@ -57,6 +62,8 @@ export interface ClusterAddresses {
   baseUrl?: string;
   /** The PEM files the apps were given, when the cluster runs over TLS. */
   tls?: ClusterTls;
+  /** Where the apps export traces and metrics, when they do. */
+  otel?: string;
 }
 
 /** A child that ended while the cluster was running (not asked to). */
@@ -117,6 +124,7 @@ export class LocalCluster {
       zkConnect: `${LOOPBACK}:${zkPort}${CHROOT}`,
       baseUrl: entries.client ? `http://localhost:${port}` : undefined,
       tls: this.tls,
+      otel: this.options.otel ?? (this.options.env ?? process.env).OTEL_EXPORTER_OTLP_ENDPOINT,
     };
   }
 
@@ -277,6 +285,11 @@ export class LocalCluster {
       LOG_LEVEL: o.logLevel ?? 'info',
       ...extra,
     };
+    if (o.otel !== undefined) {
+      env.OTEL_EXPORTER_OTLP_ENDPOINT = o.otel;
+      // A dev cluster shows its numbers within seconds, not the SDK's default minute.
+      env.OTEL_METRIC_EXPORT_INTERVAL ??= '10000';
+    }
     // Unset means unset: not whatever the launcher's own environment had.
     for (const [key, value] of [
       ['API_TOKEN', o.apiToken],

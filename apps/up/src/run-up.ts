@@ -3,7 +3,7 @@ import { extname, resolve } from 'path';
 import { ConfigError, EXIT_FAILURE, EXIT_INVALID_CONFIG, loadEnvOrExit } from '../../app-kit/src';
 import { loadHandlerModule, resolveHandlerPath } from '../../worker/src/handler-module';
 import { banner, plural } from './banner';
-import { loadLauncherEnv } from './launcher-env';
+import { DEFAULT_OTLP_ENDPOINT, loadLauncherEnv } from './launcher-env';
 import { ClusterEntries, LocalCluster } from './local-cluster';
 
 /** A second signal this soon after the first is the same one, delivered twice. */
@@ -67,6 +67,9 @@ export async function runUp(): Promise<void> {
     zkAuth: env.ZK_AUTH,
     sessionTimeoutMs: env.ZK_SESSION_TIMEOUT_MS,
     tls: env.ZK_TLS,
+    otel: env.SHEPHERD_OTEL
+      ? process.env.OTEL_EXPORTER_OTLP_ENDPOINT || DEFAULT_OTLP_ENDPOINT
+      : undefined,
     workerHandlers: { module: handlerModule?.path, samples: env.WORKER_SAMPLES },
   });
 

@@ -25,6 +25,7 @@ export {
   type TaskFlowRef,
   type TaskOptions,
   type TaskRecord,
+  type TaskTrace,
   withChanges,
   type RecordChanges,
 } from './model/task-record';
@@ -56,3 +57,4 @@ export * from './client';
 export * from './schedules';
 export * from './queues';
 export * from './flows';
+export * from './telemetry';

@@ -32,6 +32,14 @@ export const upCommand: Command = {
       env: 'ZK_TLS',
       help: 'everything over TLS to the coordinator, with a throwaway CA made at start',
     },
+    {
+      name: 'otel',
+      type: 'boolean',
+      env: 'SHEPHERD_OTEL',
+      help:
+        'every app exports traces and metrics over OTLP, to OTEL_EXPORTER_OTLP_ENDPOINT ' +
+        '(default http://localhost:4318)',
+    },
     // The cluster makes its own connection settings: no connect string, no TLS files.
     ...CONNECTION_FLAGS.filter((f) => f.name !== 'zk-connect' && !f.name.startsWith('zk-tls-')),
   ],

@@ -1,4 +1,5 @@
 import {
+  Headers,
   Body,
   Controller,
   Get,
@@ -20,9 +21,10 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { ServerResponse } from 'http';
+import type { IncomingHttpHeaders, ServerResponse } from 'http';
 import { TaskQueueClient } from '@shepherd/taskqueue';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
+import { ApiTraceHeaders, traceHeaders } from '../http/trace-headers';
 import {
   CancelFlowDto,
   CreateFlowDto,
@@ -53,6 +55,7 @@ export class FlowsController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Create a flow: a DAG of tasks, all or none' })
   @ApiBody({ type: CreateFlowDto })
+  @ApiTraceHeaders()
   @ApiCreatedResponse({ type: FlowCreatedResponse, description: 'Created; Location names it' })
   @ApiBadRequestResponse({
     description:
@@ -61,9 +64,10 @@ export class FlowsController {
   @ApiPayloadTooLargeResponse({ description: 'The tasks together do not fit one multi' })
   async create(
     @Body() dto: CreateFlowDto,
+    @Headers() headers: IncomingHttpHeaders,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<FlowCreatedResponse> {
-    const created = await this.tasks.submitFlow(flowSpecOf(dto));
+    const created = await this.tasks.submitFlow({ ...flowSpecOf(dto), ...traceHeaders(headers) });
     res.setHeader('Location', `/flows/${created.id}`);
     return created;
   }

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Inject,
@@ -22,11 +23,12 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { ServerResponse } from 'http';
+import type { IncomingHttpHeaders, ServerResponse } from 'http';
 import { TaskQueueClient, WaitTimeoutError, type TaskView } from '@shepherd/taskqueue';
 import { LiveWorkers, noWorkerWarning } from '../cluster/live-workers';
 import { MAX_BODY_DEPTH } from '../http/body-depth';
 import { ShepherdApi } from '../http/shepherd-api.decorator';
+import { ApiTraceHeaders, traceHeaders } from '../http/trace-headers';
 import { GetTaskQuery } from './get-task.query';
 import { ListTasksQuery, listQueryOf } from './list-tasks.query';
 import { MAX_BATCH_TASKS, SubmitBatchDto } from './submit-batch.dto';
@@ -59,6 +61,7 @@ export class TasksController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Queue a task' })
+  @ApiTraceHeaders()
   @ApiBody({ type: SubmitTaskDto, description: `The task. Its payload: ${PAYLOAD_LIMITS}` })
   @ApiAcceptedResponse({
     type: SubmittedTaskResponse,
@@ -70,10 +73,14 @@ export class TasksController {
   @ApiPayloadTooLargeResponse({ description: 'The payload is over 512 KiB as JSON' })
   async submit(
     @Body() dto: SubmitTaskDto,
+    @Headers() headers: IncomingHttpHeaders,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<SubmittedTaskResponse> {
     const [view, unserved] = await Promise.all([
-      this.tasks.submit(dto.type, dto.payload, submitOptionsOf(dto)),
+      this.tasks.submit(dto.type, dto.payload, {
+        ...submitOptionsOf(dto),
+        ...traceHeaders(headers),
+      }),
       this.workers.unserved([dto.type]),
     ]);
     res.setHeader('Location', `/tasks/${view.id}`);
@@ -86,6 +93,7 @@ export class TasksController {
   @ApiOperation({
     summary: 'Queue up to 1,000 tasks at once: all are checked before any is queued',
   })
+  @ApiTraceHeaders()
   @ApiBody({
     type: SubmitBatchDto,
     description: `1 to ${MAX_BATCH_TASKS} tasks. Each payload: ${PAYLOAD_LIMITS}`,
@@ -93,10 +101,18 @@ export class TasksController {
   @ApiAcceptedResponse({ type: BatchResponse })
   @ApiBadRequestResponse({ description: `An invalid item (none is queued). ${TOO_DEEP}` })
   @ApiPayloadTooLargeResponse({ description: "An item's payload is over 512 KiB as JSON" })
-  async submitBatch(@Body() dto: SubmitBatchDto): Promise<BatchResponse> {
+  async submitBatch(
+    @Body() dto: SubmitBatchDto,
+    @Headers() headers: IncomingHttpHeaders,
+  ): Promise<BatchResponse> {
+    const trace = traceHeaders(headers);
     const [views, unserved] = await Promise.all([
       this.tasks.submitMany(
-        dto.tasks.map((t) => ({ type: t.type, payload: t.payload, options: submitOptionsOf(t) })),
+        dto.tasks.map((t) => ({
+          type: t.type,
+          payload: t.payload,
+          options: { ...submitOptionsOf(t), ...trace },
+        })),
       ),
       this.workers.unserved(dto.tasks.map((t) => t.type)),
     ]);

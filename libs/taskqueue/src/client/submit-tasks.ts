@@ -1,3 +1,4 @@
+import { Context, Span, context } from '@opentelemetry/api';
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { InvalidTaskError, TaskQueueError } from '../errors';
 import { paths } from '../layout/paths';
@@ -9,6 +10,8 @@ import { bytesOf } from '../store/read-many';
 import { readTask } from '../store/task-reader';
 import { submitTransition } from '../transitions/submit';
 import { keyHash } from '../transitions/transition';
+import { endSpan, startSendSpan, traceOfSpan } from '../telemetry/task-spans';
+import { submitterContext } from '../telemetry/task-trace';
 import { ClientContext } from './client-options';
 import { outcomeUnknown, retrying } from './session-retry';
 import { TaskIdSequence } from './task-id-sequence';
@@ -47,18 +50,39 @@ export class TaskSubmitter {
 
   constructor(private readonly ctx: ClientContext) {}
 
-  async submit(items: readonly SubmitItem[], prefixErrors: boolean): Promise<TaskView[]> {
+  /**
+   * Submits `items`. Each task's trace continues `parent` (the caller's active OpenTelemetry
+   * context, taken before the first await) or the item's own `traceparent`; its send span
+   * ends when the task is in the tree.
+   */
+  async submit(
+    items: readonly SubmitItem[],
+    prefixErrors: boolean,
+    parent: Context = context.active(),
+  ): Promise<TaskView[]> {
     const now = this.ctx.clock.now();
-    // Everything is checked before anything is written: a bad item fails the whole call.
-    const records = items.map((item, i) => {
-      try {
-        return this.record(item, now);
-      } catch (err) {
-        if (!prefixErrors || !(err instanceof InvalidTaskError)) throw err;
-        const Kind = err.constructor as new (message: string) => InvalidTaskError;
-        throw new Kind(`items[${i}]: ${err.message}`);
-      }
-    });
+    const spans: Span[] = [];
+    try {
+      // Everything is checked before anything is written: a bad item fails the whole call.
+      const records = items.map((item, i) => {
+        try {
+          return this.record(item, now, parent, spans);
+        } catch (err) {
+          if (!prefixErrors || !(err instanceof InvalidTaskError)) throw err;
+          const Kind = err.constructor as new (message: string) => InvalidTaskError;
+          throw new Kind(`items[${i}]: ${err.message}`);
+        }
+      });
+      const views = await this.store(records);
+      for (const span of spans) span.end();
+      return views;
+    } catch (err) {
+      for (const span of spans) endSpan(span, err);
+      throw err;
+    }
+  }
+
+  private async store(records: TaskRecord[]): Promise<TaskView[]> {
     if (records.length === 0) return [];
     await this.ensureLayout();
 
@@ -93,7 +117,7 @@ export class TaskSubmitter {
     return views;
   }
 
-  private record(item: SubmitItem, now: number): TaskRecord {
+  private record(item: SubmitItem, now: number, parent: Context, spans: Span[]): TaskRecord {
     if (item === null || typeof item !== 'object')
       throw new InvalidTaskError('a submission must be an object { type, payload, options? }');
     const options = item.options ?? {};
@@ -104,6 +128,10 @@ export class TaskSubmitter {
     const record = newTaskRecord(id, item.type, item.payload, options, now);
     // What is stored is the payload's JSON; the view returned must be the same thing.
     record.payload = JSON.parse(payloadJson(item.payload)) as unknown;
+    const span = startSendSpan(record.type, id, submitterContext(options, parent));
+    spans.push(span);
+    const trace = traceOfSpan(span);
+    if (trace !== undefined) record.trace = trace;
     return record;
   }
 

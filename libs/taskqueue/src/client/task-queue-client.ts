@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
 import { ClusterEvent } from '../cluster-event';
 import { TaskNotFoundError, TaskQueueError } from '../errors';
@@ -244,7 +245,9 @@ export class TaskQueueClient {
    */
   submitFlow(spec: FlowSpec): Promise<FlowCreated> {
     if (this.closed) return Promise.reject(closedError());
-    return Promise.resolve().then(() => submitFlow(this.ctx, spec));
+    // The caller's OpenTelemetry context, taken now: the flow's trace continues it.
+    const parent = context.active();
+    return Promise.resolve().then(() => submitFlow(this.ctx, spec, parent));
   }
 
   /** A flow and the state of each of its tasks; FlowNotFoundError, InvalidTaskError (bad id). */

@@ -1,3 +1,4 @@
+import { Context, context } from '@opentelemetry/api';
 import { BadVersionError, NoNodeError } from '@shepherd/zk-protocol';
 import { ZooKeeperClient } from '@shepherd/zk-client';
 import {
@@ -10,8 +11,15 @@ import {
 } from '../errors';
 import { ROOTS, paths } from '../layout/paths';
 import { LIMITS } from '../model/limits';
-import { checkPriority, newTaskRecord, payloadJson } from '../model/submit-options';
-import { TaskRecord } from '../model/task-record';
+import {
+  checkPriority,
+  newTaskRecord,
+  payloadJson,
+  checkTraceContext,
+} from '../model/submit-options';
+import { submitterContext } from '../telemetry/task-trace';
+import { endSpan, startFlowSpan, traceOfSpan } from '../telemetry/task-spans';
+import { TaskRecord, TaskTrace } from '../model/task-record';
 import { TaskState, isTerminal } from '../model/task-state';
 import { ensureLayout } from '../store/ensure-layout';
 import { readTask } from '../store/task-reader';
@@ -91,17 +99,42 @@ function opBytes(path: string, data: Buffer | null): number {
  * by one multi, all or nothing (see createFlowOps). InvalidTaskError (or PayloadTooLargeError)
  * for a bad flow or one too large for one multi, naming the task at fault.
  */
-export async function submitFlow(ctx: ClientContext, spec: FlowSpec): Promise<FlowCreated> {
+export async function submitFlow(
+  ctx: ClientContext,
+  spec: FlowSpec,
+  parent: Context = context.active(),
+): Promise<FlowCreated> {
   const checked = checkFlowSpec(spec);
+  checkTraceContext(spec);
   const now = ctx.clock.now();
-  const ids = new TaskIdSequence();
   const flowId = newFlowId(now);
+  // Every task of the flow continues the flow's span: one trace for the whole flow.
+  const span = startFlowSpan(flowId, checked.tasks.length, submitterContext(spec, parent));
+  try {
+    const created = await createFlow(ctx, checked, flowId, now, traceOfSpan(span));
+    span.end();
+    return created;
+  } catch (err) {
+    endSpan(span, err);
+    throw err;
+  }
+}
+
+async function createFlow(
+  ctx: ClientContext,
+  checked: ReturnType<typeof checkFlowSpec>,
+  flowId: string,
+  now: number,
+  trace: TaskTrace | undefined,
+): Promise<FlowCreated> {
+  const ids = new TaskIdSequence();
   const records: TaskRecord[] = checked.tasks.map((t, i) => {
     try {
       const id = ids.next(now, checkPriority(t.options.priority));
       const record = newTaskRecord(id, t.type, t.payload, t.options, now);
       record.payload = JSON.parse(payloadJson(t.payload)) as unknown;
       record.flow = { id: flowId, key: t.key, dependsOn: t.dependsOn };
+      if (trace !== undefined) record.trace = trace;
       return t.dependsOn.length > 0 ? asWaiting(record, now) : record;
     } catch (err) {
       if (!(err instanceof InvalidTaskError)) throw err;

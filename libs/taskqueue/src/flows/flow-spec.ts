@@ -25,6 +25,13 @@ export interface FlowSpec {
    * failed ones in `failedDependencies`.
    */
   onDependencyFailure?: DependencyFailurePolicy;
+  /**
+   * The W3C `traceparent` the flow's trace continues, when the submitter's active
+   * OpenTelemetry context is not the one (as SubmitOptions.traceparent).
+   */
+  traceparent?: string;
+  /** The W3C `tracestate` that goes with `traceparent`. */
+  tracestate?: string;
 }
 
 /** A flow task after the structural checks: its options split off, its dependencies unique. */

@@ -1,8 +1,10 @@
+import { Span } from '@opentelemetry/api';
 import { BadVersionError, KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { TimerHandle } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
 import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';
+import { endSpan, startAssignSpan, waitMs } from '../telemetry/task-spans';
 import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
 import { QueueGate, StartLog } from './queue-limits';
@@ -30,6 +32,10 @@ interface Planned {
   session: string;
   type: string;
   group?: string;
+  /** How long the task waited to be assigned (for the wait-time metric). */
+  waitMs?: number;
+  /** The assignment's span, for a traced task (telemetry/task-spans.ts). */
+  span?: Span;
 }
 
 /**
@@ -173,6 +179,8 @@ export class Assigner {
         workerId: p.workerId,
         session: p.session,
       });
+      p.waitMs = waitMs(task.record, ctx.now);
+      p.span = startAssignSpan(task.record, p.workerId, ctx.now);
       items.push({ ops: t.ops, value: p, guard: workerFence(p.workerId) });
     }
     if (items.length === 0) return gone > 0;
@@ -199,6 +207,7 @@ export class Assigner {
       // Which items landed is unknown (commitBatch may have sent several multis): they are
       // read back before anything else happens (LeaderTerm runs resolveUncertain first).
       this.uncertain.push(...plan);
+      for (const p of plan) endSpan(p.span, err, 'commit outcome unknown; read back');
       if (this.term.active) this.onError(err);
       return;
     }
@@ -206,6 +215,8 @@ export class Assigner {
       for (const p of outcome.committed) this.applied(p);
       for (const { value, error } of outcome.rejected) this.rejected(value, error);
     }
+    for (const p of outcome.committed) endSpan(p.span);
+    for (const { value, error } of outcome.rejected) endSpan(value.span, error);
     // After applying: a deletion seen early is matched while the slot is still reserved.
     for (const p of plan) this.release(p);
     if (!this.term.active) return;
@@ -239,6 +250,7 @@ export class Assigner {
     const { queue, roster, counters } = this.term;
     queue.remove(p.taskId, p.stay);
     counters.assigned++;
+    if (p.waitMs !== undefined) this.term.options.metrics.waited(p.type, p.waitMs);
     roster.setClass(p.taskId, p.type, p.group);
     if (roster.get(p.workerId)?.session === p.session)
       roster.assigned(p.workerId, p.taskId, p.session);

@@ -20,6 +20,7 @@ import { QueueSettingsTracker } from './queue-settings-tracker';
 import { QueueTracker } from './queue-tracker';
 import { FlowRetention } from '../flows/flow-retention';
 import { QueueCountsPublisher } from './queue-counts-publisher';
+import { QueueCountsData } from '../queues/queue-counts';
 import { RetentionRunner } from './retention-runner';
 import { TermContext } from './term-context';
 import { WorkerRoster } from './worker-roster';
@@ -236,6 +237,14 @@ export class LeaderTerm implements TermContext {
     if (e.type === EventType.NodeDeleted)
       this.fail(new FenceError(new NoNodeError(this.electionNode)));
   };
+
+  /**
+   * The per-type counts (queued, running) as this term knows them: undefined until the
+   * takeover has recovered the state, or once the term ended.
+   */
+  queueCounts(): QueueCountsData | undefined {
+    return this.loaded && this.isActive ? this.counts.count() : undefined;
+  }
 
   /** Takeover, in the order the recovery needs: workers, assignments, queue; then assign. */
   private async takeover(): Promise<void> {

@@ -1,3 +1,5 @@
+import { Meter } from '@opentelemetry/api';
+import { TaskMetrics, taskMeter } from '../telemetry/task-metrics';
 import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { Clock, systemClock } from '@shepherd/zk-client';
 import type { ZooKeeperConnection } from '@shepherd/coordination';
@@ -38,6 +40,11 @@ export interface MasterOptions {
   retention?: Partial<RetentionOptions>;
   clock?: Clock;
   logger?: MasterLogger;
+  /**
+   * The OpenTelemetry meter for the task metrics (telemetry/task-metrics.ts). Default: the
+   * global meter provider's, as it is when the master is made.
+   */
+  meter?: Meter;
 }
 
 export const DEFAULT_MAX_BATCH = 500;
@@ -66,6 +73,7 @@ export interface ResolvedMasterOptions {
   retention: RetentionOptions;
   clock: Clock;
   logger: MasterLogger;
+  metrics: TaskMetrics;
 }
 
 function positiveInt(name: string, value: number): number {
@@ -90,5 +98,6 @@ export function resolveMasterOptions(options: MasterOptions): ResolvedMasterOpti
     retention,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? NOOP_MASTER_LOGGER,
+    metrics: new TaskMetrics(taskMeter(options.meter)),
   };
 }

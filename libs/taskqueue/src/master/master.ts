@@ -6,6 +6,7 @@ import { FlowRunner } from '../flows/flow-runner';
 import { ROOTS } from '../layout/paths';
 import { Scheduler } from '../schedules/scheduler';
 import { ensureLayout } from '../store/ensure-layout';
+import { observeQueueDepth } from '../telemetry/task-metrics';
 import { LeaderTerm } from './leader-term';
 import { MasterCounters, MasterStats } from './master-stats';
 import { MasterOptions, ResolvedMasterOptions, resolveMasterOptions } from './master-options';
@@ -38,6 +39,8 @@ export class Master {
   private readonly leading = new BehaviorSubject<boolean>(false);
   private running = false;
   private subscriptions: Subscription[] = [];
+  /** Stops the queue-depth gauge (registered while the master runs). */
+  private unobserve: (() => void) | undefined;
   private client: ZooKeeperClient | undefined;
   private election: LeaderElection | undefined;
   private electionSub: Subscription | undefined;
@@ -83,7 +86,8 @@ export class Master {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const { connection } = this.options;
+    const { connection, metrics } = this.options;
+    this.unobserve = observeQueueDepth(metrics.meter, () => this.term?.queueCounts());
     try {
       const client = await connection.connect();
       this.subscriptions.push(connection.events$.subscribe((e) => this.onConnectionEvent(e)));
@@ -107,6 +111,8 @@ export class Master {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.unobserve?.();
+    this.unobserve = undefined;
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions = [];
     await this.endTerm();

@@ -16,6 +16,7 @@ import { decodeRecord } from '../model/record-codec';
 import { BatchItem, commitBatch } from '../store/batch-committer';
 import { bytesOf } from '../store/read-many';
 import { recoverTransition } from '../transitions/give-back';
+import { recordReassign } from '../telemetry/task-spans';
 import { TermContext } from './term-context';
 import { parseWorkerInfo } from './worker-roster';
 import { childrenOrNull, dataOrNull, pipelined } from './zk-reads';
@@ -287,6 +288,7 @@ export class WorkerTracker {
     const reason = entry.session === undefined ? 'worker lost' : 'worker restarted';
     const read = await this.readAssignments(workerId, taskIds);
     const items: BatchItem<string>[] = [];
+    const records = new Map<string, TaskRecord>();
     for (const [taskId, found] of read) {
       if (found === null) roster.deleteAssignment(workerId, taskId);
       if (found === null || found === 'corrupt') continue;
@@ -303,12 +305,17 @@ export class WorkerTracker {
         reason,
       );
       items.push({ ops: t.ops, value: taskId });
+      records.set(taskId, found.record);
     }
     if (items.length === 0) return;
     const outcome = await commitBatch(client, items, this.term.fence);
     for (const taskId of outcome.committed) {
       roster.deleteAssignment(workerId, taskId);
       counters.recovered++;
+      const record = records.get(taskId);
+      if (record === undefined) continue;
+      options.metrics.reassigned(record.type, reason);
+      recordReassign(record, workerId, reason);
     }
     for (const { value: taskId, error } of outcome.rejected) {
       counters.rejected++;

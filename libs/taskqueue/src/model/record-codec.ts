@@ -31,6 +31,7 @@ import {
  *   n    attempts (absent=0)   sa   startedAt (+c)      sf   scheduledFor (epoch ms)
  *   c    createdAt (epoch ms)  fa   finishedAt (+c)     fl   flow
  *   g    progress              d    dependencies        fd   failedDependencies
+ *   tc   trace (W3C context)
  */
 const ENCODING = 2;
 
@@ -80,6 +81,7 @@ interface StoredRecord {
   fl?: TaskRecord['flow'];
   d?: TaskRecord['dependencies'];
   fd?: TaskRecord['failedDependencies'];
+  tc?: TaskRecord['trace'];
 }
 
 type StoredEntry = [number, string, (string | 0 | null)?, (string | number)?];
@@ -131,6 +133,7 @@ function toStored(r: TaskRecord): StoredRecord {
   if (r.flow !== undefined) s.fl = r.flow;
   if (r.dependencies !== undefined) s.d = r.dependencies;
   if (r.failedDependencies !== undefined) s.fd = r.failedDependencies;
+  if (r.trace !== undefined) s.tc = r.trace;
   return s;
 }
 
@@ -202,7 +205,22 @@ function fromStored(s: StoredRecord, path: string): TaskRecord {
     flow: s.fl,
     dependencies: s.d,
     failedDependencies: s.fd,
+    trace: traceOf(s.tc),
   };
+}
+
+/**
+ * The trace context, when it is one: a damaged one is dropped rather than failing the record,
+ * since tracing is never a reason for a task not to run.
+ */
+function traceOf(tc: unknown): TaskRecord['trace'] {
+  if (tc === null || typeof tc !== 'object') return undefined;
+  const { traceparent, tracestate, lastAttempt } = tc as Record<string, unknown>;
+  if (typeof traceparent !== 'string') return undefined;
+  const trace: NonNullable<TaskRecord['trace']> = { traceparent };
+  if (typeof tracestate === 'string') trace.tracestate = tracestate;
+  if (typeof lastAttempt === 'string') trace.lastAttempt = lastAttempt;
+  return trace;
 }
 
 function entryOf(

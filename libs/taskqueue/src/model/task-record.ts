@@ -91,6 +91,20 @@ export interface TaskRecord {
    * (otherwise the task is cancelled instead of running).
    */
   failedDependencies?: Record<string, FailedDependency>;
+  /**
+   * The W3C trace context the task's spans continue (the submitter's, or the schedule fire's,
+   * or the flow's), present only when the submitter had one: see telemetry/task-spans.ts.
+   */
+  trace?: TaskTrace;
+}
+
+/** A task's trace context, as W3C Trace Context values. */
+export interface TaskTrace {
+  /** The `traceparent` of the span that submitted the task. */
+  traceparent: string;
+  tracestate?: string;
+  /** The `traceparent` of the latest attempt's run span: the next attempt links to it. */
+  lastAttempt?: string;
 }
 
 /** A flow task's place in its flow. */
@@ -160,6 +174,7 @@ export function withChanges(record: TaskRecord, changes: RecordChanges): TaskRec
     flow: pick(record, changes, 'flow'),
     dependencies: pick(record, changes, 'dependencies'),
     failedDependencies: pick(record, changes, 'failedDependencies'),
+    trace: pick(record, changes, 'trace'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { Span } from '@opentelemetry/api';
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { TransactionOp } from '@shepherd/zk-client';
 import { ROOTS, paths } from '../layout/paths';
@@ -7,6 +8,7 @@ import { checkPriority, newTaskRecord } from '../model/submit-options';
 import { TaskRecord } from '../model/task-record';
 import { FenceError, commitBatch } from '../store/batch-committer';
 import { submitTransition } from '../transitions/submit';
+import { startFireSpan, traceOfSpan, withTraceIds } from '../telemetry/task-spans';
 import { keyHash } from '../transitions/transition';
 import { nextFireTime } from './fire-times';
 import {
@@ -122,7 +124,7 @@ export class Scheduler {
     version: number,
     fireTime: number,
   ): Promise<ScheduleData | undefined> {
-    const { client, fence, options } = this.term;
+    const { options } = this.term;
     const now = options.clock.now();
     const { type, payload, ...submit } = data.task;
     const key = scheduleTaskKey(data.name, fireTime);
@@ -136,6 +138,28 @@ export class Scheduler {
     );
     record.schedule = data.name;
     record.scheduledFor = fireTime;
+    // Each fire is a trace of its own: nothing that happened before caused it.
+    const span = startFireSpan(data.name, type, id, fireTime);
+    const trace = traceOfSpan(span);
+    if (trace !== undefined) record.trace = trace;
+    try {
+      return await this.commitFire(data, version, fireTime, record, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private async commitFire(
+    data: ScheduleData,
+    version: number,
+    fireTime: number,
+    record: TaskRecord,
+    span: Span,
+  ): Promise<ScheduleData | undefined> {
+    const { client, fence, options } = this.term;
+    const { id } = record;
+    const key = scheduleTaskKey(data.name, fireTime);
+    const now = record.createdAt;
     const next: ScheduleData = {
       ...data,
       lastFireAt: fireTime,
@@ -170,7 +194,10 @@ export class Scheduler {
       return undefined;
     }
     this.fired++;
-    options.logger.debug({ schedule: data.name, fireTime, task: id }, 'schedule fired');
+    options.logger.debug(
+      withTraceIds({ schedule: data.name, fireTime, task: id }, span),
+      'schedule fired',
+    );
     return next;
   }
 }

@@ -1,5 +1,15 @@
+import { Span } from '@opentelemetry/api';
 import { TimerHandle, ZooKeeperClient } from '@shepherd/zk-client';
 import { TaskRecord } from '../model/task-record';
+import { TaskState } from '../model/task-state';
+import { ATTR } from '../telemetry/messaging-attributes';
+import {
+  endSpan,
+  runInSpan,
+  startProcessSpan,
+  withAttempt,
+  withTraceIds,
+} from '../telemetry/task-spans';
 import { encodeRecord } from '../model/record-codec';
 import { progressedRecord, startedRecord } from '../transitions/run-updates';
 import { Transition, TransitionContext } from '../transitions/transition';
@@ -55,6 +65,9 @@ export class TaskRun {
   private done: Promise<void> | undefined;
   /** The start write, once sent: later writes wait for the version it leaves. */
   private started: Promise<void> = Promise.resolve();
+  /** The attempt's span (telemetry/task-spans.ts), from the start to the stored outcome. */
+  private span: Span | undefined;
+  private startedAt = 0;
 
   constructor(
     private readonly env: RunEnv,
@@ -111,7 +124,11 @@ export class TaskRun {
       .catch((err: unknown) => {
         // A bug of ours, not the handler's (its errors are outcomes): the assignment stays,
         // and the master recovers it if this incarnation goes away.
-        this.env.options.logger.error({ err, taskId: this.id }, 'task run failed');
+        this.env.options.logger.error(
+          withTraceIds({ err, taskId: this.id }, this.span),
+          'task run failed',
+        );
+        this.finishSpan('error', err);
       })
       .finally(() => {
         this.phase = 'finished';
@@ -136,10 +153,18 @@ export class TaskRun {
     let outcome: HandlerOutcome;
     if (!this.aborted) {
       this.phase = 'running';
+      const span = startProcessSpan(this.record, this.env.options.id);
+      this.span = span;
+      this.startedAt = this.env.options.clock.now();
       const started = startedRecord(this.ctx(), this.record);
+      // The next attempt links to this one, even if this worker dies before it ends.
+      started.trace = withAttempt(this.record, span);
       const ticket: WriteTicket = { sent: false, withdrawn: false };
       this.started = this.writeOwn(started, ticket);
-      logger.debug({ taskId: this.id, attempt: this.record.attempts }, 'task started');
+      logger.debug(
+        withTraceIds({ taskId: this.id, attempt: this.record.attempts }, span),
+        'task started',
+      );
       outcome = await this.invoke();
       if (!ticket.sent) {
         ticket.withdrawn = true;
@@ -152,13 +177,20 @@ export class TaskRun {
     await this.throttle.close();
     // Revoked or session gone, even after the handler returned: any write would be refused.
     if (this.abortKind === 'revoked' || this.abortKind === 'session-lost') {
-      logger.info({ taskId: this.id, reason: this.abortKind }, 'task dropped without writing');
+      logger.info(
+        withTraceIds({ taskId: this.id, reason: this.abortKind }, this.span),
+        'task dropped without writing',
+      );
+      this.finishSpan(this.abortKind);
       return;
     }
     const transition = outcomeTransition(this.ctx(), this.record, this.ref.version, outcome, {
       storeErrorStacks: this.env.options.storeErrorStacks,
     });
-    if (transition === undefined) return;
+    if (transition === undefined) {
+      this.finishSpan('none');
+      return;
+    }
     this.logFailure(outcome, transition);
     this.phase = 'finishing';
     const verdict = await this.env.batcher.submit(transition, this.ref);
@@ -195,7 +227,8 @@ export class TaskRun {
       new Promise<unknown>((res) => {
         if (handler === undefined)
           throw new Error(`worker ${options.id} has no handler for type "${this.record.type}"`);
-        res(handler(context));
+        const span = this.span;
+        res(span === undefined ? handler(context) : runInSpan(span, () => handler(context)));
       }).then(
         (value) => resolve({ kind: 'returned', value }),
         (error: unknown) => resolve({ kind: 'threw', error }),
@@ -256,6 +289,17 @@ export class TaskRun {
     this.ref = { ...this.ref, version };
   }
 
+  /** Ends the attempt's span and counts it (once; a run that never started has none). */
+  private finishSpan(outcome: string, error?: unknown): void {
+    const span = this.span;
+    if (span === undefined) return;
+    this.span = undefined;
+    const ms = this.env.options.clock.now() - this.startedAt;
+    this.env.options.metrics.ran(this.record.type, ms, outcome);
+    if (span.isRecording()) span.setAttribute(ATTR.outcome, outcome);
+    endSpan(span, error);
+  }
+
   /**
    * A failed attempt, logged with its stack: the record keeps only the name and message unless
    * the worker stores stacks, so the log is where an operator finds where it failed.
@@ -271,29 +315,32 @@ export class TaskRun {
           ? outcome.reason
           : error;
     this.env.options.logger.warn(
-      {
-        taskId: this.id,
-        type: this.record.type,
-        attempt: this.record.attempts,
-        state,
-        err,
-      },
+      withTraceIds(
+        { taskId: this.id, type: this.record.type, attempt: this.record.attempts, state, err },
+        this.span,
+      ),
       'task attempt failed',
     );
   }
 
   private account(verdict: Verdict, outcome: HandlerOutcome, transition: Transition): void {
     const { counters, options } = this.env;
-    const log = { taskId: this.id, state: transition.record.state, verdict };
+    const log = withTraceIds(
+      { taskId: this.id, state: transition.record.state, verdict },
+      this.span,
+    );
     if (verdict === 'rejected') {
       counters.rejected++;
       options.logger.warn(log, 'outcome rejected: the task was no longer assigned to us');
+      this.finishSpan('rejected');
       return;
     }
     if (verdict === 'lost') {
       options.logger.warn(log, 'session ended before the outcome was known');
+      this.finishSpan('unknown');
       return;
     }
+    this.finishSpan(outcomeLabel(outcome, transition.record.state), failureOf(outcome));
     if (outcome.kind === 'returned' && transition.record.state === 'done') counters.completed++;
     else if (outcome.kind === 'aborted' && outcome.abort === 'shutdown') counters.handedBack++;
     else {
@@ -302,4 +349,22 @@ export class TaskRun {
     }
     options.logger.info(log, 'task outcome stored');
   }
+}
+
+/**
+ * What an attempt came to, as the outcome attribute of its span and metrics: done, retry
+ * (failed with attempts left), failed, dead, handed-back; rejected, unknown, revoked,
+ * session-lost and none when nothing (or nothing known) was stored.
+ */
+export function outcomeLabel(outcome: HandlerOutcome, state: TaskState): string {
+  if (outcome.kind === 'aborted' && outcome.abort === 'shutdown') return 'handed-back';
+  if (state === 'queued') return 'retry';
+  return state;
+}
+
+/** The error an attempt failed with, for its span; undefined when it did not fail. */
+function failureOf(outcome: HandlerOutcome): unknown {
+  if (outcome.kind === 'threw') return outcome.error ?? new Error('the handler threw nothing');
+  if (outcome.kind === 'aborted' && outcome.abort === 'timeout') return outcome.reason;
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import { Meter } from '@opentelemetry/api';
+import { TaskMetrics, taskMeter } from '../telemetry/task-metrics';
 import { hostname } from 'os';
 import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { Clock, systemClock } from '@shepherd/zk-client';
@@ -50,6 +52,11 @@ export interface WorkerOptions {
   storeErrorStacks?: boolean;
   clock?: Clock;
   logger?: WorkerLogger;
+  /**
+   * The OpenTelemetry meter for the task metrics (telemetry/task-metrics.ts). Default: the
+   * global meter provider's, as it is when the worker is made.
+   */
+  meter?: Meter;
 }
 
 /** A worker id is a znode name under /workers and /assign. */
@@ -88,6 +95,7 @@ export interface ResolvedWorkerOptions {
   storeErrorStacks: boolean;
   clock: Clock;
   logger: WorkerLogger;
+  metrics: TaskMetrics;
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -111,5 +119,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     storeErrorStacks: options.storeErrorStacks ?? false,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? SILENT_LOGGER,
+    metrics: new TaskMetrics(taskMeter(options.meter)),
   };
 }

@@ -231,6 +231,7 @@ describe('withChanges', () => {
     flow: { id: 'f', key: 'k', dependsOn: [] },
     dependencies: { d: 1 },
     failedDependencies: { e: { state: 'dead' } },
+    trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
   };
 
   it('carries every field of a record, like a spread', () => {

@@ -61,10 +61,27 @@ describe('record encoding', () => {
     flow: { id: 'flow-1', key: 'b', dependsOn: ['a'] },
     dependencies: { a: 1 },
     failedDependencies: { c: { state: 'dead', error: { message: 'x' } } },
+    trace: {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'vendor=1',
+      lastAttempt: '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01',
+    },
   };
 
   it('round-trips every field of a record', () => {
     expect(roundTrip(full)).toStrictEqual(full);
+  });
+
+  it('stores the trace context under tc, and drops a damaged one instead of the record', () => {
+    const stored = JSON.parse(encodeRecord(full).toString()) as { tc: unknown };
+    expect(stored.tc).toEqual(full.trace);
+    const record = (tc: unknown) =>
+      Buffer.from(JSON.stringify({ v: 2, t: 'e', s: 'queued', c: 1, h: [], tc }));
+    for (const bad of [7, null, 'x', { traceparent: 3 }])
+      expect(decodeRecord(record(bad), PATH).trace).toBeUndefined();
+    expect(decodeRecord(record({ traceparent: 'a', lastAttempt: 1 }), PATH).trace).toEqual({
+      traceparent: 'a',
+    });
   });
 
   it('round-trips records from the transitions, null payloads and results included', () => {

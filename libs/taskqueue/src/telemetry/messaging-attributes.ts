@@ -1,0 +1,34 @@
+/**
+ * Span and metric attribute names. The messaging ones follow the OpenTelemetry semantic
+ * conventions for messaging spans (https://opentelemetry.io/docs/specs/semconv/messaging/
+ * messaging-spans/): a task type is the destination, a task id the message id. They are
+ * written out here, not imported, because the conventions publish them only from their
+ * unstable ("incubating") entry point, which libraries are asked not to depend on.
+ */
+export const ATTR = {
+  system: 'messaging.system',
+  operationType: 'messaging.operation.type',
+  operationName: 'messaging.operation.name',
+  destination: 'messaging.destination.name',
+  messageId: 'messaging.message.id',
+  batchCount: 'messaging.batch.message_count',
+  attempt: 'shepherd.task.attempt',
+  maxAttempts: 'shepherd.task.max_attempts',
+  priority: 'shepherd.task.priority',
+  group: 'shepherd.task.group',
+  outcome: 'shepherd.task.outcome',
+  waitMs: 'shepherd.task.wait_ms',
+  worker: 'shepherd.worker.id',
+  lostWorker: 'shepherd.worker.lost',
+  reason: 'shepherd.reassign.reason',
+  flow: 'shepherd.flow.id',
+  schedule: 'shepherd.schedule.name',
+  scheduledFor: 'shepherd.schedule.fire_time',
+} as const;
+
+/** `messaging.system`: Shepherd is not one of the conventions' well-known systems. */
+export const MESSAGING_SYSTEM = 'shepherd';
+
+/** The tracer's and meter's instrumentation scope. */
+export const INSTRUMENTATION_SCOPE = '@shepherd/taskqueue';
+export const INSTRUMENTATION_VERSION = '0.1.0';

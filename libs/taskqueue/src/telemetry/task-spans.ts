@@ -1,0 +1,242 @@
+import {
+  Attributes,
+  Context,
+  Link,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  trace,
+} from '@opentelemetry/api';
+import { TaskRecord, TaskTrace } from '../model/task-record';
+import {
+  ATTR,
+  INSTRUMENTATION_SCOPE,
+  INSTRUMENTATION_VERSION,
+  MESSAGING_SYSTEM,
+} from './messaging-attributes';
+import { formatTraceparent, parseTraceparent } from './traceparent';
+
+/**
+ * One trace per task. The spans, as the OpenTelemetry messaging conventions lay them out:
+ *
+ *   send <type>        PRODUCER  the submitter (client, REST API), child of its active context
+ *   ├ assign <type>    INTERNAL  the master: wait in queue, worker chosen
+ *   ├ process <type>   CONSUMER  the worker, one per attempt, linked to the attempt before;
+ *   │                            the handler runs inside it, so its own spans nest under it
+ *   └ reassign <type>  INTERNAL  the master, after the worker holding it was lost
+ *
+ * The task record carries the send span's context (TaskRecord.trace, W3C Trace Context), so a
+ * master and workers in other processes continue it. A schedule's fire and a flow start their
+ * own span, which the task's spans continue instead.
+ *
+ * With no OpenTelemetry SDK registered every span here is the API's non-recording span: no
+ * context is captured, nothing is added to the record, and attributes are not even built
+ * (isRecording() is checked first).
+ *
+ * The tracer is the API's proxy, so an SDK registered after this module loads is used.
+ */
+const tracer = trace.getTracer(INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION);
+
+/** The context a task's spans continue: its submitter's, as a remote parent. */
+export function taskContext(taskTrace: TaskTrace | undefined): Context {
+  const parent = parseTraceparent(taskTrace?.traceparent, taskTrace?.tracestate);
+  return parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, parent);
+}
+
+/** What a record carries for the spans that follow `span`; undefined when there is no trace. */
+export function traceOfSpan(span: Span): TaskTrace | undefined {
+  const spanContext = span.spanContext();
+  const traceparent = formatTraceparent(spanContext);
+  if (traceparent === undefined) return undefined;
+  const out: TaskTrace = { traceparent };
+  const tracestate = spanContext.traceState?.serialize();
+  if (tracestate) out.tracestate = tracestate;
+  return out;
+}
+
+/** The submit span of one task: a child of `parent` (the submitter's context). */
+export function startSendSpan(
+  type: string,
+  id: string,
+  parent: Context,
+  extra?: { flow?: string },
+): Span {
+  const span = tracer.startSpan(`send ${type}`, { kind: SpanKind.PRODUCER }, parent);
+  if (span.isRecording()) {
+    span.setAttributes(messaging('send', type, id));
+    if (extra?.flow !== undefined) span.setAttribute(ATTR.flow, extra.flow);
+  }
+  return span;
+}
+
+/** The span a flow's submission makes: every task of the flow continues it. */
+export function startFlowSpan(flowId: string, tasks: number, parent: Context): Span {
+  const span = tracer.startSpan('send flow', { kind: SpanKind.PRODUCER }, parent);
+  if (span.isRecording())
+    span.setAttributes({
+      [ATTR.system]: MESSAGING_SYSTEM,
+      [ATTR.operationType]: 'send',
+      [ATTR.operationName]: 'send',
+      [ATTR.flow]: flowId,
+      [ATTR.batchCount]: tasks,
+    });
+  return span;
+}
+
+/**
+ * A schedule's fire: a root span (a fire is not caused by any request), PRODUCER, that the
+ * task it makes continues.
+ */
+export function startFireSpan(schedule: string, type: string, id: string, at: number): Span {
+  const span = tracer.startSpan(
+    `fire ${schedule}`,
+    { kind: SpanKind.PRODUCER, root: true },
+    ROOT_CONTEXT,
+  );
+  if (span.isRecording())
+    span.setAttributes({
+      ...messaging('send', type, id),
+      [ATTR.schedule]: schedule,
+      [ATTR.scheduledFor]: new Date(at).toISOString(),
+    });
+  return span;
+}
+
+/**
+ * The master's assignment of a traced task: from the decision to the commit. Untraced tasks
+ * get no master span (it would be a root span of its own, with nothing to join).
+ */
+export function startAssignSpan(
+  record: TaskRecord,
+  workerId: string,
+  now: number,
+): Span | undefined {
+  if (record.trace === undefined) return undefined;
+  const span = tracer.startSpan(
+    `assign ${record.type}`,
+    { kind: SpanKind.INTERNAL },
+    taskContext(record.trace),
+  );
+  if (span.isRecording())
+    span.setAttributes({
+      ...messaging('assign', record.type, record.id),
+      [ATTR.worker]: workerId,
+      [ATTR.attempt]: record.attempts + 1,
+      [ATTR.waitMs]: waitMs(record, now),
+    });
+  return span;
+}
+
+/** How long a queued record has waited to be assigned: since it was queued or became due. */
+export function waitMs(record: TaskRecord, now: number): number {
+  return Math.max(0, now - Math.max(record.updatedAt, record.notBefore ?? 0));
+}
+
+/**
+ * One attempt on a worker: CONSUMER, a child of the task's context (a root span when the task
+ * has none, as the conventions ask of a consumer), linked to the previous attempt's span.
+ */
+export function startProcessSpan(record: TaskRecord, workerId: string): Span {
+  const previous = parseTraceparent(record.trace?.lastAttempt);
+  const links: Link[] | undefined = previous === undefined ? undefined : [{ context: previous }];
+  const span = tracer.startSpan(
+    `process ${record.type}`,
+    { kind: SpanKind.CONSUMER, links },
+    taskContext(record.trace),
+  );
+  if (span.isRecording()) {
+    span.setAttributes({
+      ...messaging('process', record.type, record.id),
+      [ATTR.worker]: workerId,
+      [ATTR.attempt]: record.attempts,
+      [ATTR.maxAttempts]: record.options.maxAttempts,
+    });
+    if (record.options.group !== undefined) span.setAttribute(ATTR.group, record.options.group);
+  }
+  return span;
+}
+
+/**
+ * The record's trace with `span` as its latest attempt, for the next attempt's link; the same
+ * trace when the span is not recorded.
+ */
+export function withAttempt(record: TaskRecord, span: Span): TaskTrace | undefined {
+  if (record.trace === undefined || !span.isRecording()) return record.trace;
+  const lastAttempt = formatTraceparent(span.spanContext());
+  return lastAttempt === undefined ? record.trace : { ...record.trace, lastAttempt };
+}
+
+/**
+ * The master recovered a task from a lost worker: a short span on the task's trace with the
+ * loss as its event, linked to the attempt that was lost (whose own span never ended).
+ */
+export function recordReassign(record: TaskRecord, workerId: string, reason: string): void {
+  if (record.trace === undefined) return;
+  const lost = parseTraceparent(record.trace.lastAttempt);
+  const span = tracer.startSpan(
+    `reassign ${record.type}`,
+    { kind: SpanKind.INTERNAL, links: lost === undefined ? undefined : [{ context: lost }] },
+    taskContext(record.trace),
+  );
+  if (span.isRecording()) {
+    span.setAttributes({
+      ...messaging('reassign', record.type, record.id),
+      [ATTR.lostWorker]: workerId,
+      [ATTR.reason]: reason,
+      [ATTR.attempt]: record.attempts,
+    });
+    span.addEvent(reason, { [ATTR.worker]: workerId, [ATTR.attempt]: record.attempts });
+  }
+  span.end();
+}
+
+/** Ends `span`, as an error when `error` is given (the exception recorded on it). */
+export function endSpan(span: Span | undefined, error?: unknown, message?: string): void {
+  if (span === undefined) return;
+  if (error !== undefined && span.isRecording()) {
+    if (error instanceof Error) span.recordException(error);
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: message ?? (error instanceof Error ? error.message : String(error)),
+    });
+  }
+  span.end();
+}
+
+/** Runs `fn` with `span` as the active span (for the handler's own spans and log lines). */
+export function runInSpan<T>(span: Span, fn: () => T): T {
+  if (!isSpanContextValid(span.spanContext())) return fn();
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+/**
+ * A log line's fields with the trace and span ids of `span` added (`trace_id`, `span_id`,
+ * `trace_flags`: the names of the OpenTelemetry log data model and of its pino instrumentation).
+ */
+export function withTraceIds<T extends object>(fields: T, span: Span | undefined): T {
+  const c = span?.spanContext();
+  if (c === undefined || !isSpanContextValid(c)) return fields;
+  const out = fields as T & { trace_id?: string; span_id?: string; trace_flags?: string };
+  out.trace_id = c.traceId;
+  out.span_id = c.spanId;
+  out.trace_flags = `0${(c.traceFlags & 0xff).toString(16)}`.slice(-2);
+  return out;
+}
+
+/**
+ * The messaging attributes of a span. `messaging.operation.type` only where one of the
+ * conventions' types fits (send, process): assigning and reassigning are Shepherd's own.
+ */
+function messaging(operation: string, type: string, id: string): Attributes {
+  const attributes: Attributes = {
+    [ATTR.system]: MESSAGING_SYSTEM,
+    [ATTR.operationName]: operation,
+    [ATTR.destination]: type,
+    [ATTR.messageId]: id,
+  };
+  if (operation === 'send' || operation === 'process') attributes[ATTR.operationType] = operation;
+  return attributes;
+}
