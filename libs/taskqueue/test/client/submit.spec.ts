@@ -4,6 +4,7 @@ import {
   PayloadTooLargeError,
   ROOTS,
   TaskNotFoundError,
+  paths,
   priorityOf,
   readTask,
 } from '@shepherd/taskqueue';
@@ -101,6 +102,36 @@ describe('submit and get', () => {
     );
     expect((await ns.client.counts()).queued).toBe(0);
     expect((await ns.client.submit('echo', 'fine')).state).toBe('queued');
+  });
+});
+
+describe('trace context without an OpenTelemetry SDK', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('stores none when the submitter has no trace: not a byte more per record', async () => {
+    const view = await ns.client.submit('echo', null);
+    const stored = await ns.zk.getData(paths.task(view.id));
+    expect(JSON.parse(stored.data!.toString())).not.toHaveProperty('tc');
+  });
+
+  it('carries a traceparent given with the task (a relayed request) into its record', async () => {
+    const view = await ns.client.submit('echo', null, { traceparent, tracestate: 'a=1' });
+    expect((await readTask(ns.zk, view.id))?.record.trace).toEqual({
+      traceparent,
+      tracestate: 'a=1',
+    });
+    const [many] = await ns.client.submitMany([
+      { type: 'echo', payload: 1, options: { traceparent } },
+    ]);
+    expect((await readTask(ns.zk, many.id))?.record.trace?.traceparent).toBe(traceparent);
+    await expect(ns.client.submit('echo', null, { traceparent: 'x' })).rejects.toThrow(
+      InvalidTaskError,
+    );
+    const flow = await ns.client.submitFlow({
+      tasks: [{ key: 'a', type: 'echo', payload: null }],
+      traceparent,
+    });
+    expect((await readTask(ns.zk, flow.tasks.a))?.record.trace?.traceparent).toBe(traceparent);
   });
 });
 
