@@ -3,11 +3,16 @@
  * process. Configured by environment:
  *   ROLE=master|worker  ZK=<connect string>  ID=<id>  CONCURRENCY=<n>  SESSION_TIMEOUT_MS=<ms>
  *   EXEC_LOG=<file>     workers append one line per handler event: "<event> <task> <worker> <attempt>"
+ *   OTEL_EXPORTER_OTLP_ENDPOINT=<url>  registers the OpenTelemetry SDK as the apps do (startTelemetry:
+ *                       spans and metrics over OTLP/HTTP), flushed on SIGTERM
  * Prints "ready" on stdout once started; SIGTERM stops gracefully.
  */
 import { appendFileSync } from 'fs';
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import { Master, TaskContext, Worker } from '@shepherd/taskqueue';
+import { createLogger } from '../../../apps/app-kit/src/logger';
+// The module itself, not the app kit's index: that one loads Nest, which no role here needs.
+import { startTelemetry } from '../../../apps/app-kit/src/telemetry';
 import { TEST_HANDLERS } from '../test-handlers';
 
 const env = process.env;
@@ -45,6 +50,10 @@ function handlers() {
 }
 
 async function main(): Promise<void> {
+  // Before the master or worker is made: its task metrics take the meter registered then.
+  const telemetry = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? startTelemetry(env.ROLE ?? 'role', createLogger(id))
+    : undefined;
   const connection = new ZooKeeperConnection({
     connectString: env.ZK ?? '127.0.0.1:2181',
     sessionTimeoutMs: Number(env.SESSION_TIMEOUT_MS ?? 4000),
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     void stop()
       .then(() => connection.close())
+      .finally(() => (telemetry ? telemetry.shutdown() : undefined))
       .finally(() => process.exit(0));
   });
 }

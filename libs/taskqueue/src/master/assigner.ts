@@ -4,7 +4,7 @@ import { TimerHandle } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
 import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';
-import { endSpan, startAssignSpan, waitMs } from '../telemetry/task-spans';
+import { endSpan, startAssignSpan, waitMs, withTraceIds } from '../telemetry/task-spans';
 import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
 import { QueueGate, StartLog } from './queue-limits';
@@ -262,7 +262,7 @@ export class Assigner {
   private rejected(p: Planned, error: KeeperError): void {
     const { queue, options } = this.term;
     options.logger.debug(
-      { task: p.taskId, worker: p.workerId, err: error.message },
+      withTraceIds({ task: p.taskId, worker: p.workerId, err: error.message }, p.span),
       'assignment refused',
     );
     if (error.path === paths.worker(p.workerId)) {
@@ -280,7 +280,10 @@ export class Assigner {
     } else if (error instanceof BadVersionError || error instanceof NoNodeError) {
       queue.forgetRecord(p.taskId);
     } else {
-      options.logger.warn({ task: p.taskId, err: error.message }, 'assignment refused');
+      options.logger.warn(
+        withTraceIds({ task: p.taskId, err: error.message }, p.span),
+        'assignment refused',
+      );
     }
   }
 

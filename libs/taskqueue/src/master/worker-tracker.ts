@@ -16,7 +16,7 @@ import { decodeRecord } from '../model/record-codec';
 import { BatchItem, commitBatch } from '../store/batch-committer';
 import { bytesOf } from '../store/read-many';
 import { recoverTransition } from '../transitions/give-back';
-import { recordReassign } from '../telemetry/task-spans';
+import { recordReassign, withRecordTraceIds } from '../telemetry/task-spans';
 import { TermContext } from './term-context';
 import { parseWorkerInfo } from './worker-roster';
 import { childrenOrNull, dataOrNull, pipelined } from './zk-reads';
@@ -319,8 +319,10 @@ export class WorkerTracker {
     }
     for (const { value: taskId, error } of outcome.rejected) {
       counters.rejected++;
+      const fields = { worker: workerId, task: taskId, err: error.message };
+      const record = records.get(taskId);
       options.logger.warn(
-        { worker: workerId, task: taskId, err: error.message },
+        record === undefined ? fields : withRecordTraceIds(fields, record),
         'recovery of an assignment refused; reading it again',
       );
       if (error instanceof NodeExistsError) roster.deleteAssignment(workerId, taskId);

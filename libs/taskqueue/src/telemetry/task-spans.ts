@@ -227,6 +227,15 @@ export function withTraceIds<T extends object>(fields: T, span: Span | undefined
 }
 
 /**
+ * A log line's fields with the ids of the task's trace (and of the span that submitted it),
+ * for lines about a task written outside any span of its own.
+ */
+export function withRecordTraceIds<T extends object>(fields: T, record: TaskRecord): T {
+  const submitted = parseTraceparent(record.trace?.traceparent);
+  return submitted === undefined ? fields : withTraceIds(fields, trace.wrapSpanContext(submitted));
+}
+
+/**
  * The messaging attributes of a span. `messaging.operation.type` only where one of the
  * conventions' types fits (send, process): assigning and reassigning are Shepherd's own.
  */

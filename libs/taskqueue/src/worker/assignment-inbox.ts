@@ -7,6 +7,7 @@ import { retryingRead } from './read-back';
 import { RunSlots } from './run-slots';
 import { RunEnv, TaskRun } from './task-run';
 import { ensureNode } from './worker-registration';
+import { withRecordTraceIds } from '../telemetry/task-spans';
 
 /** A child of /assign/<id> we know of; `run` once it was read and is ours to run. */
 interface Assignment {
@@ -209,7 +210,7 @@ export class AssignmentInbox {
       if (record.workerSession !== sessionHex || record.id !== name) {
         // A previous incarnation's: the master recovers it; running it could duplicate work.
         options.logger.info(
-          { taskId: name, workerSession: record.workerSession },
+          withRecordTraceIds({ taskId: name, workerSession: record.workerSession }, record),
           'ignoring an assignment of another incarnation',
         );
         return;
@@ -239,7 +240,10 @@ export class AssignmentInbox {
     if (run?.state === 'finishing' || run?.state === 'finished') return;
     if (run !== undefined) {
       this.session.runSlots.revoke(run, reason);
-      this.session.runEnv.options.logger.info({ taskId: name, phase: run.state }, reason);
+      this.session.runEnv.options.logger.info(
+        run.traced({ taskId: name, phase: run.state }),
+        reason,
+      );
     }
   }
 }

@@ -3,6 +3,7 @@ import { commitBatch } from '../store/batch-committer';
 import { Transition } from '../transitions/transition';
 import { AssignmentRef, readBackMove } from './read-back';
 import { WorkerLogger } from './worker-options';
+import { withRecordTraceIds } from '../telemetry/task-spans';
 
 /**
  * How a move out of an assignment ended:
@@ -56,7 +57,10 @@ export class CompletionBatcher {
       for (const p of outcome.committed) p.resolve('committed');
       for (const { value: p, error } of outcome.rejected) {
         this.logger.warn(
-          { taskId: p.transition.record.id, error: error.message },
+          withRecordTraceIds(
+            { taskId: p.transition.record.id, error: error.message },
+            p.transition.record,
+          ),
           'write rejected: the assignment was taken back',
         );
         p.resolve('rejected');
@@ -74,7 +78,7 @@ export class CompletionBatcher {
     try {
       const landing = await readBackMove(this.client, p.transition, p.from);
       this.logger.info(
-        { taskId: p.transition.record.id, landing },
+        withRecordTraceIds({ taskId: p.transition.record.id, landing }, p.transition.record),
         'read back a write whose reply was lost',
       );
       if (landing === 'not-applied') this.enqueue(p);

@@ -8,6 +8,7 @@ import {
   runInSpan,
   startProcessSpan,
   withAttempt,
+  withRecordTraceIds,
   withTraceIds,
 } from '../telemetry/task-spans';
 import { encodeRecord } from '../model/record-codec';
@@ -87,6 +88,13 @@ export class TaskRun {
 
   get state(): RunPhase {
     return this.phase;
+  }
+
+  /** A log line's fields with the trace and span ids of this attempt, once it started. */
+  traced<T extends object>(fields: T): T {
+    return this.span === undefined
+      ? withRecordTraceIds(fields, this.record)
+      : withTraceIds(fields, this.span);
   }
 
   /** Holds one of the worker's slots (the master counts it until the assignment is gone). */
