@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { TaskQueueClient, Worker } from '@shepherd/taskqueue';
-import { priorityOf } from '@shepherd/taskqueue';
+import { priorityOf, readTask } from '@shepherd/taskqueue';
 import { clientAppPerFile } from './support/client-app-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -559,5 +559,73 @@ describe('a task type no live worker serves', () => {
     } finally {
       await worker.stop({ graceMs: 0 });
     }
+  });
+});
+
+describe('W3C Trace Context headers (no OpenTelemetry SDK in this process)', () => {
+  const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+  /** The trace context stored in a task's record, read straight from the tree. */
+  async function storedTrace(id: string): Promise<unknown> {
+    const connection = await h.connection();
+    return (await readTask(connection.client, id))?.record.trace;
+  }
+
+  it('carries traceparent and tracestate of POST /tasks into the task record', async () => {
+    const res = await api()
+      .post('/tasks')
+      .set('traceparent', TRACEPARENT)
+      .set('tracestate', 'congo=t61rcWkgMzE')
+      .send({ type: 'echo', payload: 1 })
+      .expect(202);
+    expect(await storedTrace((res.body as { id: string }).id)).toEqual({
+      traceparent: TRACEPARENT,
+      tracestate: 'congo=t61rcWkgMzE',
+    });
+  });
+
+  it('carries it on POST /tasks/batch and POST /flows too', async () => {
+    const batch = await api()
+      .post('/tasks/batch')
+      .set('traceparent', TRACEPARENT)
+      .send({ tasks: [{ type: 'echo' }, { type: 'echo' }] })
+      .expect(202);
+    for (const id of (batch.body as { ids: string[] }).ids)
+      expect(await storedTrace(id)).toEqual({ traceparent: TRACEPARENT });
+    const flow = await api()
+      .post('/flows')
+      .set('traceparent', TRACEPARENT)
+      .send({ tasks: [{ key: 'a', type: 'echo' }] })
+      .expect(201);
+    expect(await storedTrace((flow.body as { tasks: { a: string } }).tasks.a)).toEqual({
+      traceparent: TRACEPARENT,
+    });
+  });
+
+  it.each([
+    ['not a traceparent', 'hello'],
+    ['version ff', TRACEPARENT.replace(/^00/, 'ff')],
+    ['an all-zero trace id', `00-${'0'.repeat(32)}-b7ad6b7169203331-01`],
+  ])('ignores a header that is %s, as the spec asks: 202 and no trace', async (_name, header) => {
+    const res = await api()
+      .post('/tasks')
+      .set('traceparent', header)
+      .send({ type: 'echo' })
+      .expect(202);
+    expect(await storedTrace((res.body as { id: string }).id)).toBeUndefined();
+  });
+
+  it('documents both headers on the submitting endpoints', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
+    for (const [path, method] of [
+      ['/tasks', 'post'],
+      ['/tasks/batch', 'post'],
+      ['/flows', 'post'],
+    ])
+      expect(
+        doc.paths[path][method].parameters?.filter((p) => p.in === 'header').map((p) => p.name),
+      ).toEqual(expect.arrayContaining(['traceparent', 'tracestate']));
   });
 });
