@@ -7,18 +7,33 @@
  *   fsync on), one master process, W worker processes;
  * - ensemble: Shepherd on a 3-server Apache ZooKeeper ensemble (Debian's package), the same roles;
  * - bullmq:   BullMQ on Debian's redis-server (default configuration, on a free loopback port),
- *   W BullMQ worker processes.
+ *   W BullMQ worker processes;
+ * - bullmq-fsync: the same with Redis fsyncing every write (appendfsync always);
+ * - embedded-otel (only when --peers names it): `embedded` with the OpenTelemetry SDK
+ *   registered in its master and workers, exporting over OTLP/HTTP to a receiver in this
+ *   process, and every task submitted with a sampled W3C traceparent (one per submit call), so
+ *   each task costs an exported assign span (master) and process span (worker): what tracing
+ *   every task costs. The receiver's count of spans is printed (about 2 per task), and its
+ *   tasks/s and CPU against `embedded`. It is not in the default set: it answers another
+ *   question than the target's, it adds two runs to each round's six (and their warm-ups), and
+ *   its receiver (this process) takes CPU on the same two cores while it runs.
  *
  * Submitting goes through the library (TaskQueueClient.submitMany / Queue.addBulk), and for
  * Shepherd also through the REST API (the client app in its own process, POST /tasks/batch).
  *
  *   npm run bench:throughput [-- --tasks 20000 --workers 2 --concurrency 64 --rounds 3
- *                                --peers embedded,ensemble,bullmq --modes lib,rest
+ *                                --peers embedded,ensemble,bullmq,bullmq-fsync --modes lib,rest
  *                                --batch 1000 --submit-in-flight 2 --cpu-prof DIR --out FILE]
  *
  * Each round runs every (peer, mode) once, in an order that alternates between rounds; the
  * table shows medians over rounds, and the ratio is the median of the per-round ratios
  * peer tasks/s / BullMQ tasks/s (BullMQ submitting through its library).
+ *
+ * After the runs, with every peer stopped, a second table shows what the OpenTelemetry
+ * instrumentation costs a task when no SDK is registered (the case of every peer but
+ * embedded-otel): the calls a task makes into it on the submitter, the master and the worker,
+ * timed in this process, which registers no SDK (otel-cost.ts), in ns per task and as a share
+ * of the CPU a task cost the embedded peer (library) in this run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +52,7 @@ import {
   ShepherdPeer,
   startBullMQ,
   startEmbedded,
+  startEmbeddedOtel,
   startOnEnsemble,
 } from './peers';
 import { Mode, RunResult, RunSettings, measure } from './run';
@@ -48,7 +64,8 @@ import {
   runFlagSetters,
 } from '../common/run-flags';
 import { writeResultsFile } from '../common/results-file';
-import { cpuByRole } from './cpu-summary';
+import { cpuByRole, sumCpu } from './cpu-summary';
+import { OtelCost, measureOtelCost } from './otel-cost';
 
 interface Args {
   tasks: number;
@@ -63,10 +80,13 @@ interface Args {
   out: string;
 }
 
+/** Every peer but embedded-otel, which runs only when asked for (see the header). */
+const DEFAULT_PEERS: PeerName[] = ['embedded', 'ensemble', 'bullmq', 'bullmq-fsync'];
+
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     ...runFlagDefaults('bench/results/throughput.json'),
-    peers: [...PEER_NAMES],
+    peers: [...DEFAULT_PEERS],
     modes: ['lib', 'rest'],
   };
   applyFlags(argv, {
@@ -115,6 +135,7 @@ async function startPeers(args: Args, workDir: string): Promise<AnyPeer[]> {
     for (const name of args.peers) {
       process.stderr.write(`starting ${name}...\n`);
       if (name === 'embedded') peers.push(await startEmbedded(settings(name)));
+      else if (name === 'embedded-otel') peers.push(await startEmbeddedOtel(settings(name)));
       else if (name === 'ensemble') peers.push(await startOnEnsemble(settings(name)));
       else peers.push(await startBullMQ(settings(name), name === 'bullmq-fsync'));
     }
@@ -139,6 +160,29 @@ function phaseColumn(results: RunResult[]): string {
     .join(', ');
 }
 
+const thousands = (n: number) => n.toLocaleString('en-US');
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${Math.round(n)}`;
+
+/** Rows of the no-SDK cost table: each side's calls, then a task's, against its CPU. */
+function otelCostTable(cost: OtelCost, taskCpuUs: number | undefined): string {
+  const share = (ns: number) =>
+    taskCpuUs === undefined ? '-' : `${((100 * ns) / (taskCpuUs * 1000)).toFixed(2)} %`;
+  const row = (label: string, ns: number) => [label, Math.round(ns), share(ns)];
+  return markdownTable(
+    [
+      'OpenTelemetry, no SDK registered',
+      'ns per task',
+      "share of a task's CPU (embedded, library)",
+    ],
+    [
+      row('submitter: send span', cost.submit.cpuNs),
+      row('master: assign span (none: no trace), wait metric', cost.assign.cpuNs),
+      row('worker: process span, trace ids in log fields, run metrics', cost.process.cpuNs),
+      row('a task, all three', cost.totalCpuNs),
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workDir = mkdtempSync(join(tmpdir(), 'shepherd-bench-throughput-'));
@@ -149,6 +193,12 @@ async function main(): Promise<void> {
     timeoutMs: Math.max(120_000, args.tasks * 20),
   };
   const results = new Map<string, RunResult[]>();
+  // Tasks each peer was given, warm-ups included: what a traced peer's span count is against.
+  const submitted = new Map<string, number>();
+  const measureCounted: typeof measure = (peer, mode, s, onProgress) => {
+    submitted.set(peer.name, (submitted.get(peer.name) ?? 0) + s.tasks);
+    return measure(peer, mode, s, onProgress);
+  };
   let peers: AnyPeer[] = [];
   try {
     peers = await startPeers(args, workDir);
@@ -160,7 +210,7 @@ async function main(): Promise<void> {
       const warm = { ...run, tasks: Math.min(args.tasks, 2000) };
       const warmBar = new ProgressBar(cells.length * warm.tasks);
       for (const c of cells)
-        await measure(c.peer, c.mode, warm, (n) => warmBar.tick(`warm-up ${key(c)}`, n));
+        await measureCounted(c.peer, c.mode, warm, (n) => warmBar.tick(`warm-up ${key(c)}`, n));
       warmBar.finish();
 
       const bar = new ProgressBar(args.rounds * cells.length * args.tasks);
@@ -168,7 +218,7 @@ async function main(): Promise<void> {
         const order = round % 2 === 0 ? cells : [...cells].reverse();
         for (const c of order) {
           const label = `round ${round + 1}/${args.rounds} ${key(c)}`;
-          const r = await measure(c.peer, c.mode, run, (n) => bar.tick(label, n));
+          const r = await measureCounted(c.peer, c.mode, run, (n) => bar.tick(label, n));
           results.set(key(c), [...(results.get(key(c)) ?? []), r]);
         }
       }
@@ -180,6 +230,9 @@ async function main(): Promise<void> {
   }
   // Written by each process as it exits: read once they all stopped.
   const profiles = args.cpuProf ? readProfiles(args.cpuProf, peers) : undefined;
+  // With every peer stopped: the cores are this process's alone.
+  process.stderr.write('timing the OpenTelemetry calls of a task with no SDK registered...\n');
+  const otelCost = measureOtelCost();
 
   const bull = results.get('bullmq/lib');
   const rows = [...results.entries()].map(([k, rs]) => {
@@ -226,6 +279,49 @@ async function main(): Promise<void> {
           embeddedRuns.map((r, i) => r.tasksPerSec / durable[i].tasksPerSec),
         ).toFixed(2)}\n`
       : '';
+  const embeddedLib = results.get('embedded/lib');
+  const taskCpuUs = embeddedLib ? median(embeddedLib.map(sumCpu)) : undefined;
+  const otelNoSdk = {
+    ...otelCost,
+    taskCpuUs: taskCpuUs ?? null,
+    share: taskCpuUs === undefined ? null : otelCost.totalCpuNs / (taskCpuUs * 1000),
+  };
+  const otelText =
+    `\n${otelCostTable(otelCost, taskCpuUs)}\n\n` +
+    `ns: CPU time of this process (no SDK registered) per task, median of ${otelCost.repeats} ` +
+    `x ${thousands(otelCost.iterations)} tasks after ${thousands(otelCost.warmup)} untimed; ` +
+    `a task's CPU: ` +
+    (taskCpuUs === undefined
+      ? 'embedded, library not run.\n'
+      : `${Math.round(taskCpuUs)} µs (embedded, library: coordinator, master and workers ` +
+        `together, median over rounds; the submitter, this process, is not in it).\n`);
+  const traced = peers.find((p) => p.kind === 'shepherd' && p.tracing);
+  const otelSdk =
+    traced?.kind === 'shepherd' && traced.tracing
+      ? { peer: traced.name, tasks: submitted.get(traced.name) ?? 0, spans: traced.tracing.spans() }
+      : undefined;
+  let sdkText = '';
+  if (otelSdk) {
+    const total = Object.values(otelSdk.spans).reduce((a, b) => a + b, 0);
+    const names = Object.entries(otelSdk.spans)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    sdkText =
+      `\nOpenTelemetry SDK on (${otelSdk.peer}): the receiver got ${total} spans for ` +
+      `${otelSdk.tasks} tasks submitted, warm-ups included (${(total / otelSdk.tasks).toFixed(2)} ` +
+      `per task; ${names || 'none'}).\n`;
+    const tracedLib = results.get(`${otelSdk.peer}/lib`);
+    if (tracedLib && embeddedLib) {
+      const cpu = (runs: RunResult[], role: string) =>
+        median(runs.map((r) => r.cpuUsPerTask[role] ?? 0));
+      const more = ['master', 'worker']
+        .map((role) => `${role} ${signed(cpu(tracedLib, role) - cpu(embeddedLib, role))}`)
+        .join(', ');
+      sdkText += `Against embedded (library): tasks/s x${median(
+        tracedLib.map((r, i) => r.tasksPerSec / embeddedLib[i].tasksPerSec),
+      ).toFixed(2)}, CPU µs per task ${more}.\n`;
+    }
+  }
   process.stdout.write(
     `\nSubmit to completed, ${args.tasks} no-op tasks per run, ${args.workers} worker processes ` +
       `x concurrency ${args.concurrency} on each side, batches of ${args.batch} ` +
@@ -234,7 +330,7 @@ async function main(): Promise<void> {
       `coordinator = the coordination server(s) (coordinator, ZooKeeper JVMs, Redis); steps ` +
       `(Shepherd, from the task history): submit call -> queued (client), -> assigned ` +
       `(master), -> started (worker), -> completed (handler and completion)\n\n` +
-      `${table}\n${target}${durableLine}`,
+      `${table}\n${target}${durableLine}${sdkText}${otelText}`,
   );
   if (profiles)
     process.stdout.write(
@@ -244,6 +340,8 @@ async function main(): Promise<void> {
   writeResultsFile(args.out, args, {
     rows,
     raw: Object.fromEntries(results),
+    otelNoSdk,
+    ...(otelSdk && { otelSdk }),
     ...(profiles && { profiles }),
   });
 

@@ -1,16 +1,24 @@
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import { TaskQueueClient } from '@shepherd/taskqueue';
 import { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpStatus, ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../../test/support/free-port';
+import { OtlpReceiver } from '../../test/support/otel/otlp-receiver';
 import { startEnsemble } from '../../test/support/zk-harness';
 import { ZOOKEEPER_JVM_AS_PACKAGED } from '../common/zookeeper-jvm';
 import { Child, TS_NODE_ARGS } from './child';
 
-export type PeerName = 'embedded' | 'ensemble' | 'bullmq' | 'bullmq-fsync';
-export const PEER_NAMES: PeerName[] = ['embedded', 'ensemble', 'bullmq', 'bullmq-fsync'];
+export type PeerName = 'embedded' | 'embedded-otel' | 'ensemble' | 'bullmq' | 'bullmq-fsync';
+export const PEER_NAMES: PeerName[] = [
+  'embedded',
+  'embedded-otel',
+  'ensemble',
+  'bullmq',
+  'bullmq-fsync',
+];
 
 export interface PeerSettings {
   workers: number;
@@ -23,6 +31,8 @@ export interface PeerSettings {
    * (bench:scaling measures what they cost the leader). Default 0.
    */
   standbyMasters?: number;
+  /** Shepherd peers: more environment of the master and worker processes. */
+  roleEnv?: Record<string, string>;
 }
 
 /** A peer, started: its processes by role (for CPU accounting) and how to reach it. */
@@ -39,6 +49,16 @@ export interface ShepherdPeer extends Peer {
   /** The client app's base URL once startRest() has started it. */
   restUrl?: string;
   startRest(): Promise<void>;
+  /** A peer that traces every task (embedded-otel); none when absent. */
+  tracing?: PeerTracing;
+}
+
+/** How a traced peer's tasks carry a trace, and what its processes exported. */
+export interface PeerTracing {
+  /** A new sampled W3C traceparent: every task of one submit call continues it. */
+  traceparent(): string;
+  /** Spans received so far by the name's first word: assign, process... */
+  spans(): Record<string, number>;
 }
 
 export interface BullPeer extends Peer {
@@ -71,6 +91,9 @@ async function startShepherdRoles(zk: string, s: PeerSettings, children: Child[]
     CONCURRENCY: String(s.concurrency),
     SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
     EXEC_LOG: '',
+    // No OpenTelemetry SDK unless the peer asks for one, whatever the calling shell exports.
+    OTEL_SDK_DISABLED: 'true',
+    ...s.roleEnv,
   });
   const child = (name: string, role: string, id: string) =>
     new Child({
@@ -122,7 +145,7 @@ async function shepherdOn(
           name: 'client-app',
           command: process.execPath,
           args: node(s.profArgs, 'apps/client/src/main.ts'),
-          env: { ZK_CONNECT: zk, PORT: String(port), LOG_LEVEL: 'warn' },
+          env: { ZK_CONNECT: zk, PORT: String(port), LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true' },
         });
         children.push(app);
         const url = `http://127.0.0.1:${port}`;
@@ -146,7 +169,11 @@ async function shepherdOn(
 }
 
 /** Shepherd on the embedded coordinator: the coordinator app in its own process, fsync on. */
-export async function startEmbedded(s: PeerSettings): Promise<ShepherdPeer> {
+export function startEmbedded(s: PeerSettings): Promise<ShepherdPeer> {
+  return embeddedPeer('embedded', 'Shepherd, embedded coordinator', s);
+}
+
+async function embeddedPeer(name: PeerName, label: string, s: PeerSettings): Promise<ShepherdPeer> {
   const [port] = await freePorts(1);
   const dataDir = join(s.workDir, 'coordinator');
   mkdirSync(dataDir, { recursive: true });
@@ -163,14 +190,71 @@ export async function startEmbedded(s: PeerSettings): Promise<ShepherdPeer> {
     ]),
   });
   await coordinator.ready(() => ruok('127.0.0.1', port));
-  return shepherdOn(
-    'embedded',
-    'Shepherd, embedded coordinator',
-    `127.0.0.1:${port}`,
-    s,
-    [coordinator],
-    () => coordinator.stop(),
-  );
+  return shepherdOn(name, label, `127.0.0.1:${port}`, s, [coordinator], () => coordinator.stop());
+}
+
+/** A sampled W3C traceparent with random ids (version 00, flags 01). */
+function sampledTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/**
+ * Shepherd on the embedded coordinator as `embedded`, with the OpenTelemetry SDK registered in
+ * its master and worker processes (the apps' startTelemetry), exporting over OTLP/HTTP to a
+ * receiver in this process; every task it is given carries a sampled trace context, so the
+ * master records an assign span and the worker a process span per task. The client app (REST
+ * runs) registers none: like the library submitter (this process), it passes the context on
+ * without a send span of its own.
+ */
+export async function startEmbeddedOtel(s: PeerSettings): Promise<ShepherdPeer> {
+  const receiver = new OtlpReceiver();
+  const endpoint = await receiver.start();
+  // The receiver keeps what it gets: counted and let go as it comes, it holds a second's worth.
+  const counts: Record<string, number> = {};
+  const drain = (): void => {
+    for (const span of receiver.spans.splice(0)) {
+      const kind = span.name.split(' ')[0];
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+    receiver.points.splice(0);
+  };
+  const timer = setInterval(drain, 1000).unref();
+  const roleEnv = {
+    ...s.roleEnv,
+    OTEL_SDK_DISABLED: 'false',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    // The standard variable for a short export delay. The span processor startTelemetry makes
+    // takes no setting from the environment, though: it exports every 512 spans, or after 5 s.
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  };
+  let peer: ShepherdPeer;
+  try {
+    peer = await embeddedPeer(
+      'embedded-otel',
+      'Shepherd, embedded coordinator, OpenTelemetry SDK on, every task traced',
+      { ...s, roleEnv },
+    );
+  } catch (err) {
+    clearInterval(timer);
+    await receiver.stop();
+    throw err;
+  }
+  const stopPeer = peer.stop;
+  peer.stop = async () => {
+    // The roles flush what they hold as they stop (SIGTERM): count it, then stop listening.
+    await stopPeer();
+    clearInterval(timer);
+    drain();
+    await receiver.stop();
+  };
+  peer.tracing = {
+    traceparent: sampledTraceparent,
+    spans: () => {
+      drain();
+      return { ...counts };
+    },
+  };
+  return peer;
 }
 
 /** Shepherd on a 3-server Apache ZooKeeper ensemble (Debian's package). */

@@ -84,9 +84,10 @@ export function bullPriority(priority: number): number {
 
 function shepherdDriver(peer: ShepherdPeer, mode: Mode, s: RunSettings): Driver {
   const { client } = peer;
-  const items = (from: number, n: number) =>
+  const items = (from: number, n: number, traceparent?: string) =>
     Array.from({ length: n }, (_, k) => {
-      const options = s.options?.(from + k);
+      const own = s.options?.(from + k);
+      const options = traceparent === undefined ? own : { ...own, traceparent };
       return options ? { type: TYPE, payload: PAYLOAD, options } : { type: TYPE, payload: PAYLOAD };
     });
   const phases = new Map<string, Record<string, number>>();
@@ -96,10 +97,16 @@ function shepherdDriver(peer: ShepherdPeer, mode: Mode, s: RunSettings): Driver 
     anomalies,
     completed: async () => (await client.counts()).finished,
     submit: async (from, count) => {
-      if (mode === 'lib') return (await client.submitMany(items(from, count))).map((v) => v.id);
+      // A traced peer's context, one per call: each item's option, or the request's header.
+      const traceparent = peer.tracing?.traceparent();
+      if (mode === 'lib')
+        return (await client.submitMany(items(from, count, traceparent))).map((v) => v.id);
       const res = await fetch(`${peer.restUrl}/tasks/batch`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(traceparent !== undefined && { traceparent }),
+        },
         body: JSON.stringify({ tasks: items(from, count) }),
       });
       if (res.status !== 202)

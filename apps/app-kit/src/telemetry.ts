@@ -57,7 +57,9 @@ export function startTelemetry(
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const tracerProvider = new sdkTrace.TracerProvider({
     resource,
-    spanProcessors: [new sdkTrace.BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+    spanProcessors: [
+      new sdkTrace.BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptions(env) }),
+    ],
   });
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || METRIC_EXPORT_INTERVAL_MS;
   const meterProvider = new sdkMetrics.MeterProvider({
@@ -91,6 +93,38 @@ export function startTelemetry(
   };
   active = telemetry;
   return telemetry;
+}
+
+/**
+ * The batch span processor's settings from OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_MAX_QUEUE_SIZE,
+ * OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BSP_EXPORT_TIMEOUT, as the SDK environment spec names
+ * them: the SDK's BatchSpanProcessor (sdk-trace 3) no longer reads them itself. Unset or not a
+ * positive integer: the SDK's default.
+ */
+export function batchOptions(env: NodeJS.ProcessEnv): {
+  scheduledDelayMillis?: number;
+  maxQueueSize?: number;
+  maxExportBatchSize?: number;
+  exportTimeoutMillis?: number;
+} {
+  const int = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const options = {
+    scheduledDelayMillis: int('OTEL_BSP_SCHEDULE_DELAY'),
+    maxQueueSize: int('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    exportTimeoutMillis: int('OTEL_BSP_EXPORT_TIMEOUT'),
+  };
+  // The SDK refuses a batch larger than the queue; keep the queue's size then.
+  if (
+    options.maxExportBatchSize !== undefined &&
+    options.maxQueueSize !== undefined &&
+    options.maxExportBatchSize > options.maxQueueSize
+  )
+    options.maxExportBatchSize = options.maxQueueSize;
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 /** Flushes and stops the telemetry startTelemetry registered, if any (at the app's shutdown). */

@@ -25,12 +25,28 @@ interface Row {
   phases?: string;
 }
 
+/** What the OpenTelemetry instrumentation costs a task with no SDK (bench/throughput/otel-cost.ts). */
+interface OtelNoSdk {
+  submit: { cpuNs: number };
+  assign: { cpuNs: number };
+  process: { cpuNs: number };
+  totalCpuNs: number;
+  taskCpuUs: number | null;
+  share: number | null;
+}
+
 interface ThroughputJson {
   args: { tasks: number; workers: number; concurrency: number; rounds: number; batch: number };
   rows: Row[];
+  otelNoSdk?: OtelNoSdk;
+  otelSdk?: { peer: string; tasks: number; spans: Record<string, number> };
 }
 
-const isShepherd = (r: Row) => !r.peer.startsWith('bullmq');
+/** The peer that traces every task answers what tracing costs; it is not held to BullMQ. */
+const TRACED_PEER = 'embedded-otel';
+const isShepherd = (r: Row) => !r.peer.startsWith('bullmq') && r.peer !== TRACED_PEER;
+/** "Nothing measurable": well under the run-to-run noise of an end-to-end run (several %). */
+const NO_SDK_SHARE_TARGET = 0.01;
 
 export function throughputSection(ctx: ReportContext): Section {
   const r = readResult<ThroughputJson>(ctx.resultsDir, 'throughput.json');
@@ -94,6 +110,16 @@ export function throughputSection(ctx: ReportContext): Section {
         `is one Lua script per step inside Redis. What closed the gap so far, and what is ` +
         `next, is in the README (Benchmarks, end to end against BullMQ).`
       : '';
+  const otel = otelText(r.data, rows);
+  const noSdk = r.data.otelNoSdk;
+  if (noSdk && noSdk.share !== null)
+    targets.push({
+      area: 'OpenTelemetry',
+      target: `instrumentation with no SDK registered: nothing measurable (< ${NO_SDK_SHARE_TARGET * 100} % of a task's CPU)`,
+      measured: `${num(noSdk.totalCpuNs)} ns per task, ${(noSdk.share * 100).toFixed(2)} % of ${num(noSdk.taskCpuUs ?? 0)} µs`,
+      status: status(noSdk.share < NO_SDK_SHARE_TARGET),
+      command,
+    });
   const markdown = [
     `Submit to completed for no-op tasks, every peer started in the same run on the same ` +
       `machine: ${args.tasks} tasks per run, ${args.workers} worker processes × concurrency ` +
@@ -103,8 +129,38 @@ export function throughputSection(ctx: ReportContext): Section {
     table,
     verdict,
     cost,
+    otel,
     copyChart(ctx, 'throughput.svg', 'tasks/s per peer') ?? '',
     `Command: \`${command}\``,
   ].filter(Boolean);
   return { title: TITLE, markdown: markdown.join('\n\n'), targets, sources: [r.source] };
+}
+
+/** The instrumentation's cost: with no SDK (always measured), and tracing every task (if run). */
+function otelText(data: ThroughputJson, rows: Row[]): string {
+  const parts: string[] = [];
+  const noSdk = data.otelNoSdk;
+  if (noSdk) {
+    const share =
+      noSdk.share === null
+        ? ''
+        : `, ${(noSdk.share * 100).toFixed(2)} % of the ${num(noSdk.taskCpuUs ?? 0)} µs of CPU a task costs (embedded, library)`;
+    parts.push(
+      `OpenTelemetry with no SDK registered (the calls a task makes into the instrumentation, ` +
+        `timed in the benchmark's process): submitter ${num(noSdk.submit.cpuNs)} ns, master ` +
+        `${num(noSdk.assign.cpuNs)} ns, worker ${num(noSdk.process.cpuNs)} ns; ` +
+        `${num(noSdk.totalCpuNs)} ns per task${share}.`,
+    );
+  }
+  const traced = rows.find((x) => x.peer === TRACED_PEER && x.mode === 'lib');
+  const plain = rows.find((x) => x.peer === 'embedded' && x.mode === 'lib');
+  if (data.otelSdk && traced && plain) {
+    const spans = Object.values(data.otelSdk.spans).reduce((a, b) => a + b, 0);
+    parts.push(
+      `With the SDK on and every task traced (${traced.label}): ${num(traced.tasksPerSec)} ` +
+        `tasks/s against ${num(plain.tasksPerSec)}, ${(spans / data.otelSdk.tasks).toFixed(2)} ` +
+        `spans exported per task over OTLP/HTTP.`,
+    );
+  }
+  return parts.join(' ');
 }

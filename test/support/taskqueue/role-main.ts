@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     void stop()
       .then(() => connection.close())
-      .finally(() => (telemetry ? telemetry.shutdown() : undefined))
+      .finally(() => telemetry?.shutdown())
       .finally(() => process.exit(0));
   });
 }

@@ -29,7 +29,9 @@ export class TaskMetrics {
   private readonly run: Histogram;
   private readonly outcomes: Counter;
   private readonly reassignments: Counter;
-  private readonly attributes = new Map<string, Attributes>();
+  /** Attribute sets by type, then by outcome or reason ('' for neither). */
+  private readonly attributes = new Map<string, Map<string, Attributes>>();
+  private cached = 0;
 
   constructor(readonly meter: Meter = taskMeter()) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS };
@@ -67,15 +69,21 @@ export class TaskMetrics {
     this.reassignments.add(1, this.of(type, undefined, reason));
   }
 
+  /** Two map lookups, no string built: this runs once or twice per task, SDK or not. */
   private of(type: string, outcome?: string, reason?: string): Attributes {
-    const key = `${type}\u0000${outcome ?? ''}\u0000${reason ?? ''}`;
-    let attributes = this.attributes.get(key);
+    const second = outcome ?? reason ?? '';
+    let byType = this.attributes.get(type);
+    let attributes = byType?.get(second);
     if (attributes === undefined) {
       attributes = { [ATTR.destination]: type };
       if (outcome !== undefined) attributes[ATTR.outcome] = outcome;
       if (reason !== undefined) attributes[ATTR.reason] = reason;
       // Bounded by the types and outcomes a process sees; a runaway set is cut, not grown.
-      if (this.attributes.size < 10_000) this.attributes.set(key, attributes);
+      if (this.cached < 10_000) {
+        if (byType === undefined) this.attributes.set(type, (byType = new Map()));
+        byType.set(second, attributes);
+        this.cached++;
+      }
     }
     return attributes;
   }

@@ -1,9 +1,11 @@
 import {
   Attributes,
   Context,
+  INVALID_SPAN_CONTEXT,
   Link,
   ROOT_CONTEXT,
   Span,
+  SpanContext,
   SpanKind,
   SpanStatusCode,
   context,
@@ -40,6 +42,16 @@ import { formatTraceparent, parseTraceparent } from './traceparent';
  */
 const tracer = trace.getTracer(INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION);
 
+/**
+ * Whether a span context names a trace. With no SDK the API's spans carry the one
+ * INVALID_SPAN_CONTEXT object: checked by identity first, since this runs several times per
+ * task and the full check (two regular expressions) was most of what a task pays without an
+ * SDK (bench:throughput's no-SDK table).
+ */
+function hasTrace(c: SpanContext | undefined): c is SpanContext {
+  return c !== undefined && c !== INVALID_SPAN_CONTEXT && isSpanContextValid(c);
+}
+
 /** The context a task's spans continue: its submitter's, as a remote parent. */
 export function taskContext(taskTrace: TaskTrace | undefined): Context {
   const parent = parseTraceparent(taskTrace?.traceparent, taskTrace?.tracestate);
@@ -49,6 +61,7 @@ export function taskContext(taskTrace: TaskTrace | undefined): Context {
 /** What a record carries for the spans that follow `span`; undefined when there is no trace. */
 export function traceOfSpan(span: Span): TaskTrace | undefined {
   const spanContext = span.spanContext();
+  if (!hasTrace(spanContext)) return undefined;
   const traceparent = formatTraceparent(spanContext);
   if (traceparent === undefined) return undefined;
   const out: TaskTrace = { traceparent };
@@ -208,7 +221,7 @@ export function endSpan(span: Span | undefined, error?: unknown, message?: strin
 
 /** Runs `fn` with `span` as the active span (for the handler's own spans and log lines). */
 export function runInSpan<T>(span: Span, fn: () => T): T {
-  if (!isSpanContextValid(span.spanContext())) return fn();
+  if (!hasTrace(span.spanContext())) return fn();
   return context.with(trace.setSpan(context.active(), span), fn);
 }
 
@@ -218,7 +231,7 @@ export function runInSpan<T>(span: Span, fn: () => T): T {
  */
 export function withTraceIds<T extends object>(fields: T, span: Span | undefined): T {
   const c = span?.spanContext();
-  if (c === undefined || !isSpanContextValid(c)) return fields;
+  if (!hasTrace(c)) return fields;
   const out = fields as T & { trace_id?: string; span_id?: string; trace_flags?: string };
   out.trace_id = c.traceId;
   out.span_id = c.spanId;
