@@ -578,10 +578,14 @@ describe('W3C Trace Context headers (no OpenTelemetry SDK in this process)', () 
       .set('tracestate', 'congo=t61rcWkgMzE')
       .send({ type: 'echo', payload: 1 })
       .expect(202);
-    expect(await storedTrace((res.body as { id: string }).id)).toEqual({
+    const { id, traceId } = res.body as { id: string; traceId?: string };
+    expect(await storedTrace(id)).toEqual({
       traceparent: TRACEPARENT,
       tracestate: 'congo=t61rcWkgMzE',
     });
+    // What to look the task up by in a tracing backend, in the task itself.
+    expect(traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect((await api().get(`/tasks/${id}`).expect(200)).body).toMatchObject({ traceId });
   });
 
   it('carries it on POST /tasks/batch and POST /flows too', async () => {
@@ -613,6 +617,7 @@ describe('W3C Trace Context headers (no OpenTelemetry SDK in this process)', () 
       .send({ type: 'echo' })
       .expect(202);
     expect(await storedTrace((res.body as { id: string }).id)).toBeUndefined();
+    expect(res.body).not.toHaveProperty('traceId');
   });
 
   it('documents both headers on the submitting endpoints', async () => {

@@ -182,6 +182,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       // The record carries the send span's context, W3C form.
       const stored = await client.get(view.id);
       expect(stored.state).toBe('done');
+      expect(stored.traceId).toBe(traceId);
       const data = await connections[0].client.getData(paths.status(view.id));
       const record = decodeRecord(data.data, paths.status(view.id));
       expect(record.trace?.traceparent).toBe(`00-${traceId}-${id(send)}-01`);

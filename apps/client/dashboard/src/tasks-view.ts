@@ -56,6 +56,14 @@ function detailBody(detail: TaskDetail | undefined): Child {
     h(
       'div',
       { class: 'io' },
+      // What to search a tracing backend for: selectable, in full.
+      view.traceId !== undefined &&
+        h(
+          'p',
+          { class: 'trace', title: 'OpenTelemetry trace id: search your tracing backend for it' },
+          'trace ',
+          h('code', {}, view.traceId),
+        ),
       h('section', {}, h('h4', {}, 'payload'), h('pre', {}, preview(view.payload))),
       view.result !== undefined &&
         h('section', {}, h('h4', {}, 'result'), h('pre', {}, preview(view.result))),

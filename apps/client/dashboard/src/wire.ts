@@ -54,6 +54,8 @@ export interface TaskView {
   updatedAt: Timestamp;
   startedAt?: Timestamp;
   finishedAt?: Timestamp;
+  /** The task's OpenTelemetry trace id, when it was submitted with one. */
+  traceId?: string;
 }
 
 export interface TaskPage {

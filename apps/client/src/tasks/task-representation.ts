@@ -59,6 +59,7 @@ export function toTaskResponse(v: TaskView): TaskResponse {
     ...(v.group !== undefined && { group: v.group }),
     ...(v.schedule !== undefined && { schedule: v.schedule }),
     ...(v.scheduledFor !== undefined && { scheduledFor: isoTime(v.scheduledFor) }),
+    ...(v.traceId !== undefined && { traceId: v.traceId }),
   };
 }
 

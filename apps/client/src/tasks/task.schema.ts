@@ -152,6 +152,14 @@ export class TaskResponse {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'The fire time it was created for' })
   scheduledFor?: string;
+
+  @ApiPropertyOptional({
+    pattern: '^[0-9a-f]{32}$',
+    description:
+      "The W3C trace id of the task's OpenTelemetry trace, when it was submitted with one " +
+      '(a traceparent header, or a traced submitter)',
+  })
+  traceId?: string;
 }
 
 export class TaskPageResponse {

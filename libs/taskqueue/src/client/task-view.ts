@@ -2,6 +2,7 @@ import { HistoryEntry, TaskError, TaskFlowRef, TaskRecord } from '../model/task-
 import { DEFAULT_PRIORITY, priorityOf } from '../model/task-id';
 import { TaskState } from '../model/task-state';
 import { StoredTask, TaskArea } from '../store/task-location';
+import { parseTraceparent } from '../telemetry/traceparent';
 
 /**
  * A task as callers see it: the record, with the state the tree says it is in. Optional fields
@@ -36,6 +37,11 @@ export interface TaskView {
   scheduledFor?: number;
   /** The flow the task belongs to: its id, the task's key, the keys it depends on. */
   flow?: TaskFlowRef;
+  /**
+   * The W3C trace id of the task's OpenTelemetry trace (32 hex digits), when it was submitted
+   * with one: what to look it up by in a tracing backend.
+   */
+  traceId?: string;
 }
 
 /**
@@ -87,6 +93,8 @@ export function toTaskView(record: TaskRecord, area: TaskArea, workerId?: string
   if (record.schedule !== undefined) view.schedule = record.schedule;
   if (record.scheduledFor !== undefined) view.scheduledFor = record.scheduledFor;
   if (record.flow !== undefined) view.flow = record.flow;
+  const traceId = parseTraceparent(record.trace?.traceparent)?.traceId;
+  if (traceId !== undefined) view.traceId = traceId;
   return view;
 }
 
