@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { createServer } from 'net';
@@ -10,7 +9,15 @@ import { LocalCluster, LocalClusterOptions } from '../../apps/up/src/local-clust
 import { ruok } from '../../apps/up/src/probes';
 import { freePorts } from '../support/free-port';
 import { delay, waitFor } from '../support/wait-for';
-import { AppProcess, REPO_ROOT, TS_NODE_ARGS, appEntry, isAlive } from './support/app-process';
+import {
+  AppProcess,
+  REPO_ROOT,
+  TS_NODE_ARGS,
+  appEntry,
+  childPids,
+  isAlive,
+  waitForBanner,
+} from './support/app-process';
 
 // `npm start`'s launcher on the apps' ts-node entries, with 1 master and 1 worker: first the
 // LocalCluster class in this process (without the client app), then the launcher's own entry
@@ -198,12 +205,7 @@ describe('shepherd up / npm start (the launcher entry as a process)', () => {
     });
     let children: number[] = [];
     try {
-      await waitFor('the banner', () => launcher.stdout.includes('Ctrl-C stops everything.'), {
-        timeoutMs: 240_000,
-        intervalMs: 200,
-      }).catch((err: Error) => {
-        throw new Error(`${err.message}\n${launcher.stdout}\n${launcher.stderr}`);
-      });
+      await waitForBanner(launcher);
       const base = `http://localhost:${port}`;
       expect(launcher.stdout).toContain(
         [
@@ -239,11 +241,7 @@ describe('shepherd up / npm start (the launcher entry as a process)', () => {
       });
       expect(launcher.stdout).toMatch(/^client +\| info /m);
 
-      children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)])
-        .toString()
-        .split('\n')
-        .map((s) => Number(s.trim()))
-        .filter((n) => n > 0);
+      children = childPids(launcher.pid);
       expect(children).toHaveLength(4); // coordinator, master, worker, client
 
       expect(await launcher.stop(60_000)).toEqual({ code: 0, signal: null });

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as path from 'path';
 import { ChildExit, splitLines, stopProcess } from '../../../apps/up/src/child-app';
 import { PinoLine, parsePinoLine } from '../../../apps/up/src/log-format';
@@ -119,4 +119,23 @@ export function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Waits for `shepherd up`'s banner; a launcher that never prints it fails with its output. */
+export async function waitForBanner(launcher: AppProcess): Promise<void> {
+  await waitFor('the banner', () => launcher.stdout.includes('Ctrl-C stops everything.'), {
+    timeoutMs: 240_000,
+    intervalMs: 200,
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}\n${launcher.stdout}\n${launcher.stderr}`);
+  });
+}
+
+/** The pids of a process's children (the apps a launcher started). */
+export function childPids(pid: number): number[] {
+  return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
+    .toString()
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
 }

@@ -1,6 +1,5 @@
-import { execFileSync } from 'child_process';
 import { join } from 'path';
-import { AppProcess, isAlive } from '../../apps/support/app-process';
+import { AppProcess, childPids, isAlive, waitForBanner } from '../../apps/support/app-process';
 import { freePorts } from '../free-port';
 import { waitFor } from '../wait-for';
 import { OtlpReceiver, ReceivedSpan } from './otlp-receiver';
@@ -55,17 +54,8 @@ export async function runReassignedTask(
   });
   let children: number[] = [];
   try {
-    await waitFor('the banner', () => launcher.stdout.includes('Ctrl-C stops everything.'), {
-      timeoutMs: 240_000,
-      intervalMs: 200,
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}\n${launcher.stdout}\n${launcher.stderr}`);
-    });
-    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)])
-      .toString()
-      .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
+    await waitForBanner(launcher);
+    children = childPids(launcher.pid);
 
     const base = `http://localhost:${port}`;
     const getJson = async <T>(path: string): Promise<T> =>
