@@ -223,8 +223,8 @@ export async function startEmbeddedOtel(s: PeerSettings): Promise<ShepherdPeer> 
     ...s.roleEnv,
     OTEL_SDK_DISABLED: 'false',
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-    // The standard variable for a short export delay. The span processor startTelemetry makes
-    // takes no setting from the environment, though: it exports every 512 spans, or after 5 s.
+    // Spans leave every 200 ms (or every 512), not after the default 5 s: the receiver counts
+    // them before the peer stops.
     OTEL_BSP_SCHEDULE_DELAY: '200',
   };
   let peer: ShepherdPeer;

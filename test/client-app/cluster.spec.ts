@@ -275,6 +275,27 @@ describe('GET /metrics', () => {
     );
     expect(valueOf(m, 'process_cpu_user_seconds_total')).toEqual(expect.any(Number));
   });
+
+  it('answers queue depth per type and outcomes per type and outcome', async () => {
+    // A type no worker serves stays queued: the leader's counts (published about once a
+    // second) show it.
+    await submit({ type: 'nobody.serves' });
+    const id = await submit({ type: 'echo' });
+    await api().get(`/tasks/${id}?wait=10`).expect(200);
+    const m = await waitFor('the leader to count it', async () => {
+      const parsed = parsePrometheusText((await api().get('/metrics').expect(200)).text);
+      return (valueOf(parsed, 'shepherd_queue_depth', { type: 'nobody.serves', state: 'queued' }) ??
+        0) >= 1
+        ? parsed
+        : undefined;
+    });
+    expect(m.types.get('shepherd_queue_depth')).toBe('gauge');
+    expect(valueOf(m, 'shepherd_queue_depth', { type: '', state: 'unclassified' })).toBe(0);
+    expect(m.types.get('shepherd_task_outcomes_total')).toBe('counter');
+    expect(
+      valueOf(m, 'shepherd_task_outcomes_total', { type: 'echo', outcome: 'done' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe('GET /health', () => {

@@ -84,6 +84,10 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
         if (t.attempt === 1) throw new Error('first attempt fails');
         return 'ok';
       },
+      /** Throws what is not an Error and has no toString: the span must still end, as an error. */
+      weird: () => {
+        throw Object.create(null) as unknown;
+      },
       slow: async (t: TaskContext) => {
         await Promise.race([
           hang,
@@ -92,13 +96,16 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
         return 'done';
       },
     };
-    const startWorker = async (workerId: string): Promise<Worker> => {
+    const startWorker = async (
+      workerId: string,
+      own: Record<string, (t: TaskContext) => unknown> = handlers,
+    ): Promise<Worker> => {
       const connection = connect();
       workerConnections.set(workerId, connection);
       const w = new Worker({
         id: workerId,
         connection,
-        handlers,
+        handlers: own,
         concurrency: 2,
         logger: recordingLogger(lines),
       });
@@ -312,6 +319,70 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       ).toEqual(['w1', 'w2']);
     });
 
+    it('submissions: no span for a refused batch; a duplicate names the task that answered it', async () => {
+      const sends = () => otel.spans.getFinishedSpans().filter((s) => s.name.startsWith('send '));
+      const before = sends().length;
+      await expect(
+        client.submitMany([
+          { type: 'work', payload: 1 },
+          { type: 'not a type!', payload: 2 },
+        ]),
+      ).rejects.toThrow(/items\[1\]/);
+      expect(sends()).toHaveLength(before);
+      const first = await client.submit('work', 1, { idempotencyKey: 'once' });
+      const again = await tracer.startActiveSpan('request', async (span) => {
+        const view = await client.submit('work', 1, { idempotencyKey: 'once' });
+        span.end();
+        return { view, traceId: span.spanContext().traceId };
+      });
+      expect(again.view.id).toBe(first.id);
+      const duplicate = only(otel.traceOf(again.traceId), 'send work');
+      expect(duplicate.attributes).toMatchObject({
+        'messaging.message.id': first.id,
+        'shepherd.task.duplicate': true,
+      });
+      await client.wait(first.id, 20_000);
+    });
+
+    it('a task whose last attempt is lost: a dead span, an error, on its trace', async () => {
+      // Its own worker, the only one serving "doomed": the task hangs there until it is lost.
+      await startWorker('w3', {
+        doomed: (t: TaskContext) =>
+          new Promise((r) => t.signal.addEventListener('abort', r, { once: true })),
+      });
+      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
+        const submitted = await client.submit('doomed', null, { maxAttempts: 1 });
+        span.end();
+        return { view: submitted, traceId: span.spanContext().traceId };
+      });
+      await waitFor('running on w3', async () => (await client.get(view.id)).state === 'running');
+      await workerConnections.get('w3')?.close();
+      expect((await client.wait(view.id, 30_000)).state).toBe('dead');
+      const spans = await spansOf(traceId, ['dead doomed']);
+      const dead = only(spans, 'dead doomed');
+      expect(parentSpanId(dead)).toBe(id(only(spans, 'send doomed')));
+      expect(dead.status.code).toBe(SpanStatusCode.ERROR);
+      expect(dead.events.map((e) => e.name)).toEqual(['worker lost']);
+      expect(dead.attributes).toMatchObject({
+        'shepherd.task.outcome': 'dead',
+        'shepherd.worker.lost': 'w3',
+      });
+      expect(spans.filter((s) => s.name.startsWith('reassign '))).toEqual([]);
+    });
+
+    it('a handler that throws what is not an Error: the attempt ends as an error all the same', async () => {
+      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
+        const submitted = await client.submit('weird', null, { maxAttempts: 1 });
+        span.end();
+        return { view: submitted, traceId: span.spanContext().traceId };
+      });
+      // Its only attempt failed: dead.
+      expect((await client.wait(view.id, 20_000)).state).toBe('dead');
+      const process = only(await spansOf(traceId, ['process weird']), 'process weird');
+      expect(process.status.code).toBe(SpanStatusCode.ERROR);
+      expect(process.attributes['shepherd.task.outcome']).toBe('dead');
+    });
+
     it('metrics through the OpenTelemetry API: wait, run, outcomes, reassignments, queue depth', async () => {
       const outcomes = await otel.points('shepherd.task.outcomes');
       const byOutcome = (type: string, outcome: string) =>
@@ -323,6 +394,8 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       expect(byOutcome('flaky', 'retry')).toBe(1);
       expect(byOutcome('flaky', 'done')).toBe(1);
       expect(byOutcome('work', 'done')).toBeGreaterThanOrEqual(3);
+      // Dead because the worker holding its last attempt was lost: counted by the master.
+      expect(byOutcome('doomed', 'dead')).toBe(1);
       const reassigned = await otel.points('shepherd.task.reassignments');
       expect(reassigned).toEqual([
         expect.objectContaining({
@@ -339,16 +412,24 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       );
       const runs = await otel.points('shepherd.task.run.duration');
       expect(runs.length).toBeGreaterThan(0);
-      // The leader's gauge: one queued and one running point per type it knows.
-      await client.submit('nobody-serves-this', null);
-      await waitFor('depth of the unserved type', async () =>
+      // The leader's gauge: one queued and one running point per type it knows, and a type
+      // that drained stays at 0 (a series that vanished would keep showing its last depth).
+      const depth = async (value: number) =>
         (await otel.points('shepherd.queue.depth')).some(
           (p) =>
             p.attributes['messaging.destination.name'] === 'nobody-serves-this' &&
             p.attributes['shepherd.task.state'] === 'queued' &&
-            p.value === 1,
-        ),
-      );
+            p.value === value,
+        );
+      const unserved = await client.submit('nobody-serves-this', null);
+      await waitFor('depth of the unserved type', () => depth(1));
+      await client.cancel(unserved.id);
+      await waitFor('the drained type at 0', () => depth(0));
+      expect(
+        (await otel.points('shepherd.queue.depth')).find(
+          (p) => p.attributes['shepherd.task.state'] === 'unclassified',
+        )?.value,
+      ).toBe(0);
     });
   });
 }

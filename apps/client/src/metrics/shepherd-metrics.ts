@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ClusterEvent } from '@shepherd/taskqueue';
+import type { ClusterEvent, QueueCountsData } from '@shepherd/taskqueue';
 import type { ClusterSnapshot } from '../stats/cluster-snapshot';
 import { taskLatencyMs } from '../stats/task-latency';
 
@@ -7,8 +7,13 @@ import { taskLatencyMs } from '../stats/task-latency';
 export interface MetricSources {
   /** The cluster's sizes, or undefined when they cannot be read (nothing is reported then). */
   snapshot(): Promise<ClusterSnapshot | undefined>;
+  /** The leading master's per-type counts (the data of /queues), or undefined when unknown. */
+  queueCounts(): Promise<QueueCountsData | undefined>;
   zookeeperConnected(): boolean;
 }
+
+/** Task types the per-type series keep (at 0 once drained) at most. */
+const MAX_TYPES = 10_000;
 
 /** Task latency buckets, seconds: sub-second echo tasks up to hour-long jobs. */
 const LATENCY_BUCKETS = [
@@ -28,6 +33,7 @@ export class ShepherdMetrics {
   private readonly finished: Counter<'state'>;
   private readonly reassignments: Counter;
   private readonly sessions: Counter;
+  private readonly outcomes: Counter<'type' | 'outcome'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -43,6 +49,27 @@ export class ShepherdMetrics {
       async collect() {
         const s = await sources.snapshot();
         if (s) for (const [state, n] of Object.entries(s.counts)) this.set({ state }, n);
+      },
+    });
+    // Types seen once stay at 0 when drained: a series that vanished would read as no data.
+    const seen = new Set<string>();
+    new Gauge({
+      name: 'shepherd_queue_depth',
+      help:
+        'Tasks per type as the leading master counts them: queued (waiting for a worker) and ' +
+        'running; state unclassified (type "") counts queued tasks it has not read yet',
+      labelNames: ['type', 'state'],
+      registers,
+      async collect() {
+        const counts = await sources.queueCounts();
+        if (!counts) return;
+        for (const type of Object.keys(counts.types)) if (seen.size < MAX_TYPES) seen.add(type);
+        for (const type of new Set([...seen, ...Object.keys(counts.types)])) {
+          const c = counts.types[type];
+          this.set({ type, state: 'queued' }, c?.queued ?? 0);
+          this.set({ type, state: 'running' }, c?.running ?? 0);
+        }
+        this.set({ type: '', state: 'unclassified' }, counts.unclassified);
       },
     });
     new Gauge({
@@ -89,6 +116,14 @@ export class ShepherdMetrics {
       help: 'Tasks taken back from a lost worker and queued again, seen since this app started',
       registers,
     });
+    this.outcomes = new Counter({
+      name: 'shepherd_task_outcomes_total',
+      help:
+        'Attempts and tasks ended, by task type and outcome (done, retry, failed, dead, ' +
+        'cancelled), seen since this app started',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
     this.sessions = new Counter({
       name: 'shepherd_zookeeper_sessions_total',
       help: 'ZooKeeper sessions this app opened (more than one: a session expired)',
@@ -109,6 +144,8 @@ export class ShepherdMetrics {
   }
 
   observe(event: ClusterEvent): void {
+    const outcome = outcomeOf(event);
+    if (outcome !== undefined) this.outcomes.inc({ type: event.taskType ?? '', outcome });
     switch (event.type) {
       case 'task.completed': {
         this.finished.inc({ state: 'done' });
@@ -132,5 +169,22 @@ export class ShepherdMetrics {
       default:
         break;
     }
+  }
+}
+
+/** The outcome label of an event that ends an attempt or a task, else undefined. */
+function outcomeOf(event: ClusterEvent): string | undefined {
+  switch (event.type) {
+    case 'task.completed':
+      return 'done';
+    case 'task.failed':
+      // A failed attempt that will be retried comes back queued.
+      return event.state === 'failed' ? 'failed' : 'retry';
+    case 'task.dead':
+      return 'dead';
+    case 'task.cancelled':
+      return 'cancelled';
+    default:
+      return undefined;
   }
 }

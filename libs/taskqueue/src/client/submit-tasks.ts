@@ -1,4 +1,4 @@
-import { Context, Span, context } from '@opentelemetry/api';
+import { Context, context } from '@opentelemetry/api';
 import { KeeperError, NoNodeError, NodeExistsError } from '@shepherd/zk-protocol';
 import { InvalidTaskError, TaskQueueError } from '../errors';
 import { paths } from '../layout/paths';
@@ -10,7 +10,7 @@ import { bytesOf } from '../store/read-many';
 import { readTask } from '../store/task-reader';
 import { submitTransition } from '../transitions/submit';
 import { keyHash } from '../transitions/transition';
-import { endSpan, startSendSpan, traceOfSpan } from '../telemetry/task-spans';
+import { endSpan, renameMessage, startSendSpan, traceOfSpan } from '../telemetry/task-spans';
 import { submitterContext } from '../telemetry/task-trace';
 import { ClientContext } from './client-options';
 import { outcomeUnknown, retrying } from './session-retry';
@@ -61,20 +61,36 @@ export class TaskSubmitter {
     parent: Context = context.active(),
   ): Promise<TaskView[]> {
     const now = this.ctx.clock.now();
-    const spans: Span[] = [];
+    // Everything is checked before anything is written: a bad item fails the whole call (and
+    // makes no span: nothing was sent).
+    const records = items.map((item, i) => {
+      try {
+        return this.record(item, now);
+      } catch (err) {
+        if (!prefixErrors || !(err instanceof InvalidTaskError)) throw err;
+        const Kind = err.constructor as new (message: string) => InvalidTaskError;
+        throw new Kind(`items[${i}]: ${err.message}`);
+      }
+    });
+    const spans = records.map((record, i) => {
+      const span = startSendSpan(
+        record.type,
+        record.id,
+        submitterContext(items[i].options ?? {}, parent),
+      );
+      const trace = traceOfSpan(span);
+      if (trace !== undefined) record.trace = trace;
+      return span;
+    });
     try {
-      // Everything is checked before anything is written: a bad item fails the whole call.
-      const records = items.map((item, i) => {
-        try {
-          return this.record(item, now, parent, spans);
-        } catch (err) {
-          if (!prefixErrors || !(err instanceof InvalidTaskError)) throw err;
-          const Kind = err.constructor as new (message: string) => InvalidTaskError;
-          throw new Kind(`items[${i}]: ${err.message}`);
-        }
-      });
       const views = await this.store(records);
-      for (const span of spans) span.end();
+      // An idempotency key answered by an earlier task (or, all but never, an id taken anew
+      // after a collision): the span names the task that is.
+      views.forEach((view, i) => {
+        if (view.id !== records[i].id)
+          renameMessage(spans[i], view.id, records[i].options.idempotencyKey !== undefined);
+        spans[i].end();
+      });
       return views;
     } catch (err) {
       for (const span of spans) endSpan(span, err);
@@ -117,7 +133,7 @@ export class TaskSubmitter {
     return views;
   }
 
-  private record(item: SubmitItem, now: number, parent: Context, spans: Span[]): TaskRecord {
+  private record(item: SubmitItem, now: number): TaskRecord {
     if (item === null || typeof item !== 'object')
       throw new InvalidTaskError('a submission must be an object { type, payload, options? }');
     const options = item.options ?? {};
@@ -128,10 +144,6 @@ export class TaskSubmitter {
     const record = newTaskRecord(id, item.type, item.payload, options, now);
     // What is stored is the payload's JSON; the view returned must be the same thing.
     record.payload = JSON.parse(payloadJson(item.payload)) as unknown;
-    const span = startSendSpan(record.type, id, submitterContext(options, parent));
-    spans.push(span);
-    const trace = traceOfSpan(span);
-    if (trace !== undefined) record.trace = trace;
     return record;
   }
 

@@ -15,7 +15,6 @@ import {
   checkPriority,
   newTaskRecord,
   payloadJson,
-  checkTraceContext,
 } from '../model/submit-options';
 import { submitterContext } from '../telemetry/task-trace';
 import { endSpan, startFlowSpan, traceOfSpan } from '../telemetry/task-spans';
@@ -105,7 +104,6 @@ export async function submitFlow(
   parent: Context = context.active(),
 ): Promise<FlowCreated> {
   const checked = checkFlowSpec(spec);
-  checkTraceContext(spec);
   const now = ctx.clock.now();
   const flowId = newFlowId(now);
   // Every task of the flow continues the flow's span: one trace for the whole flow.

@@ -4,7 +4,7 @@ import { TimerHandle } from '@shepherd/zk-client';
 import { paths } from '../layout/paths';
 import { BatchItem, BatchOutcome, commitBatch } from '../store/batch-committer';
 import { assignTransition } from '../transitions/assign';
-import { endSpan, startAssignSpan, waitMs, withTraceIds } from '../telemetry/task-spans';
+import { endAssignSpan, startAssignSpan, waitMs, withTraceIds } from '../telemetry/task-spans';
 import { workerFence } from '../transitions/fences';
 import { AssignmentPlanner, WorkerLoad } from './assignment-policy';
 import { QueueGate, StartLog } from './queue-limits';
@@ -207,7 +207,7 @@ export class Assigner {
       // Which items landed is unknown (commitBatch may have sent several multis): they are
       // read back before anything else happens (LeaderTerm runs resolveUncertain first).
       this.uncertain.push(...plan);
-      for (const p of plan) endSpan(p.span, err, 'commit outcome unknown; read back');
+      for (const p of plan) endAssignSpan(p.span, 'unknown');
       if (this.term.active) this.onError(err);
       return;
     }
@@ -215,8 +215,9 @@ export class Assigner {
       for (const p of outcome.committed) this.applied(p);
       for (const { value, error } of outcome.rejected) this.rejected(value, error);
     }
-    for (const p of outcome.committed) endSpan(p.span);
-    for (const { value, error } of outcome.rejected) endSpan(value.span, error);
+    for (const p of outcome.committed) endAssignSpan(p.span, 'assigned');
+    for (const { value, error } of outcome.rejected)
+      endAssignSpan(value.span, 'refused', `${error.name} on ${error.path ?? '?'}`);
     // After applying: a deletion seen early is matched while the slot is still reserved.
     for (const p of plan) this.release(p);
     if (!this.term.active) return;

@@ -1,5 +1,5 @@
 import { Meter } from '@opentelemetry/api';
-import { TaskMetrics, taskMeter } from '../telemetry/task-metrics';
+import { TaskMetrics } from '../telemetry/task-metrics';
 import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { Clock, systemClock } from '@shepherd/zk-client';
 import type { ZooKeeperConnection } from '@shepherd/coordination';
@@ -42,7 +42,7 @@ export interface MasterOptions {
   logger?: MasterLogger;
   /**
    * The OpenTelemetry meter for the task metrics (telemetry/task-metrics.ts). Default: the
-   * global meter provider's, as it is when the master is made.
+   * global meter provider's, as it is at the first measurement.
    */
   meter?: Meter;
 }
@@ -98,6 +98,6 @@ export function resolveMasterOptions(options: MasterOptions): ResolvedMasterOpti
     retention,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? NOOP_MASTER_LOGGER,
-    metrics: new TaskMetrics(taskMeter(options.meter)),
+    metrics: new TaskMetrics(options.meter),
   };
 }

@@ -305,17 +305,19 @@ export class WorkerTracker {
         reason,
       );
       items.push({ ops: t.ops, value: taskId });
-      records.set(taskId, found.record);
+      records.set(taskId, t.record);
     }
     if (items.length === 0) return;
     const outcome = await commitBatch(client, items, this.term.fence);
     for (const taskId of outcome.committed) {
       roster.deleteAssignment(workerId, taskId);
       counters.recovered++;
-      const record = records.get(taskId);
-      if (record === undefined) continue;
-      options.metrics.reassigned(record.type, reason);
-      recordReassign(record, workerId, reason);
+      const recovered = records.get(taskId);
+      if (recovered === undefined) continue;
+      // Queued again, or dead when the lost attempt was its last.
+      if (recovered.state === 'dead') options.metrics.ended(recovered.type, 'dead');
+      else options.metrics.reassigned(recovered.type, reason);
+      recordReassign(recovered, workerId, reason);
     }
     for (const { value: taskId, error } of outcome.rejected) {
       counters.rejected++;

@@ -3,7 +3,6 @@ import { nestsDeeperThan } from './json-depth';
 import { LIMITS, TASK_TYPE_PATTERN, TASK_TYPE_RULE } from './limits';
 import { DEFAULT_PRIORITY, priorityOf } from './task-id';
 import { TaskOptions, TaskRecord } from './task-record';
-import { isTraceparent } from '../telemetry/traceparent';
 
 export interface SubmitOptions {
   /** Attempts before the task goes to /dead (default 3). */
@@ -29,11 +28,13 @@ export interface SubmitOptions {
   group?: string;
   /**
    * The W3C `traceparent` the task's trace continues, when the submitter's active
-   * OpenTelemetry context is not the one (a request relayed from another process). Not stored
-   * as an option: the task's trace context is (TaskRecord.trace).
+   * OpenTelemetry context is not the one (a message relayed from another process). One that is
+   * not a valid traceparent is ignored, as the W3C spec asks of a receiver: a relayed header
+   * never costs the task. Not stored as an option: the task's trace context is
+   * (TaskRecord.trace).
    */
   traceparent?: string;
-  /** The W3C `tracestate` that goes with `traceparent`. */
+  /** The W3C `tracestate` that goes with `traceparent` (dropped when over 512 characters). */
   tracestate?: string;
 }
 
@@ -74,20 +75,6 @@ export function payloadJson(payload: unknown): string {
   return json;
 }
 
-/**
- * The explicit trace context of a submission (a task's or a flow's), or an InvalidTaskError.
- * W3C Trace Context §3.3.1.5: 512 characters of tracestate is what every vendor must pass on.
- */
-export function checkTraceContext(options: { traceparent?: unknown; tracestate?: unknown }): void {
-  if (options.traceparent !== undefined && !isTraceparent(options.traceparent))
-    throw new InvalidTaskError(
-      'traceparent must be a W3C traceparent: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>',
-    );
-  const tracestate = options.tracestate;
-  if (tracestate !== undefined && (typeof tracestate !== 'string' || tracestate.length > 512))
-    throw new InvalidTaskError('tracestate must be a string of at most 512 characters');
-}
-
 /** Checks a submission and builds the options stored with the task. */
 export function validateSubmission(
   type: unknown,
@@ -125,7 +112,6 @@ export function validateSubmission(
     (typeof group !== 'string' || group.length < 1 || group.length > LIMITS.maxGroupChars)
   )
     throw new InvalidTaskError(`group must be a string of 1 to ${LIMITS.maxGroupChars} characters`);
-  checkTraceContext(options);
   const stored: TaskOptions = { maxAttempts, timeoutMs, backoffMs, priority };
   if (key !== undefined) stored.idempotencyKey = key;
   if (group !== undefined) stored.group = group;

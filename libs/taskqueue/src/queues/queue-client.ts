@@ -80,8 +80,10 @@ function toView(
   };
 }
 
-/** The leader's last per-type counts, from the data of /queues. */
-async function readCounts(client: ZooKeeperClient): Promise<QueueCountsData | undefined> {
+/** The leader's last per-type counts, from the data of /queues; undefined before any. */
+export async function readQueueCounts(
+  client: ZooKeeperClient,
+): Promise<QueueCountsData | undefined> {
   try {
     return decodeQueueCounts((await client.getData(ROOTS.queues)).data);
   } catch (err) {
@@ -106,7 +108,7 @@ export async function listQueues(ctx: ClientContext): Promise<QueueView[]> {
     } catch (err) {
       if (!(err instanceof NoNodeError)) throw err;
     }
-    const [workers, counts] = await Promise.all([readWorkers(client), readCounts(client)]);
+    const [workers, counts] = await Promise.all([readWorkers(client), readQueueCounts(client)]);
     const served = new Set<string>();
     for (const w of workers) for (const t of w.types) if (t !== ANY_TYPE) served.add(t);
     // Types with tasks count too: a type nobody serves is worth seeing most of all.
@@ -132,7 +134,7 @@ export async function getQueue(ctx: ClientContext, type: string): Promise<QueueV
     const [found, workers, counts] = await Promise.all([
       readSettings(client, type),
       servingCount(client, type),
-      readCounts(client),
+      readQueueCounts(client),
     ]);
     return toView(type, found?.settings ?? {}, workers, counts);
   });
@@ -167,7 +169,7 @@ export async function setQueue(
         }
       });
       const [workers, counts] = await retrying(ctx.connection, ctx.clock, (c) =>
-        Promise.all([servingCount(c, type), readCounts(c)]),
+        Promise.all([servingCount(c, type), readQueueCounts(c)]),
       );
       return toView(type, next, workers, counts);
     } catch (err) {

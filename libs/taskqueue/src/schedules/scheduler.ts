@@ -8,7 +8,13 @@ import { checkPriority, newTaskRecord } from '../model/submit-options';
 import { TaskRecord } from '../model/task-record';
 import { FenceError, commitBatch } from '../store/batch-committer';
 import { submitTransition } from '../transitions/submit';
-import { startFireSpan, traceOfSpan, withTraceIds } from '../telemetry/task-spans';
+import {
+  endSpan,
+  markNotFired,
+  startFireSpan,
+  traceOfSpan,
+  withTraceIds,
+} from '../telemetry/task-spans';
 import { keyHash } from '../transitions/transition';
 import { nextFireTime } from './fire-times';
 import {
@@ -142,10 +148,19 @@ export class Scheduler {
     const span = startFireSpan(data.name, type, id, fireTime);
     const trace = traceOfSpan(span);
     if (trace !== undefined) record.trace = trace;
+    let fired: ScheduleData | undefined;
+    let failure: unknown;
     try {
-      return await this.commitFire(data, version, fireTime, record, span);
+      fired = await this.commitFire(data, version, fireTime, record, span);
+      return fired;
+    } catch (err) {
+      failure = err;
+      throw err;
     } finally {
-      span.end();
+      // A fire that made no task (the schedule changed meanwhile, or the fire time had one)
+      // says so: its trace has no task after it.
+      if (failure === undefined && fired?.lastTasks?.[0]?.id !== id) markNotFired(span);
+      endSpan(span, failure);
     }
   }
 

@@ -17,6 +17,10 @@ export const ATTR = {
   priority: 'shepherd.task.priority',
   group: 'shepherd.task.group',
   outcome: 'shepherd.task.outcome',
+  duplicate: 'shepherd.task.duplicate',
+  state: 'shepherd.task.state',
+  assignOutcome: 'shepherd.assign.outcome',
+  assignRefusal: 'shepherd.assign.refusal',
   waitMs: 'shepherd.task.wait_ms',
   worker: 'shepherd.worker.id',
   lostWorker: 'shepherd.worker.lost',
@@ -24,6 +28,7 @@ export const ATTR = {
   flow: 'shepherd.flow.id',
   schedule: 'shepherd.schedule.name',
   scheduledFor: 'shepherd.schedule.fire_time',
+  fired: 'shepherd.schedule.fired',
 } as const;
 
 /** `messaging.system`: Shepherd is not one of the conventions' well-known systems. */
@@ -31,4 +36,14 @@ export const MESSAGING_SYSTEM = 'shepherd';
 
 /** The tracer's and meter's instrumentation scope. */
 export const INSTRUMENTATION_SCOPE = '@shepherd/taskqueue';
-export const INSTRUMENTATION_VERSION = '0.1.0';
+/** The package's version: its package.json is two folders up from src/ and from dist/ alike. */
+export const INSTRUMENTATION_VERSION = packageVersion();
+
+function packageVersion(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../package.json') as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}

@@ -12,7 +12,7 @@ import {
   isSpanContextValid,
   trace,
 } from '@opentelemetry/api';
-import { TaskRecord, TaskTrace } from '../model/task-record';
+import { TaskRecord, TaskTrace, toTaskError } from '../model/task-record';
 import {
   ATTR,
   INSTRUMENTATION_SCOPE,
@@ -39,8 +39,14 @@ import { formatTraceparent, parseTraceparent } from './traceparent';
  * (isRecording() is checked first).
  *
  * The tracer is the API's proxy, so an SDK registered after this module loads is used.
+ *
+ * Telemetry never fails a task: every function here catches what an SDK (or a span processor
+ * of the application's) throws, and the task goes on with a non-recording span, or none.
  */
 const tracer = trace.getTracer(INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION);
+
+/** What a span that could not be made is: the API's own non-recording span. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * Whether a span context names a trace. With no SDK the API's spans carry the one
@@ -77,26 +83,48 @@ export function startSendSpan(
   parent: Context,
   extra?: { flow?: string },
 ): Span {
-  const span = tracer.startSpan(`send ${type}`, { kind: SpanKind.PRODUCER }, parent);
-  if (span.isRecording()) {
-    span.setAttributes(messaging('send', type, id));
-    if (extra?.flow !== undefined) span.setAttribute(ATTR.flow, extra.flow);
+  try {
+    const span = tracer.startSpan(`send ${type}`, { kind: SpanKind.PRODUCER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes(messaging('send', type, id));
+      if (extra?.flow !== undefined) span.setAttribute(ATTR.flow, extra.flow);
+    }
+    return span;
+  } catch {
+    return NO_SPAN;
   }
-  return span;
+}
+
+/**
+ * A send span whose task is another: `duplicate` when an earlier task with the same
+ * idempotency key answered the submission (that task keeps its own trace).
+ */
+export function renameMessage(span: Span, id: string, duplicate: boolean): void {
+  try {
+    if (!span.isRecording()) return;
+    span.setAttribute(ATTR.messageId, id);
+    if (duplicate) span.setAttribute(ATTR.duplicate, true);
+  } catch {
+    // Telemetry never fails a submission.
+  }
 }
 
 /** The span a flow's submission makes: every task of the flow continues it. */
 export function startFlowSpan(flowId: string, tasks: number, parent: Context): Span {
-  const span = tracer.startSpan('send flow', { kind: SpanKind.PRODUCER }, parent);
-  if (span.isRecording())
-    span.setAttributes({
-      [ATTR.system]: MESSAGING_SYSTEM,
-      [ATTR.operationType]: 'send',
-      [ATTR.operationName]: 'send',
-      [ATTR.flow]: flowId,
-      [ATTR.batchCount]: tasks,
-    });
-  return span;
+  try {
+    const span = tracer.startSpan('send flow', { kind: SpanKind.PRODUCER }, parent);
+    if (span.isRecording())
+      span.setAttributes({
+        [ATTR.system]: MESSAGING_SYSTEM,
+        [ATTR.operationType]: 'send',
+        [ATTR.operationName]: 'send',
+        [ATTR.flow]: flowId,
+        [ATTR.batchCount]: tasks,
+      });
+    return span;
+  } catch {
+    return NO_SPAN;
+  }
 }
 
 /**
@@ -104,18 +132,31 @@ export function startFlowSpan(flowId: string, tasks: number, parent: Context): S
  * task it makes continues.
  */
 export function startFireSpan(schedule: string, type: string, id: string, at: number): Span {
-  const span = tracer.startSpan(
-    `fire ${schedule}`,
-    { kind: SpanKind.PRODUCER, root: true },
-    ROOT_CONTEXT,
-  );
-  if (span.isRecording())
-    span.setAttributes({
-      ...messaging('send', type, id),
-      [ATTR.schedule]: schedule,
-      [ATTR.scheduledFor]: new Date(at).toISOString(),
-    });
-  return span;
+  try {
+    const span = tracer.startSpan(
+      `fire ${schedule}`,
+      { kind: SpanKind.PRODUCER, root: true },
+      ROOT_CONTEXT,
+    );
+    if (span.isRecording())
+      span.setAttributes({
+        ...messaging('send', type, id),
+        [ATTR.schedule]: schedule,
+        [ATTR.scheduledFor]: new Date(at).toISOString(),
+      });
+    return span;
+  } catch {
+    return NO_SPAN;
+  }
+}
+
+/** A fire span whose task was not created (another leader fired it, or the schedule changed). */
+export function markNotFired(span: Span): void {
+  try {
+    if (span.isRecording()) span.setAttribute(ATTR.fired, false);
+  } catch {
+    // Telemetry never fails a schedule.
+  }
 }
 
 /**
@@ -128,19 +169,45 @@ export function startAssignSpan(
   now: number,
 ): Span | undefined {
   if (record.trace === undefined) return undefined;
-  const span = tracer.startSpan(
-    `assign ${record.type}`,
-    { kind: SpanKind.INTERNAL },
-    taskContext(record.trace),
-  );
-  if (span.isRecording())
-    span.setAttributes({
-      ...messaging('assign', record.type, record.id),
-      [ATTR.worker]: workerId,
-      [ATTR.attempt]: record.attempts + 1,
-      [ATTR.waitMs]: waitMs(record, now),
-    });
-  return span;
+  try {
+    const span = tracer.startSpan(
+      `assign ${record.type}`,
+      { kind: SpanKind.INTERNAL },
+      taskContext(record.trace),
+    );
+    if (span.isRecording())
+      span.setAttributes({
+        ...messaging('assign', record.type, record.id),
+        [ATTR.worker]: workerId,
+        [ATTR.attempt]: record.attempts + 1,
+        [ATTR.waitMs]: waitMs(record, now),
+      });
+    return span;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends an assignment's span with what became of it: `assigned`, `refused` (the task moved or
+ * the worker went meanwhile: a race the master handles, not an error) or `unknown` (the
+ * connection was lost; the master reads it back).
+ */
+export function endAssignSpan(
+  span: Span | undefined,
+  outcome: 'assigned' | 'refused' | 'unknown',
+  reason?: string,
+): void {
+  if (span === undefined) return;
+  try {
+    if (span.isRecording()) {
+      span.setAttribute(ATTR.assignOutcome, outcome);
+      if (reason !== undefined) span.setAttribute(ATTR.assignRefusal, reason);
+    }
+    span.end();
+  } catch {
+    // Telemetry never fails an assignment.
+  }
 }
 
 /** How long a queued record has waited to be assigned: since it was queued or became due. */
@@ -153,23 +220,27 @@ export function waitMs(record: TaskRecord, now: number): number {
  * has none, as the conventions ask of a consumer), linked to the previous attempt's span.
  */
 export function startProcessSpan(record: TaskRecord, workerId: string): Span {
-  const previous = parseTraceparent(record.trace?.lastAttempt);
-  const links: Link[] | undefined = previous === undefined ? undefined : [{ context: previous }];
-  const span = tracer.startSpan(
-    `process ${record.type}`,
-    { kind: SpanKind.CONSUMER, links },
-    taskContext(record.trace),
-  );
-  if (span.isRecording()) {
-    span.setAttributes({
-      ...messaging('process', record.type, record.id),
-      [ATTR.worker]: workerId,
-      [ATTR.attempt]: record.attempts,
-      [ATTR.maxAttempts]: record.options.maxAttempts,
-    });
-    if (record.options.group !== undefined) span.setAttribute(ATTR.group, record.options.group);
+  try {
+    const previous = parseTraceparent(record.trace?.lastAttempt);
+    const links: Link[] | undefined = previous === undefined ? undefined : [{ context: previous }];
+    const span = tracer.startSpan(
+      `process ${record.type}`,
+      { kind: SpanKind.CONSUMER, links },
+      taskContext(record.trace),
+    );
+    if (span.isRecording()) {
+      span.setAttributes({
+        ...messaging('process', record.type, record.id),
+        [ATTR.worker]: workerId,
+        [ATTR.attempt]: record.attempts,
+        [ATTR.maxAttempts]: record.options.maxAttempts,
+      });
+      if (record.options.group !== undefined) span.setAttribute(ATTR.group, record.options.group);
+    }
+    return span;
+  } catch {
+    return NO_SPAN;
   }
-  return span;
 }
 
 /**
@@ -177,52 +248,76 @@ export function startProcessSpan(record: TaskRecord, workerId: string): Span {
  * trace when the span is not recorded.
  */
 export function withAttempt(record: TaskRecord, span: Span): TaskTrace | undefined {
-  if (record.trace === undefined || !span.isRecording()) return record.trace;
-  const lastAttempt = formatTraceparent(span.spanContext());
-  return lastAttempt === undefined ? record.trace : { ...record.trace, lastAttempt };
+  try {
+    if (record.trace === undefined || !span.isRecording()) return record.trace;
+    const lastAttempt = formatTraceparent(span.spanContext());
+    return lastAttempt === undefined ? record.trace : { ...record.trace, lastAttempt };
+  } catch {
+    return record.trace;
+  }
 }
 
 /**
- * The master recovered a task from a lost worker: a short span on the task's trace with the
- * loss as its event, linked to the attempt that was lost (whose own span never ended).
+ * The master recovered a task from a lost worker (`recovered`: the record it wrote): a short
+ * span on the task's trace with the loss as its event, linked to the attempt that was lost
+ * (whose own span never ended). `reassign <type>` when the task was queued again; `dead <type>`,
+ * an error, when that attempt was its last.
  */
-export function recordReassign(record: TaskRecord, workerId: string, reason: string): void {
-  if (record.trace === undefined) return;
-  const lost = parseTraceparent(record.trace.lastAttempt);
-  const span = tracer.startSpan(
-    `reassign ${record.type}`,
-    { kind: SpanKind.INTERNAL, links: lost === undefined ? undefined : [{ context: lost }] },
-    taskContext(record.trace),
-  );
-  if (span.isRecording()) {
-    span.setAttributes({
-      ...messaging('reassign', record.type, record.id),
-      [ATTR.lostWorker]: workerId,
-      [ATTR.reason]: reason,
-      [ATTR.attempt]: record.attempts,
-    });
-    span.addEvent(reason, { [ATTR.worker]: workerId, [ATTR.attempt]: record.attempts });
+export function recordReassign(recovered: TaskRecord, workerId: string, reason: string): void {
+  if (recovered.trace === undefined) return;
+  try {
+    const dead = recovered.state === 'dead';
+    const lost = parseTraceparent(recovered.trace.lastAttempt);
+    const span = tracer.startSpan(
+      `${dead ? 'dead' : 'reassign'} ${recovered.type}`,
+      { kind: SpanKind.INTERNAL, links: lost === undefined ? undefined : [{ context: lost }] },
+      taskContext(recovered.trace),
+    );
+    if (span.isRecording()) {
+      span.setAttributes({
+        ...messaging(dead ? 'dead' : 'reassign', recovered.type, recovered.id),
+        [ATTR.lostWorker]: workerId,
+        [ATTR.reason]: reason,
+        [ATTR.attempt]: recovered.attempts,
+        [ATTR.outcome]: dead ? 'dead' : 'queued',
+      });
+      span.addEvent(reason, { [ATTR.worker]: workerId, [ATTR.attempt]: recovered.attempts });
+      if (dead)
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: `${reason} on its last attempt (${recovered.attempts} of ${recovered.options.maxAttempts})`,
+        });
+    }
+    span.end();
+  } catch {
+    // Telemetry never fails a recovery.
   }
-  span.end();
 }
 
 /** Ends `span`, as an error when `error` is given (the exception recorded on it). */
 export function endSpan(span: Span | undefined, error?: unknown, message?: string): void {
   if (span === undefined) return;
-  if (error !== undefined && span.isRecording()) {
-    if (error instanceof Error) span.recordException(error);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: message ?? (error instanceof Error ? error.message : String(error)),
-    });
+  try {
+    if (error !== undefined && span.isRecording()) {
+      if (error instanceof Error) span.recordException(error);
+      // toTaskError's message: safe for anything thrown (a null-prototype object, a cycle).
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: message ?? toTaskError(error).message,
+      });
+    }
+    span.end();
+  } catch {
+    // Telemetry never fails a task.
   }
-  span.end();
 }
 
 /** Runs `fn` with `span` as the active span (for the handler's own spans and log lines). */
 export function runInSpan<T>(span: Span, fn: () => T): T {
   if (!hasTrace(span.spanContext())) return fn();
-  return context.with(trace.setSpan(context.active(), span), fn);
+  // On the root context, not the active one: whatever was active where the worker's
+  // connection was made (its callbacks keep it) is not the task's.
+  return context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Meter } from '@opentelemetry/api';
-import { TaskMetrics, taskMeter } from '../telemetry/task-metrics';
+import { TaskMetrics } from '../telemetry/task-metrics';
 import { hostname } from 'os';
 import { ACL, OPEN_ACL_UNSAFE } from '@shepherd/zk-protocol';
 import { Clock, systemClock } from '@shepherd/zk-client';
@@ -54,7 +54,7 @@ export interface WorkerOptions {
   logger?: WorkerLogger;
   /**
    * The OpenTelemetry meter for the task metrics (telemetry/task-metrics.ts). Default: the
-   * global meter provider's, as it is when the worker is made.
+   * global meter provider's, as it is at the first measurement.
    */
   meter?: Meter;
 }
@@ -119,6 +119,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     storeErrorStacks: options.storeErrorStacks ?? false,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? SILENT_LOGGER,
-    metrics: new TaskMetrics(taskMeter(options.meter)),
+    metrics: new TaskMetrics(options.meter),
   };
 }
