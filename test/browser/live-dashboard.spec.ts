@@ -242,10 +242,14 @@ describe('the live dashboard', () => {
     await page.locator('#link[data-state="live"]').waitFor();
     await page.locator('#flows .empty', { hasText: 'No flows (POST /flows)' }).waitFor();
 
-    // A diamond: fetch -> (left, right) -> join.
+    // A diamond: fetch -> (left, right) -> join, in a trace of the caller's.
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await fetch(`${url}/flows`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
       body: JSON.stringify({
         tasks: [
           { key: 'fetch', type: 'sleep', payload: { ms: 500 } },
@@ -291,6 +295,8 @@ describe('the live dashboard', () => {
     const row = page.locator(`li.task.open[data-task="${flow.tasks.join}"]`);
     await row.locator('.timeline li').first().waitFor();
     await row.locator('.type', { hasText: 'join ← left, right' }).waitFor();
+    // Its OpenTelemetry trace id, in full, to search a tracing backend for.
+    await row.locator('.io .trace code', { hasText: traceId }).waitFor();
 
     mkdirSync(REPORTS, { recursive: true });
     await item.screenshot({ path: join(REPORTS, 'dashboard-flow.png') });
