@@ -258,6 +258,14 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
         Object.values(created.tasks).sort(),
       );
       for (const s of processed) expect(parentSpanId(s)).toBe(id(flow));
+      // The flow's edge: b's attempt links to a's, the attempt whose result it received.
+      const [a, b] = ['a', 'b'].map((key) =>
+        processed.find((s) => s.attributes['messaging.message.id'] === created.tasks[key])!,
+      );
+      expect(a.links).toEqual([]);
+      expect(b.links.map((l) => [l.context.spanId, l.attributes?.['shepherd.link.kind']])).toEqual([
+        [id(a), 'dependency'],
+      ]);
     });
 
     it('a scheduled task: a root span per fire, the task continuing it', async () => {

@@ -26,6 +26,7 @@ export {
   type TaskOptions,
   type TaskRecord,
   type TaskTrace,
+  MAX_DEPENDENCY_LINKS,
   withChanges,
   type RecordChanges,
 } from './model/task-record';

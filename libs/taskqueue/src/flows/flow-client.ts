@@ -11,11 +11,7 @@ import {
 } from '../errors';
 import { ROOTS, paths } from '../layout/paths';
 import { LIMITS } from '../model/limits';
-import {
-  checkPriority,
-  newTaskRecord,
-  payloadJson,
-} from '../model/submit-options';
+import { checkPriority, newTaskRecord, payloadJson } from '../model/submit-options';
 import { submitterContext } from '../telemetry/task-trace';
 import { endSpan, startFlowSpan, traceOfSpan } from '../telemetry/task-spans';
 import { TaskRecord, TaskTrace } from '../model/task-record';

@@ -7,7 +7,7 @@ import {
   isConnected,
 } from '@shepherd/zk-client';
 import { ROOTS, locate, paths } from '../layout/paths';
-import { FailedDependency, TaskRecord } from '../model/task-record';
+import { FailedDependency, MAX_DEPENDENCY_LINKS, TaskRecord } from '../model/task-record';
 import { FenceError, commitBatch } from '../store/batch-committer';
 import { createIfMissing } from '../store/create-if-missing';
 import { Transition } from '../transitions/transition';
@@ -249,7 +249,7 @@ export class FlowRunner {
       if (action.kind === 'cancel') {
         transition = cancelWaitingTransition(ctx, record, version, action.reason);
       } else {
-        const { dependencies, failedDependencies } = await inputs.of(action);
+        const { dependencies, failedDependencies, links } = await inputs.of(action);
         const bytes =
           Buffer.byteLength(JSON.stringify(record.payload ?? null)) +
           Buffer.byteLength(JSON.stringify({ dependencies, failedDependencies }));
@@ -261,7 +261,7 @@ export class FlowRunner {
                   `the payload and the results of the dependencies are ${bytes} bytes as JSON; ` +
                   `the limit is ${FLOW_LIMITS.maxInputBytes} bytes`,
               })
-            : promoteTransition(ctx, record, version, dependencies, failedDependencies);
+            : promoteTransition(ctx, record, version, dependencies, failedDependencies, links);
       }
       items.push({
         ops: [flowCheck(flowId, stat.version), ...transition.ops],
@@ -304,17 +304,25 @@ class InputReader {
   async of(action: Extract<FlowAction, { kind: 'promote' }>) {
     const dependencies: Record<string, unknown> = {};
     const failedDependencies: Record<string, FailedDependency> = {};
+    // The dependencies' last attempts, for the released task's spans to link to.
+    const links: string[] = [];
+    const link = (record: TaskRecord | undefined): void => {
+      const last = record?.trace?.lastAttempt;
+      if (last !== undefined && links.length < MAX_DEPENDENCY_LINKS) links.push(last);
+    };
     for (const key of action.done) {
       const record = await this.read(key);
       dependencies[key] = record?.result ?? null;
+      link(record);
     }
     for (const key of action.failed) {
       const record = await this.read(key);
       const failed: FailedDependency = { state: this.markers.get(key)!.state };
       if (record?.error !== undefined) failed.error = record.error;
       failedDependencies[key] = failed;
+      link(record);
     }
-    return { dependencies, failedDependencies };
+    return { dependencies, failedDependencies, links };
   }
 
   private read(key: string): Promise<TaskRecord | undefined> {

@@ -60,6 +60,8 @@ export function promoteTransition(
   version: number,
   dependencies: Record<string, unknown>,
   failedDependencies: Record<string, FailedDependency>,
+  /** The dependencies' last attempts (traceparents), for a traced task's spans to link to. */
+  links: string[] = [],
 ): Transition {
   const delay = record.notBefore !== undefined ? record.notBefore - record.createdAt : 0;
   const next = withChanges(record, {
@@ -74,6 +76,8 @@ export function promoteTransition(
     }),
   });
   if (Object.keys(failedDependencies).length > 0) next.failedDependencies = failedDependencies;
+  if (record.trace !== undefined && links.length > 0)
+    next.trace = { ...record.trace, dependencies: links };
   return moveTransition(
     ctx,
     next,

@@ -1,5 +1,6 @@
 import { isTaskState } from './task-state';
 import {
+  MAX_DEPENDENCY_LINKS,
   CorruptTaskRecordError,
   HistoryEntry,
   HistoryEvent,
@@ -215,11 +216,15 @@ function fromStored(s: StoredRecord, path: string): TaskRecord {
  */
 function traceOf(tc: unknown): TaskRecord['trace'] {
   if (tc === null || typeof tc !== 'object') return undefined;
-  const { traceparent, tracestate, lastAttempt } = tc as Record<string, unknown>;
+  const { traceparent, tracestate, lastAttempt, dependencies } = tc as Record<string, unknown>;
   if (typeof traceparent !== 'string') return undefined;
   const trace: NonNullable<TaskRecord['trace']> = { traceparent };
   if (typeof tracestate === 'string') trace.tracestate = tracestate;
   if (typeof lastAttempt === 'string') trace.lastAttempt = lastAttempt;
+  if (Array.isArray(dependencies))
+    trace.dependencies = dependencies
+      .filter((d): d is string => typeof d === 'string')
+      .slice(0, MAX_DEPENDENCY_LINKS);
   return trace;
 }
 

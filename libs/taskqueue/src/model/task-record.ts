@@ -105,7 +105,15 @@ export interface TaskTrace {
   tracestate?: string;
   /** The `traceparent` of the latest attempt's run span: the next attempt links to it. */
   lastAttempt?: string;
+  /**
+   * A flow task's: the `traceparent`s of its dependencies' last attempts (at most
+   * MAX_DEPENDENCY_LINKS), which its attempts link to, so a trace shows the flow's edges.
+   */
+  dependencies?: string[];
 }
+
+/** Dependency links a task's trace keeps at most (a traceparent is 55 bytes of the record). */
+export const MAX_DEPENDENCY_LINKS = 32;
 
 /** A flow task's place in its flow. */
 export interface TaskFlowRef {

@@ -29,6 +29,7 @@ export const ATTR = {
   schedule: 'shepherd.schedule.name',
   scheduledFor: 'shepherd.schedule.fire_time',
   fired: 'shepherd.schedule.fired',
+  linkKind: 'shepherd.link.kind',
 } as const;
 
 /** `messaging.system`: Shepherd is not one of the conventions' well-known systems. */

@@ -221,8 +221,7 @@ export function waitMs(record: TaskRecord, now: number): number {
  */
 export function startProcessSpan(record: TaskRecord, workerId: string): Span {
   try {
-    const previous = parseTraceparent(record.trace?.lastAttempt);
-    const links: Link[] | undefined = previous === undefined ? undefined : [{ context: previous }];
+    const links = attemptLinks(record.trace);
     const span = tracer.startSpan(
       `process ${record.type}`,
       { kind: SpanKind.CONSUMER, links },
@@ -241,6 +240,24 @@ export function startProcessSpan(record: TaskRecord, workerId: string): Span {
   } catch {
     return NO_SPAN;
   }
+}
+
+/**
+ * What an attempt links to: the attempt before it, and a flow task's dependencies' last
+ * attempts (the flow's edges), each saying which it is.
+ */
+function attemptLinks(taskTrace: TaskTrace | undefined): Link[] | undefined {
+  if (taskTrace === undefined) return undefined;
+  const links: Link[] = [];
+  const previous = parseTraceparent(taskTrace.lastAttempt);
+  if (previous !== undefined)
+    links.push({ context: previous, attributes: { [ATTR.linkKind]: 'previous attempt' } });
+  for (const dependency of taskTrace.dependencies ?? []) {
+    const context = parseTraceparent(dependency);
+    if (context !== undefined)
+      links.push({ context, attributes: { [ATTR.linkKind]: 'dependency' } });
+  }
+  return links.length > 0 ? links : undefined;
 }
 
 /**

@@ -65,6 +65,7 @@ describe('record encoding', () => {
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       tracestate: 'vendor=1',
       lastAttempt: '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01',
+      dependencies: ['00-0af7651916cd43dd8448eb211c80319c-b9c7c989f97918e1-01'],
     },
   };
 
