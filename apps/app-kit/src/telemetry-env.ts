@@ -1,7 +1,7 @@
 /**
  * What the standard OpenTelemetry environment variables ask of an app, read without loading
  * the SDK: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/.
- * The SDK 3 packages (sdk-trace, sdk-metrics) read none of them themselves; the OTLP exporters
+ * The SDK packages (sdk-trace, sdk-metrics) read none of them themselves; the OTLP exporters
  * read their own (endpoints, headers, timeouts). What is honoured here:
  *
  *   OTEL_SDK_DISABLED                      true: nothing is registered
