@@ -3,6 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ZooKeeperConnection } from '@shepherd/coordination';
 import {
   Master,
+  SubmitOptions,
   TaskContext,
   TaskQueueClient,
   Worker,
@@ -136,6 +137,14 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       await otel.shutdown();
     });
 
+    /** Submits inside a span of its own, as a traced web handler would. */
+    const submitInRequest = (type: string, payload: unknown, options?: SubmitOptions) =>
+      tracer.startActiveSpan('request', async (span) => {
+        const view = await client.submit(type, payload, options);
+        span.end();
+        return { view, traceId: span.spanContext().traceId, request: span };
+      });
+
     /** The ended spans of a task's trace, once `names` are all there. */
     const spansOf = async (traceId: string, names: string[]): Promise<ReadableSpan[]> => {
       await waitFor(`spans ${names.join(', ')}`, () => {
@@ -146,12 +155,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
     };
 
     it('a plain task: send, assign and process continue the submitter, the handler nests under process', async () => {
-      const { view, request } = await tracer.startActiveSpan('request', async (span) => {
-        const submitted = await client.submit('work', { n: 1 });
-        span.end();
-        return { view: submitted, request: span };
-      });
-      const traceId = request.spanContext().traceId;
+      const { view, request, traceId } = await submitInRequest('work', { n: 1 });
       const done = await client.wait(view.id, 20_000);
       expect(done.state).toBe('done');
       const spans = await spansOf(traceId, [
@@ -203,11 +207,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
     });
 
     it('a retried task: one process span per attempt, the second linked to the first', async () => {
-      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
-        const submitted = await client.submit('flaky', null, { backoffMs: 10 });
-        span.end();
-        return { view: submitted, traceId: span.spanContext().traceId };
-      });
+      const { view, traceId } = await submitInRequest('flaky', null, { backoffMs: 10 });
       expect((await client.wait(view.id, 20_000)).state).toBe('done');
       const spans = await spansOf(traceId, ['process flaky', 'process flaky']);
       const send = only(spans, 'send flaky');
@@ -291,11 +291,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
     it('a reassigned task: the loss is an event on its trace, the next attempt linked to the lost one', async () => {
       hang = new Promise<void>((r) => (releaseHang = r));
       // w1 alone serves "slow"; the task hangs there until w1's session ends.
-      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
-        const submitted = await client.submit('slow', null, { maxAttempts: 3 });
-        span.end();
-        return { view: submitted, traceId: span.spanContext().traceId };
-      });
+      const { view, traceId } = await submitInRequest('slow', null, { maxAttempts: 3 });
       await waitFor('running on w1', async () => (await client.get(view.id)).state === 'running');
       // Its session closed under it, as when the process is killed: /workers/w1 goes at once.
       await workerConnections.get('w1')?.close();
@@ -338,11 +334,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
       ).rejects.toThrow(/items\[1\]/);
       expect(sends()).toHaveLength(before);
       const first = await client.submit('work', 1, { idempotencyKey: 'once' });
-      const again = await tracer.startActiveSpan('request', async (span) => {
-        const view = await client.submit('work', 1, { idempotencyKey: 'once' });
-        span.end();
-        return { view, traceId: span.spanContext().traceId };
-      });
+      const again = await submitInRequest('work', 1, { idempotencyKey: 'once' });
       expect(again.view.id).toBe(first.id);
       const duplicate = only(otel.traceOf(again.traceId), 'send work');
       expect(duplicate.attributes).toMatchObject({
@@ -358,11 +350,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
         doomed: (t: TaskContext) =>
           new Promise((r) => t.signal.addEventListener('abort', r, { once: true })),
       });
-      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
-        const submitted = await client.submit('doomed', null, { maxAttempts: 1 });
-        span.end();
-        return { view: submitted, traceId: span.spanContext().traceId };
-      });
+      const { view, traceId } = await submitInRequest('doomed', null, { maxAttempts: 1 });
       await waitFor('running on w3', async () => (await client.get(view.id)).state === 'running');
       await workerConnections.get('w3')?.close();
       expect((await client.wait(view.id, 30_000)).state).toBe('dead');
@@ -379,11 +367,7 @@ export function describeTaskQueueTracing(name: string, target: () => TracingTarg
     });
 
     it('a handler that throws what is not an Error: the attempt ends as an error all the same', async () => {
-      const { view, traceId } = await tracer.startActiveSpan('request', async (span) => {
-        const submitted = await client.submit('weird', null, { maxAttempts: 1 });
-        span.end();
-        return { view: submitted, traceId: span.spanContext().traceId };
-      });
+      const { view, traceId } = await submitInRequest('weird', null, { maxAttempts: 1 });
       // Its only attempt failed: dead.
       expect((await client.wait(view.id, 20_000)).state).toBe('dead');
       const process = only(await spansOf(traceId, ['process weird']), 'process weird');
