@@ -19,7 +19,7 @@ import {
   INSTRUMENTATION_VERSION,
   MESSAGING_SYSTEM,
 } from './messaging-attributes';
-import { formatTraceparent, parseTraceparent } from './traceparent';
+import { formatTraceparent, parseTraceparent, traceFlagsHex } from './traceparent';
 
 /**
  * One trace per task. The spans, as the OpenTelemetry messaging conventions lay them out:
@@ -347,7 +347,7 @@ export function withTraceIds<T extends object>(fields: T, span: Span | undefined
   const out = fields as T & { trace_id?: string; span_id?: string; trace_flags?: string };
   out.trace_id = c.traceId;
   out.span_id = c.spanId;
-  out.trace_flags = `0${(c.traceFlags & 0xff).toString(16)}`.slice(-2);
+  out.trace_flags = traceFlagsHex(c.traceFlags);
   return out;
 }
 

@@ -14,8 +14,12 @@ const INVALID_SPAN_ID = '0'.repeat(16);
 /** `traceparent` of a span context, or undefined when it is not valid (no active trace). */
 export function formatTraceparent(span: SpanContext | undefined): string | undefined {
   if (span === undefined || !isSpanContextValid(span)) return undefined;
-  const flags = (span.traceFlags & 0xff).toString(16).padStart(2, '0');
-  return `00-${span.traceId}-${span.spanId}-${flags}`;
+  return `00-${span.traceId}-${span.spanId}-${traceFlagsHex(span.traceFlags)}`;
+}
+
+/** Trace flags as the two hex digits of a traceparent (and of a log line's `trace_flags`). */
+export function traceFlagsHex(flags: number): string {
+  return (flags & 0xff).toString(16).padStart(2, '0');
 }
 
 /**
